@@ -1,0 +1,116 @@
+// Package assets embeds Staffroom's HTML templates, CSS and JavaScript. Static files are
+// served under content-hashed names (css/site.3f2a1b9c.css), so browsers may cache them
+// forever and a new release is fetched at once.
+package assets
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// hashLen is how many hex digits of the SHA-256 go into a file name: 8 digits make an
+// accidental clash between two releases of one file practically impossible.
+const hashLen = 8
+
+// File is one static file, ready to serve.
+type File struct {
+	Name        string // hashed name, e.g. "css/site.3f2a1b9c.css"
+	ContentType string
+	Body        []byte
+	ETag        string
+}
+
+// Static holds the embedded static files by their hashed names.
+type Static struct {
+	byHashed map[string]*File
+	hashed   map[string]string // plain name -> hashed name
+}
+
+// LoadStatic reads and hashes the embedded static files.
+func LoadStatic() (*Static, error) {
+	s := &Static{byHashed: map[string]*File{}, hashed: map[string]string{}}
+	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := staticFiles.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		sum := sha256.Sum256(body)
+		digest := hex.EncodeToString(sum[:])[:hashLen]
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + digest + ext
+		ctype := mime.TypeByExtension(ext)
+		if ctype == "" {
+			ctype = "application/octet-stream"
+		}
+		s.byHashed[hashed] = &File{Name: hashed, ContentType: ctype, Body: body, ETag: `"` + digest + `"`}
+		s.hashed[name] = hashed
+		return nil
+	})
+	return s, err
+}
+
+// Path returns the URL path of a static file by its plain name ("css/site.css").
+// It panics on an unknown name: templates are checked at start, never in front of a user.
+func (s *Static) Path(name string) string {
+	h, ok := s.hashed[name]
+	if !ok {
+		panic(fmt.Sprintf("assets: no static file %q", name))
+	}
+	return "/static/" + h
+}
+
+// Lookup returns the file with the given hashed name.
+func (s *Static) Lookup(hashed string) (*File, bool) {
+	f, ok := s.byHashed[hashed]
+	return f, ok
+}
+
+// ParsePages parses every page template together with the layout and partials. Files
+// named _*.html are the shared parts; every other file is one page, returned by its name
+// without ".html". funcs are added to the assets' own ("asset").
+func ParsePages(static *Static, funcs template.FuncMap) (map[string]*template.Template, error) {
+	all := template.FuncMap{"asset": static.Path}
+	for k, v := range funcs {
+		all[k] = v
+	}
+	base, err := template.New("").Funcs(all).ParseFS(templateFiles, "templates/_*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	entries, err := fs.ReadDir(templateFiles, "templates")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "_") {
+			continue
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(templateFiles, "templates/"+e.Name()); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", e.Name(), err)
+		}
+		pages[strings.TrimSuffix(e.Name(), ".html")] = t
+	}
+	return pages, nil
+}

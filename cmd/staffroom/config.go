@@ -1,0 +1,152 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"staffroom/forum"
+)
+
+// Config is the server's configuration. Each field has a flag and a STAFFROOM_*
+// environment variable; a flag wins over the environment, which wins over the default.
+type Config struct {
+	Addr        string
+	DB          string
+	BaseURL     string
+	SiteName    string
+	Privileges  string
+	RateLimits  bool
+	Demo        bool
+	LogLevel    string
+	LogFormat   string
+	SessionIdle time.Duration
+}
+
+// envOr reads STAFFROOM_<name> with a default.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv("STAFFROOM_" + name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// onOff parses the switch words people write in environment files.
+func onOff(name, s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "on", "true", "1", "yes":
+		return true, nil
+	case "off", "false", "0", "no":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s must be on or off, not %q", name, s)
+}
+
+// boolFlag is an on/off flag that also accepts --name=off.
+type boolFlag struct{ v *bool }
+
+func (b boolFlag) String() string {
+	if b.v == nil || *b.v {
+		return "on"
+	}
+	return "off"
+}
+func (b boolFlag) Set(s string) error {
+	v, err := onOff("value", s)
+	*b.v = v
+	return err
+}
+func (b boolFlag) IsBoolFlag() bool { return true }
+
+// addDBFlag registers --db, which every command that opens the database takes.
+func addDBFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", envOr("DB", "./staffroom.db"), "SQLite database file (STAFFROOM_DB)")
+}
+
+// addServeFlags registers the server's flags, with their environment defaults.
+func addServeFlags(fs *flag.FlagSet, c *Config) error {
+	fs.StringVar(&c.Addr, "addr", envOr("ADDR", "127.0.0.1:8080"), "address to listen on (STAFFROOM_ADDR)")
+	fs.StringVar(&c.DB, "db", envOr("DB", "./staffroom.db"), "SQLite database file (STAFFROOM_DB)")
+	fs.StringVar(&c.BaseURL, "base-url", envOr("BASE_URL", ""), "public URL of the site, e.g. https://staffroom.example.org (STAFFROOM_BASE_URL; default http:// + the address)")
+	fs.StringVar(&c.SiteName, "site-name", envOr("SITE_NAME", "Staffroom"), "name shown in the header (STAFFROOM_SITE_NAME)")
+	fs.StringVar(&c.Privileges, "privileges", envOr("PRIVILEGES", "moderate"), "reputation needed for privileges: open, moderate or strict (STAFFROOM_PRIVILEGES)")
+	fs.StringVar(&c.LogLevel, "log-level", envOr("LOG_LEVEL", "info"), "debug, info, warn or error (STAFFROOM_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", envOr("LOG_FORMAT", "auto"), "text, json, or auto: text on a terminal, else JSON (STAFFROOM_LOG_FORMAT)")
+	var err error
+	idle := envOr("SESSION_IDLE", forum.DefaultSessionIdle.String())
+	if c.SessionIdle, err = time.ParseDuration(idle); err != nil || c.SessionIdle <= 0 {
+		return fmt.Errorf("STAFFROOM_SESSION_IDLE must be a duration like 720h, not %q", idle)
+	}
+	fs.DurationVar(&c.SessionIdle, "session-idle", c.SessionIdle, "sign out sessions unused this long (STAFFROOM_SESSION_IDLE)")
+	if c.RateLimits, err = onOff("STAFFROOM_RATE_LIMITS", envOr("RATE_LIMITS", "on")); err != nil {
+		return err
+	}
+	fs.Var(boolFlag{&c.RateLimits}, "rate-limits", "on, or off for load tests and benchmarks only (STAFFROOM_RATE_LIMITS)")
+	if c.Demo, err = onOff("STAFFROOM_DEMO", envOr("DEMO", "on")); err != nil {
+		return err
+	}
+	fs.Var(boolFlag{&c.Demo}, "demo", "create a demo community on the first start with an empty database (STAFFROOM_DEMO)")
+	return nil
+}
+
+// check validates the configuration and fills in the base URL.
+func (c *Config) check() (*url.URL, error) {
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("address %q must be host:port, like 127.0.0.1:8080", c.Addr)
+	}
+	switch c.Privileges {
+	case "open", "moderate", "strict":
+	default:
+		return nil, fmt.Errorf("privileges must be open, moderate or strict, not %q", c.Privileges)
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return nil, err
+	}
+	switch c.LogFormat {
+	case "auto", "text", "json":
+	default:
+		return nil, fmt.Errorf("log format must be auto, text or json, not %q", c.LogFormat)
+	}
+	if c.SessionIdle <= 0 {
+		return nil, fmt.Errorf("session idle time must be positive")
+	}
+	if c.BaseURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	u, err := url.Parse(strings.TrimSuffix(c.BaseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q must be an http or https URL like https://staffroom.example.org", c.BaseURL)
+	}
+	return u, nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("log level must be debug, info, warn or error, not %q", s)
+	}
+	return l, nil
+}
+
+// newLogger writes text to a terminal and JSON elsewhere, unless told otherwise.
+func newLogger(c *Config, w io.Writer) *slog.Logger {
+	level, _ := parseLevel(c.LogLevel)
+	opts := &slog.HandlerOptions{Level: level}
+	f, isFile := w.(*os.File)
+	if c.LogFormat == "text" || c.LogFormat == "auto" && isFile && term.IsTerminal(int(f.Fd())) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

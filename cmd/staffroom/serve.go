@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"staffroom/forum"
+	"staffroom/forum/sqlite"
+	"staffroom/forum/web"
+	"staffroom/moderation"
+)
+
+const (
+	// shutdownGrace bounds how long in-flight requests may finish after a signal.
+	shutdownGrace = 10 * time.Second
+	// pruneEvery is how often idle sessions are deleted.
+	pruneEvery = time.Hour
+)
+
+// Rate limits on accounts. A workshop of 40 teachers behind one school address must be
+// able to sign up and mistype passwords together; a script guessing passwords must not.
+var (
+	loginFailuresPerAccount = limit{10, 15 * time.Minute}
+	loginFailuresPerIP      = limit{100, 15 * time.Minute}
+	signupsPerIP            = limit{100, time.Hour}
+)
+
+type limit struct {
+	burst int
+	per   time.Duration
+}
+
+func (l limit) limiter(on bool) forum.RateLimiter {
+	if !on {
+		return moderation.Unlimited{}
+	}
+	return moderation.NewLimiter(l.burst, l.per)
+}
+
+// Main is the whole server, opened and run: tests start it on a free port exactly as the
+// binary does.
+type Main struct {
+	Config  Config
+	Log     *slog.Logger
+	Now     func() time.Time
+	Hasher  forum.PasswordHasher
+	BaseURL *url.URL
+
+	DB       *sqlite.DB
+	Accounts *forum.Accounts
+	Server   *web.Server
+	ln       net.Listener
+}
+
+// NewMain returns a Main with defaults; set Config before Open.
+func NewMain() *Main {
+	return &Main{Now: time.Now, Hasher: forum.DefaultPasswordHasher, Log: slog.Default()}
+}
+
+// Open opens and migrates the database, seeds the demo on an empty one, builds the web
+// application and starts listening (so Addr is known before Run).
+func (m *Main) Open(ctx context.Context) error {
+	base, err := m.Config.check()
+	if err != nil {
+		return err
+	}
+	m.BaseURL = base
+	if m.DB, err = sqlite.Open(m.Config.DB); err != nil {
+		return err
+	}
+	applied, err := m.DB.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	for _, mg := range applied {
+		m.Log.Info("applied migration", "version", mg.Version, "name", mg.Name)
+	}
+	if m.Config.Demo {
+		seeded, err := forum.SeedDemo(ctx, m.DB, m.Now().UTC())
+		if err != nil {
+			return fmt.Errorf("demo community: %w", err)
+		}
+		if seeded {
+			m.Log.Info("created the demo community on the new database (--demo=off to skip)")
+		}
+	}
+	on := m.Config.RateLimits
+	if !on {
+		m.Log.Warn("rate limits are off: use this only for load tests and benchmarks")
+	}
+	m.Accounts = &forum.Accounts{
+		Users: m.DB, Sessions: m.DB, Hasher: m.Hasher, Now: m.Now, SessionIdle: m.Config.SessionIdle,
+		Limits: forum.AccountLimits{
+			LoginFailuresPerAccount: loginFailuresPerAccount.limiter(on),
+			LoginFailuresPerIP:      loginFailuresPerIP.limiter(on),
+			SignupsPerIP:            signupsPerIP.limiter(on),
+		},
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(m.DB.Writer(), "writer"),
+		collectors.NewDBStatsCollector(m.DB.Reader(), "reader"),
+	)
+	m.Server, err = web.New(web.Config{SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg},
+		m.Accounts, m.DB, m.DB)
+	if err != nil {
+		return err
+	}
+	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (m *Main) Addr() string { return m.ln.Addr().String() }
+
+// Run serves until ctx is cancelled, then shuts down gracefully: /readyz turns 503, the
+// listener closes, and in-flight requests get shutdownGrace to finish.
+func (m *Main) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- m.Server.Serve(m.ln) }()
+	go m.pruneSessions(ctx)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	m.Log.Info("shutting down", "grace", shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := m.Server.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return <-errc
+}
+
+func (m *Main) pruneSessions(ctx context.Context) {
+	t := time.NewTicker(pruneEvery)
+	defer t.Stop()
+	for {
+		if n, err := m.Accounts.PruneSessions(ctx); err != nil && ctx.Err() == nil {
+			m.Log.Warn("pruning idle sessions", "err", err)
+		} else if n > 0 {
+			m.Log.Info("pruned idle sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close closes the database.
+func (m *Main) Close() error {
+	if m.DB != nil {
+		return m.DB.Close()
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, env *cliEnv, args []string) error {
+	m := NewMain()
+	fs := newFlagSet(env, "serve", "staffroom [serve] [flags]")
+	if err := addServeFlags(fs, &m.Config); err != nil {
+		return err
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if _, err := m.Config.check(); err != nil {
+		return err
+	}
+	m.Log = newLogger(&m.Config, env.stderr)
+	start := time.Now()
+	if err := m.Open(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	defer m.Close()
+	m.Log.Info("ready", "addr", m.Addr(), "db", m.Config.DB, "startup", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(env.stdout, "Staffroom is running. Open %s/ in your browser. The first account to sign up becomes the admin.\n", m.BaseURL)
+	return m.Run(ctx)
+}

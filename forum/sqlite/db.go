@@ -1,0 +1,160 @@
+// Package sqlite is Staffroom's SQLite store: it implements the forum storage interfaces
+// over mattn/go-sqlite3 in WAL mode, with one writer connection that runs immediate
+// transactions one at a time and a separate pool of read-only connections, so reads never
+// wait for writes and writes never fail with "database is locked".
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"staffroom/forum"
+)
+
+const (
+	// busyTimeout is how long a connection waits on a lock held by another process (a
+	// backup, a CLI command) before giving up; in-process writers never contend.
+	busyTimeout = 5 * time.Second
+	// minReaders keeps a few read connections even on one core: pages issue reads while
+	// other requests hold theirs.
+	minReaders = 4
+)
+
+// DB is an open Staffroom database.
+type DB struct {
+	path   string
+	writer *sql.DB
+	reader *sql.DB
+}
+
+// Open opens (creating if needed) the database at path. It does not migrate; call Migrate.
+func Open(path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	writer, err := sql.Open("sqlite3", dsn(path, url.Values{
+		"_txlock":       {"immediate"},
+		"_journal_mode": {"WAL"},
+		"_synchronous":  {"FULL"},
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("open writer: %w", err)
+	}
+	// One writer: SQLite serializes writes anyway, and doing it in Go means a queue,
+	// not a busy loop.
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxIdleTime(0)
+	writer.SetConnMaxLifetime(0)
+	// The writer's first connection switches the file to WAL before any reader opens it.
+	if err := writer.Ping(); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	reader, err := sql.Open("sqlite3", dsn(path, url.Values{"_query_only": {"true"}}))
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open reader: %w", err)
+	}
+	n := max(minReaders, 2*runtime.GOMAXPROCS(0))
+	reader.SetMaxOpenConns(n)
+	reader.SetMaxIdleConns(n)
+	reader.SetConnMaxIdleTime(0)
+	return &DB{path: path, writer: writer, reader: reader}, nil
+}
+
+func dsn(path string, extra url.Values) string {
+	v := url.Values{
+		"_busy_timeout": {fmt.Sprint(busyTimeout.Milliseconds())},
+		"_foreign_keys": {"on"},
+	}
+	for k, vs := range extra {
+		v[k] = vs
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + v.Encode()
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.reader.Close(), db.writer.Close())
+}
+
+// Path is the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Writer and Reader expose the pools for metrics.
+func (db *DB) Writer() *sql.DB { return db.writer }
+func (db *DB) Reader() *sql.DB { return db.reader }
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// write runs fn in one immediate transaction on the writer connection and commits it.
+func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// isUnique reports whether err is a UNIQUE constraint failure on the given column
+// ("table.column" as SQLite names it).
+func isUnique(err error, column string) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique &&
+		strings.Contains(se.Error(), column)
+}
+
+// notFound turns sql.ErrNoRows into the domain's not_found with a message for people.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return forum.Errorf(forum.ENotFound, format, args...)
+	}
+	return err
+}
+
+// nullTime converts a nullable timestamp column.
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time.UTC()
+	return &v
+}
+
+// mustAffect returns a check for an update or delete result: not_found with the given
+// message when the statement touched no row. Use it as mustAffect(msg)(tx.ExecContext(...)).
+func mustAffect(format string, args ...any) func(sql.Result, error) error {
+	return func(res sql.Result, err error) error {
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return forum.Errorf(forum.ENotFound, format, args...)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,234 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"staffroom/forum"
+)
+
+type signupRequest struct {
+	Username    string `json:"username"`
+	Email       string `json:"email"`
+	Password    string `json:"password"`
+	DisplayName string `json:"display_name"`
+}
+
+type grantResponse struct {
+	User      userJSON `json:"user"`
+	Token     string   `json:"token"`
+	CSRFToken string   `json:"csrf_token"`
+}
+
+func client(c *fiber.Ctx) forum.Client {
+	return forum.Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+}
+
+func (s *Server) apiSignup(c *fiber.Ctx) error {
+	var req signupRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	g, err := s.accounts.Signup(c.UserContext(), forum.SignupInput(req), client(c))
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, g.SessionID)
+	return c.Status(fiber.StatusCreated).JSON(grantResponse{User: presentUser(g.User, true), Token: g.Token, CSRFToken: g.Session.CSRFToken})
+}
+
+type loginRequest struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
+func (s *Server) apiLogin(c *fiber.Ctx) error {
+	var req loginRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	g, err := s.accounts.Login(c.UserContext(), req.Login, req.Password, client(c))
+	if err != nil {
+		return err
+	}
+	if v := viewer(c); v != nil && v.Session != nil {
+		// Signing in again replaces the old session rather than leaving it behind.
+		if err := s.accounts.Logout(c.UserContext(), v); err != nil {
+			return err
+		}
+	}
+	s.setSessionCookie(c, g.SessionID)
+	return c.JSON(grantResponse{User: presentUser(g.User, true), Token: g.Token, CSRFToken: g.Session.CSRFToken})
+}
+
+func (s *Server) apiLogout(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.Logout(c.UserContext(), v); err != nil {
+		return err
+	}
+	if v.Session != nil {
+		s.clearSessionCookie(c)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type meResponse struct {
+	User      userJSON `json:"user"`
+	CSRFToken string   `json:"csrf_token"`
+}
+
+func (s *Server) apiMe(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	resp := meResponse{User: presentUser(v.User, true)}
+	if v.Session != nil {
+		resp.CSRFToken = v.Session.CSRFToken
+	}
+	return c.JSON(resp)
+}
+
+type updateMeRequest struct {
+	DisplayName *string `json:"display_name"`
+	Email       *string `json:"email"`
+}
+
+func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	var req updateMeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	u, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate(req))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"user": presentUser(u, true)})
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+func (s *Server) apiChangePassword(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	var req passwordRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.accounts.ChangePassword(c.UserContext(), v, req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) apiSessions(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	ss, err := s.accounts.ListSessions(c.UserContext(), v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": presentSessions(ss, v)})
+}
+
+func (s *Server) apiRevokeSession(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.RevokeSession(c.UserContext(), v, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) apiTokens(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	ts, err := s.accounts.ListTokens(c.UserContext(), v)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": presentTokens(ts, v)})
+}
+
+type createTokenRequest struct {
+	Name string `json:"name"`
+}
+
+func (s *Server) apiCreateToken(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	var req createTokenRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	secret, t, err := s.accounts.CreateToken(c.UserContext(), v, req.Name)
+	if err != nil {
+		return err
+	}
+	j := presentTokens([]*forum.APIToken{t}, v)[0]
+	j.Token = secret
+	return c.Status(fiber.StatusCreated).JSON(j)
+}
+
+func (s *Server) apiRevokeToken(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.RevokeToken(c.UserContext(), v, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) apiUser(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.accounts.User(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	v := viewer(c)
+	return c.JSON(presentUser(u, v != nil && v.User.ID == u.ID))
+}
+
+// paramID parses a positive integer id from the path; anything else is not found, as no
+// such thing can exist.
+func paramID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, forum.Errorf(forum.ENotFound, "There is nothing at %s.", c.Path())
+	}
+	return id, nil
+}

@@ -1,0 +1,277 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"staffroom/forum"
+)
+
+func (s *Server) homePage(c *fiber.Ctx) error {
+	community, err := s.home.Community(c.UserContext())
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "", community)
+	p.Flash = flash(c)
+	return s.render(c, fiber.StatusOK, "home", p)
+}
+
+func (s *Server) signupPage(c *fiber.Ctx) error {
+	if viewer(c) != nil {
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
+	p := s.page(c, "Sign up", nil)
+	p.Form = map[string]string{}
+	return s.render(c, fiber.StatusOK, "signup", p)
+}
+
+func (s *Server) signupSubmit(c *fiber.Ctx) error {
+	in := forum.SignupInput{
+		Username: c.FormValue("username"), Email: c.FormValue("email"),
+		Password: c.FormValue("password"), DisplayName: c.FormValue("display_name"),
+	}
+	p := s.page(c, "Sign up", nil)
+	p.Form = map[string]string{"username": in.Username, "email": in.Email, "display_name": in.DisplayName}
+	if confirm := c.FormValue("password_confirm"); confirm != in.Password {
+		return s.formFailure(c, "signup", p, forum.Invalid("password_confirm", "password_mismatch", "The two passwords do not match."))
+	}
+	g, err := s.accounts.Signup(c.UserContext(), in, client(c))
+	if err != nil {
+		return s.formFailure(c, "signup", p, err)
+	}
+	s.setSessionCookie(c, g.SessionID)
+	return c.Redirect("/?done=welcome", fiber.StatusSeeOther)
+}
+
+func (s *Server) loginPage(c *fiber.Ctx) error {
+	next := safeNext(c.Query("next"))
+	if viewer(c) != nil {
+		return c.Redirect(next, fiber.StatusSeeOther)
+	}
+	p := s.page(c, "Sign in", nil)
+	p.Form = map[string]string{"next": next}
+	p.Flash = flash(c)
+	return s.render(c, fiber.StatusOK, "login", p)
+}
+
+func (s *Server) loginSubmit(c *fiber.Ctx) error {
+	login, next := c.FormValue("login"), safeNext(c.FormValue("next"))
+	p := s.page(c, "Sign in", nil)
+	p.Form = map[string]string{"login": login, "next": next}
+	g, err := s.accounts.Login(c.UserContext(), login, c.FormValue("password"), client(c))
+	if err != nil {
+		return s.formFailure(c, "login", p, err)
+	}
+	if v := viewer(c); v != nil && v.Session != nil {
+		if err := s.accounts.Logout(c.UserContext(), v); err != nil {
+			return err
+		}
+	}
+	s.setSessionCookie(c, g.SessionID)
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+func (s *Server) logoutSubmit(c *fiber.Ctx) error {
+	if v := viewer(c); v != nil {
+		if err := s.accounts.Logout(c.UserContext(), v); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(c)
+	return c.Redirect("/login?done=signedout", fiber.StatusSeeOther)
+}
+
+// profileView is the data of a profile page.
+type profileView struct {
+	User *forum.User
+	Self bool
+}
+
+func (s *Server) profilePage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := s.accounts.User(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	v := viewer(c)
+	p := s.page(c, u.DisplayName, profileView{User: u, Self: v != nil && v.User.ID == u.ID})
+	return s.render(c, fiber.StatusOK, "profile", p)
+}
+
+// settingsView is the data of the settings page.
+type settingsView struct {
+	Sessions []sessionJSON
+	Tokens   []tokenJSON
+	NewToken *tokenJSON
+}
+
+// requirePageViewer sends an anonymous visitor to sign in and come back.
+func requirePageViewer(c *fiber.Ctx) (*forum.Viewer, bool) {
+	if v := viewer(c); v != nil {
+		return v, true
+	}
+	c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	return nil, false
+}
+
+func (s *Server) settingsData(c *fiber.Ctx, v *forum.Viewer) (*settingsView, error) {
+	ss, err := s.accounts.ListSessions(c.UserContext(), v)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := s.accounts.ListTokens(c.UserContext(), v)
+	if err != nil {
+		return nil, err
+	}
+	return &settingsView{Sessions: presentSessions(ss, v), Tokens: presentTokens(ts, v)}, nil
+}
+
+// settingsPageFor builds the settings page; form failures re-render it with their error.
+func (s *Server) settingsPageFor(c *fiber.Ctx, v *forum.Viewer) (*Page, error) {
+	data, err := s.settingsData(c, v)
+	if err != nil {
+		return nil, err
+	}
+	p := s.page(c, "Settings", data)
+	p.Form = map[string]string{"display_name": v.User.DisplayName, "email": v.User.Email}
+	p.Flash = flash(c)
+	return p, nil
+}
+
+func (s *Server) settingsPage(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	p, err := s.settingsPageFor(c, v)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "settings", p)
+}
+
+func (s *Server) settingsProfileSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	name, email := c.FormValue("display_name"), c.FormValue("email")
+	_, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate{DisplayName: &name, Email: &email})
+	if err != nil {
+		p, perr := s.settingsPageFor(c, v)
+		if perr != nil {
+			return perr
+		}
+		p.Form["display_name"], p.Form["email"] = name, email
+		return s.formFailure(c, "settings", p, err)
+	}
+	return c.Redirect("/settings?done=profile", fiber.StatusSeeOther)
+}
+
+func (s *Server) settingsPasswordSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	next := c.FormValue("new_password")
+	err := s.accounts.ChangePassword(c.UserContext(), v, c.FormValue("current_password"), next)
+	if err == nil && c.FormValue("new_password_confirm") != next {
+		err = forum.Invalid("new_password_confirm", "password_mismatch", "The two new passwords do not match.")
+	}
+	if err != nil {
+		p, perr := s.settingsPageFor(c, v)
+		if perr != nil {
+			return perr
+		}
+		return s.formFailure(c, "settings", p, err)
+	}
+	return c.Redirect("/settings?done=password#password", fiber.StatusSeeOther)
+}
+
+func (s *Server) settingsRevokeSession(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.RevokeSession(c.UserContext(), v, id); err != nil {
+		return err
+	}
+	if v.Session != nil && v.Session.ID == id {
+		s.clearSessionCookie(c)
+		return c.Redirect("/login?done=signedout", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/settings?done=session#sessions", fiber.StatusSeeOther)
+}
+
+func (s *Server) settingsCreateToken(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	name := c.FormValue("name")
+	secret, t, err := s.accounts.CreateToken(c.UserContext(), v, name)
+	p, perr := s.settingsPageFor(c, v)
+	if perr != nil {
+		return perr
+	}
+	if err != nil {
+		p.Form["name"] = name
+		return s.formFailure(c, "settings", p, err)
+	}
+	// The secret is shown on this response only; it is not kept anywhere to show again.
+	nt := presentTokens([]*forum.APIToken{t}, v)[0]
+	nt.Token = secret
+	p.Data.(*settingsView).NewToken = &nt
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, fiber.StatusCreated, "settings", p)
+}
+
+func (s *Server) settingsRevokeToken(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.RevokeToken(c.UserContext(), v, id); err != nil {
+		return err
+	}
+	return c.Redirect("/settings?done=token#tokens", fiber.StatusSeeOther)
+}
+
+// shortAgent names the browser and system of a user agent string for the sessions list.
+func shortAgent(ua string) string {
+	browser := "Unknown browser"
+	for _, b := range []string{"Edg/", "Firefox/", "Chrome/", "Safari/", "curl/"} {
+		if strings.Contains(ua, b) {
+			browser = map[string]string{"Edg/": "Edge", "Firefox/": "Firefox", "Chrome/": "Chrome", "Safari/": "Safari", "curl/": "curl"}[b]
+			break
+		}
+	}
+	system := ""
+	for _, o := range []string{"Windows", "Mac OS X", "iPhone", "iPad", "Android", "CrOS", "Linux"} {
+		if strings.Contains(ua, o) {
+			system = map[string]string{"Mac OS X": "macOS", "CrOS": "ChromeOS"}[o]
+			if system == "" {
+				system = o
+			}
+			break
+		}
+	}
+	if system == "" {
+		return browser
+	}
+	return browser + " on " + system
+}

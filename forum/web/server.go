@@ -1,0 +1,177 @@
+// Package web is Staffroom's HTTP layer on Fiber: the JSON API, the server-rendered pages,
+// authentication, CSRF and the one mapping from domain errors to responses. Handlers are
+// thin: they parse the request, call a forum service and render what it returns.
+package web
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/etag"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"staffroom/assets"
+	"staffroom/forum"
+)
+
+// HTTP limits.
+const (
+	// DefaultBodyLimit fits any post or form; larger bodies get 413 before they are read.
+	DefaultBodyLimit = 1 << 20
+	// readTimeout bounds how long a client may take to send a request.
+	readTimeout = 15 * time.Second
+	// writeTimeout bounds a response, including a slow client reading it.
+	writeTimeout = 30 * time.Second
+	// idleTimeout closes keep-alive connections nobody uses.
+	idleTimeout = 2 * time.Minute
+)
+
+// Config is what the HTTP layer needs to know about the site.
+type Config struct {
+	SiteName  string
+	BaseURL   *url.URL
+	BodyLimit int
+	Logger    *slog.Logger
+	// Registry receives the HTTP metrics; /metrics serves it.
+	Registry *prometheus.Registry
+}
+
+// Health reports whether the database answers.
+type Health interface {
+	Ping(ctx context.Context) error
+}
+
+// Server is the Staffroom web application.
+type Server struct {
+	cfg      Config
+	app      *fiber.App
+	accounts *forum.Accounts
+	home     HomeSource
+	health   Health
+	log      *slog.Logger
+	static   *assets.Static
+	pages    map[string]*template.Template
+	metrics  *httpMetrics
+	secure   bool // the base URL is https: cookies get Secure
+	draining atomic.Bool
+}
+
+// HomeSource supplies the home page's picture of the community.
+type HomeSource interface {
+	Community(ctx context.Context) (*forum.Community, error)
+}
+
+// New builds the application and its routes.
+func New(cfg Config, accounts *forum.Accounts, home HomeSource, health Health) (*Server, error) {
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.SiteName == "" {
+		cfg.SiteName = "Staffroom"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	static, err := assets.LoadStatic()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, accounts: accounts, home: home, health: health, log: cfg.Logger, static: static,
+		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
+	}
+	if s.pages, err = assets.ParsePages(static, templateFuncs); err != nil {
+		return nil, err
+	}
+	if s.metrics, err = newHTTPMetrics(cfg.Registry); err != nil {
+		return nil, err
+	}
+	s.app = fiber.New(fiber.Config{
+		AppName:               cfg.SiteName,
+		DisableStartupMessage: true,
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           readTimeout,
+		WriteTimeout:          writeTimeout,
+		IdleTimeout:           idleTimeout,
+		ErrorHandler:          s.handleError,
+		ReadBufferSize:        8192, // room for long cookies and headers
+	})
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	app := s.app
+	app.Use(s.observe) // outermost: sees every response, errors and panics included
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	app.Use(s.securityHeaders)
+
+	// Operations: no compression, no session.
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Get("/metrics", s.metricsHandler())
+
+	app.Use(compress.New())
+	app.Get("/static/*", s.staticFile)
+	app.Use(etag.New())
+	app.Use(s.authenticate, s.checkCSRF, s.refuseSuspendedWrites)
+
+	api := app.Group("/api/v1")
+	api.Post("/auth/signup", s.apiSignup)
+	api.Post("/auth/login", s.apiLogin)
+	api.Post("/auth/logout", s.apiLogout)
+	api.Get("/me", s.apiMe)
+	api.Patch("/me", s.apiUpdateMe)
+	api.Post("/me/password", s.apiChangePassword)
+	api.Get("/me/sessions", s.apiSessions)
+	api.Delete("/me/sessions/:id", s.apiRevokeSession)
+	api.Get("/me/tokens", s.apiTokens)
+	api.Post("/me/tokens", s.apiCreateToken)
+	api.Delete("/me/tokens/:id", s.apiRevokeToken)
+	api.Get("/users/:id", s.apiUser)
+	app.All("/api/*", func(c *fiber.Ctx) error {
+		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
+	})
+
+	app.Get("/", s.homePage)
+	app.Get("/signup", s.signupPage)
+	app.Post("/signup", s.signupSubmit)
+	app.Get("/login", s.loginPage)
+	app.Post("/login", s.loginSubmit)
+	app.Post("/logout", s.logoutSubmit)
+	app.Get("/users/:id", s.profilePage)
+	app.Get("/users/:id/:username", s.profilePage)
+	app.Get("/settings", s.settingsPage)
+	app.Post("/settings/profile", s.settingsProfileSubmit)
+	app.Post("/settings/password", s.settingsPasswordSubmit)
+	app.Post("/settings/sessions/:id/revoke", s.settingsRevokeSession)
+	app.Post("/settings/tokens", s.settingsCreateToken)
+	app.Post("/settings/tokens/:id/revoke", s.settingsRevokeToken)
+	app.Use(func(c *fiber.Ctx) error {
+		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
+	})
+}
+
+// App exposes the Fiber application, for tests that call app.Test.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve answers requests on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown turns /readyz to 503, stops accepting connections and waits for in-flight
+// requests until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.draining.Store(true)
+	return s.app.ShutdownWithContext(ctx)
+}
