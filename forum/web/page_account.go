@@ -180,9 +180,11 @@ func (s *Server) settingsPasswordSubmit(c *fiber.Ctx) error {
 		return nil
 	}
 	next := c.FormValue("new_password")
-	err := s.accounts.ChangePassword(c.UserContext(), v, c.FormValue("current_password"), next)
-	if err == nil && c.FormValue("new_password_confirm") != next {
+	var err error
+	if c.FormValue("new_password_confirm") != next {
 		err = forum.Invalid("new_password_confirm", "password_mismatch", "The two new passwords do not match.")
+	} else {
+		err = s.accounts.ChangePassword(c.UserContext(), v, c.FormValue("current_password"), next)
 	}
 	if err != nil {
 		p, perr := s.settingsPageFor(c, v)

@@ -1,15 +1,17 @@
 -- Accounts, districts, browser sessions and API tokens.
 -- Portable SQL: INTEGER PRIMARY KEY becomes BIGSERIAL/IDENTITY, BLOB becomes BYTEA.
+-- AUTOINCREMENT: ids of deleted rows are never handed out again, so a stale link or a
+-- revoke button on an old page can never reach a newer row.
 
 CREATE TABLE districts (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     slug       TEXT NOT NULL UNIQUE,
     name       TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL
 );
 
 CREATE TABLE users (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     username        TEXT NOT NULL,
     username_key    TEXT NOT NULL UNIQUE,  -- lower-case username: unique regardless of case
     email           TEXT NOT NULL,
@@ -28,7 +30,7 @@ CREATE INDEX users_role ON users (role);
 CREATE INDEX users_district ON users (district_id);
 
 CREATE TABLE sessions (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     hash         BLOB NOT NULL UNIQUE,  -- SHA-256 of the cookie value
     user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     csrf_token   TEXT NOT NULL,
@@ -41,7 +43,7 @@ CREATE INDEX sessions_user ON sessions (user_id);
 CREATE INDEX sessions_last_seen ON sessions (last_seen_at);
 
 CREATE TABLE api_tokens (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name         TEXT NOT NULL,
     hash         BLOB NOT NULL UNIQUE,  -- SHA-256 of the token

@@ -1,0 +1,135 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"staffroom/forum/sqlite"
+	"staffroom/forum/storetest"
+)
+
+func openTestDB(t *testing.T) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "staffroom.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store { return openTestDB(t) })
+}
+
+func TestMigrations(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	t.Run("fresh database applies every migration", func(t *testing.T) {
+		status, err := db.MigrationStatus(ctx)
+		if err != nil || len(status) == 0 || status[0].AppliedAt != nil {
+			t.Fatalf("status before = %+v, %v", status, err)
+		}
+		applied, err := db.Migrate(ctx)
+		if err != nil || len(applied) != len(status) {
+			t.Fatalf("applied %d of %d: %v", len(applied), len(status), err)
+		}
+		status, _ = db.MigrationStatus(ctx)
+		for _, m := range status {
+			if m.AppliedAt == nil {
+				t.Fatalf("migration %d still pending", m.Version)
+			}
+		}
+	})
+	t.Run("re-running is a no-op", func(t *testing.T) {
+		applied, err := db.Migrate(ctx)
+		if err != nil || len(applied) != 0 {
+			t.Fatalf("second run applied %d: %v", len(applied), err)
+		}
+	})
+	t.Run("a newer database is refused", func(t *testing.T) {
+		raw, err := sql.Open("sqlite3", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', ?)`, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		raw.Close()
+		_, err = db.Migrate(ctx)
+		var newer *sqlite.ErrNewerSchema
+		if !errors.As(err, &newer) || newer.Have != 999 {
+			t.Fatalf("migrate on a newer schema: %v", err)
+		}
+		if got := err.Error(); !strings.Contains(got, "newer version") {
+			t.Fatalf("message %q does not say a newer version wrote it", got)
+		}
+	})
+}
+
+func TestBackupDuringWrites(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	stop := make(chan struct{})
+	var written atomic.Int64
+	ready := make(chan struct{}) // closed once the database has some rows, so the copy races real writes
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ; i++ {
+			if i == 20 {
+				close(ready)
+			}
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			storetest.MustCreateUser(t, db, fmt.Sprintf("writer%d", i))
+			written.Add(1)
+		}
+	}()
+	<-ready
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	err := db.Backup(ctx, dest)
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyDB, err := sqlite.Open(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyDB.Close()
+	if err := copyDB.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n, err := copyDB.CountUsers(ctx)
+	if err != nil || n < 20 || int64(n) > written.Load() {
+		t.Fatalf("backup holds %d users (%v); %d were written", n, err, written.Load())
+	}
+	if err := db.Backup(ctx, dest); err == nil {
+		t.Fatal("backup over an existing file succeeded; it must refuse")
+	}
+}

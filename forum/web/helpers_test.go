@@ -1,0 +1,194 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"staffroom/forum"
+	"staffroom/forum/sqlite"
+	"staffroom/forum/web"
+	"staffroom/moderation"
+)
+
+// clock is a settable time source.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// testSite is the real application on a real SQLite file.
+type testSite struct {
+	t        *testing.T
+	db       *sqlite.DB
+	accounts *forum.Accounts
+	server   *web.Server
+	clock    *clock
+	home     web.HomeSource
+}
+
+type siteOption func(*testSite)
+
+// withHome replaces the home page's data source (to inject faults).
+func withHome(h web.HomeSource) siteOption { return func(s *testSite) { s.home = h } }
+
+func newSite(t *testing.T, opts ...siteOption) *testSite {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "staffroom.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := &testSite{t: t, db: db, clock: &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)}, home: db}
+	for _, o := range opts {
+		o(s)
+	}
+	s.accounts = &forum.Accounts{
+		Users: db, Sessions: db, Now: s.clock.Now,
+		Hasher: forum.PasswordHasher{Memory: 64, Time: 1, Threads: 1}, // fast: tests hash hundreds of passwords
+		Limits: forum.AccountLimits{
+			LoginFailuresPerAccount: moderation.NewLimiter(10, 15*time.Minute),
+			LoginFailuresPerIP:      moderation.NewLimiter(100, 15*time.Minute),
+			SignupsPerIP:            moderation.NewLimiter(100, time.Hour),
+		},
+	}
+	base, _ := url.Parse("http://staffroom.test")
+	s.server, err = web.New(web.Config{BaseURL: base, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, s.accounts, s.home, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// response is a finished request, body read.
+type response struct {
+	*http.Response
+	body []byte
+}
+
+func (r *response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("response is not JSON (%v): %s", err, r.body)
+	}
+	return m
+}
+
+// errorCode returns error.code and error.field of an error response.
+func (r *response) errorCode(t *testing.T) (code, field string) {
+	t.Helper()
+	e, ok := r.json(t)["error"].(map[string]any)
+	if !ok {
+		t.Fatalf("no error object in %s", r.body)
+	}
+	code, _ = e["code"].(string)
+	field, _ = e["field"].(string)
+	if msg, _ := e["message"].(string); msg == "" {
+		t.Fatalf("error without a message: %s", r.body)
+	}
+	return code, field
+}
+
+func (r *response) cookie(name string) *http.Cookie {
+	for _, c := range r.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// req describes a request to make.
+type req struct {
+	method, path string
+	body         string
+	contentType  string
+	headers      map[string]string
+	cookie       string // staffroom_session value
+}
+
+func (s *testSite) do(r req) *response {
+	s.t.Helper()
+	var body io.Reader
+	if r.body != "" {
+		body = strings.NewReader(r.body)
+	}
+	hr := httptest.NewRequest(r.method, r.path, body)
+	hr.Host = "staffroom.test"
+	if r.body != "" || r.contentType != "" {
+		ct := r.contentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		hr.Header.Set("Content-Type", ct)
+	}
+	for k, v := range r.headers {
+		hr.Header.Set(k, v)
+	}
+	if r.cookie != "" {
+		hr.AddCookie(&http.Cookie{Name: "staffroom_session", Value: r.cookie})
+	}
+	resp, err := s.server.App().Test(hr, -1)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", r.method, r.path, err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return &response{Response: resp, body: b}
+}
+
+func jsonBody(v any) string {
+	var buf bytes.Buffer
+	json.NewEncoder(&buf).Encode(v)
+	return buf.String()
+}
+
+// account is a signed-up person and their credentials.
+type account struct {
+	ID      int64
+	Cookie  string
+	CSRF    string
+	Token   string
+	Name    string
+	Passwd  string
+	Payload map[string]any
+}
+
+func (s *testSite) signup(username string) *account {
+	s.t.Helper()
+	pw := "correct horse " + username
+	r := s.do(req{method: "POST", path: "/api/v1/auth/signup", body: jsonBody(map[string]string{
+		"username": username, "email": username + "@district.org", "password": pw, "display_name": "Teacher " + username,
+	})})
+	if r.StatusCode != 201 {
+		s.t.Fatalf("signup %s: %d %s", username, r.StatusCode, r.body)
+	}
+	m := r.json(s.t)
+	c := r.cookie("staffroom_session")
+	if c == nil || c.Value == "" {
+		s.t.Fatalf("signup set no session cookie")
+	}
+	user := m["user"].(map[string]any)
+	return &account{ID: int64(user["id"].(float64)), Cookie: c.Value, CSRF: m["csrf_token"].(string), Token: m["token"].(string),
+		Name: username, Passwd: pw, Payload: m}
+}
+
+func (a *account) bearer() map[string]string { return map[string]string{"Authorization": "Bearer " + a.Token} }
+func (a *account) csrf() map[string]string   { return map[string]string{"X-CSRF-Token": a.CSRF} }
