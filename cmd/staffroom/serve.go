@@ -136,7 +136,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	case <-ctx.Done():
 	}
-	m.Log.Info("shutting down", "grace", shutdownGrace)
+	m.Log.Info("shutting down", "grace", shutdownGrace.String())
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := m.Server.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
@@ -192,7 +192,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer m.Close()
-	m.Log.Info("ready", "addr", m.Addr(), "db", m.Config.DB, "startup", time.Since(start).Round(time.Millisecond))
+	m.Log.Info("ready", "addr", m.Addr(), "db", m.Config.DB, "startup", time.Since(start).Round(time.Millisecond).String())
 	fmt.Fprintf(env.stdout, "Staffroom is running. Open %s/ in your browser. The first account to sign up becomes the admin.\n", m.BaseURL)
 	return m.Run(ctx)
 }
