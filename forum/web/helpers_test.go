@@ -190,5 +190,7 @@ func (s *testSite) signup(username string) *account {
 		Name: username, Passwd: pw, Payload: m}
 }
 
-func (a *account) bearer() map[string]string { return map[string]string{"Authorization": "Bearer " + a.Token} }
-func (a *account) csrf() map[string]string   { return map[string]string{"X-CSRF-Token": a.CSRF} }
+func (a *account) bearer() map[string]string {
+	return map[string]string{"Authorization": "Bearer " + a.Token}
+}
+func (a *account) csrf() map[string]string { return map[string]string{"X-CSRF-Token": a.CSRF} }
