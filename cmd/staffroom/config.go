@@ -29,6 +29,20 @@ type Config struct {
 	LogLevel    string
 	LogFormat   string
 	SessionIdle time.Duration
+	// TrustedProxies is a comma-separated list of reverse proxy addresses or CIDRs.
+	TrustedProxies string
+	ProxyHeader    string
+}
+
+// trustedProxies splits the configured list.
+func (c *Config) trustedProxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // envOr reads STAFFROOM_<name> with a default.
@@ -79,6 +93,8 @@ func addServeFlags(fs *flag.FlagSet, c *Config) error {
 	fs.StringVar(&c.SiteName, "site-name", envOr("SITE_NAME", "Staffroom"), "name shown in the header (STAFFROOM_SITE_NAME)")
 	fs.StringVar(&c.Privileges, "privileges", envOr("PRIVILEGES", "moderate"), "reputation needed for privileges: open, moderate or strict (STAFFROOM_PRIVILEGES)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LOG_LEVEL", "info"), "debug, info, warn or error (STAFFROOM_LOG_LEVEL)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies to believe about the client address (STAFFROOM_TRUSTED_PROXIES)")
+	fs.StringVar(&c.ProxyHeader, "proxy-header", envOr("PROXY_HEADER", "X-Forwarded-For"), "header in which trusted proxies name the client (STAFFROOM_PROXY_HEADER)")
 	fs.StringVar(&c.LogFormat, "log-format", envOr("LOG_FORMAT", "auto"), "text, json, or auto: text on a terminal, else JSON (STAFFROOM_LOG_FORMAT)")
 	var err error
 	idle := envOr("SESSION_IDLE", forum.DefaultSessionIdle.String())
@@ -115,6 +131,13 @@ func (c *Config) check() (*url.URL, error) {
 	case "auto", "text", "json":
 	default:
 		return nil, fmt.Errorf("log format must be auto, text or json, not %q", c.LogFormat)
+	}
+	for _, p := range c.trustedProxies() {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return nil, fmt.Errorf("trusted proxy %q must be an IP address or a CIDR like 10.0.0.0/8", p)
+			}
+		}
 	}
 	if c.SessionIdle <= 0 {
 		return nil, fmt.Errorf("session idle time must be positive")

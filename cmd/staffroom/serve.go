@@ -111,7 +111,10 @@ func (m *Main) Open(ctx context.Context) error {
 		collectors.NewDBStatsCollector(m.DB.Writer(), "writer"),
 		collectors.NewDBStatsCollector(m.DB.Reader(), "reader"),
 	)
-	m.Server, err = web.New(web.Config{SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg},
+	m.Server, err = web.New(web.Config{
+		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg,
+		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader,
+	},
 		m.Accounts, m.DB, m.DB)
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -33,6 +34,11 @@ type DB struct {
 	path   string
 	writer *sql.DB
 	reader *sql.DB
+
+	// stmts caches prepared read statements by query text. Preparing a statement costs
+	// more than running a point lookup, and the hot reads (session, token, user) are few.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
 // Open opens (creating if needed) the database at path. It does not migrate; call Migrate.
@@ -68,7 +74,7 @@ func Open(path string) (*DB, error) {
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
 	reader.SetConnMaxIdleTime(0)
-	return &DB{path: path, writer: writer, reader: reader}, nil
+	return &DB{path: path, writer: writer, reader: reader, stmts: map[string]*sql.Stmt{}}, nil
 }
 
 func dsn(path string, extra url.Values) string {
@@ -84,8 +90,43 @@ func dsn(path string, extra url.Values) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = map[string]*sql.Stmt{}
+	db.stmtMu.Unlock()
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
+
+// prepared returns the cached read statement for query, preparing it on first use.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if st, ok := db.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := db.reader.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	db.stmts[query] = st
+	return st, nil
+}
+
+// readRow runs a single-row read through a cached prepared statement.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) scanner {
+	st, err := db.prepared(ctx, query)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// errRow is a row that failed before it was read.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }

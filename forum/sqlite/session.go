@@ -36,7 +36,7 @@ func (db *DB) CreateSession(ctx context.Context, s *forum.Session) error {
 // SessionByHash implements forum.SessionStore. The session and its user come in one query:
 // this runs on every signed-in request.
 func (db *DB) SessionByHash(ctx context.Context, hash []byte) (*forum.Session, *forum.User, error) {
-	row := db.reader.QueryRowContext(ctx, `SELECT `+sessionColumns+`, `+userColumns+`
+	row := db.readRow(ctx, `SELECT `+sessionColumns+`, `+userColumns+`
 		FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN districts d ON d.id = u.district_id
 		WHERE s.hash = ?`, hash)
 	var u *forum.User
@@ -134,7 +134,7 @@ func (db *DB) CreateToken(ctx context.Context, t *forum.APIToken) error {
 
 // TokenByHash implements forum.SessionStore.
 func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*forum.APIToken, *forum.User, error) {
-	row := db.reader.QueryRowContext(ctx, `SELECT `+tokenColumns+`, `+userColumns+`
+	row := db.readRow(ctx, `SELECT `+tokenColumns+`, `+userColumns+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN districts d ON d.id = u.district_id
 		WHERE t.hash = ?`, hash)
 	var u *forum.User

@@ -81,15 +81,18 @@ func userConflict(err error) error {
 
 // UserByID implements forum.UserStore.
 func (db *DB) UserByID(ctx context.Context, id int64) (*forum.User, error) {
-	return db.userByID(ctx, db.reader, id)
+	u, err := scanUser(db.readRow(ctx, userByIDQuery, id))
+	if err != nil {
+		return nil, notFound(err, "There is no user %d.", id)
+	}
+	return u, nil
 }
 
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
+const userByIDQuery = `SELECT ` + userColumns + userFrom + `WHERE u.id = ?`
 
-func (db *DB) userByID(ctx context.Context, q querier, id int64) (*forum.User, error) {
-	u, err := scanUser(q.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+`WHERE u.id = ?`, id))
+// userByID reads a user on the writer, to see a write just committed.
+func (db *DB) userByID(ctx context.Context, q *sql.DB, id int64) (*forum.User, error) {
+	u, err := scanUser(q.QueryRowContext(ctx, userByIDQuery, id))
 	if err != nil {
 		return nil, notFound(err, "There is no user %d.", id)
 	}
@@ -99,7 +102,7 @@ func (db *DB) userByID(ctx context.Context, q querier, id int64) (*forum.User, e
 // UserByLogin implements forum.UserStore.
 func (db *DB) UserByLogin(ctx context.Context, login string) (*forum.User, error) {
 	key := strings.ToLower(strings.TrimSpace(login))
-	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+`WHERE u.username_key = ? OR u.email_key = ?`, key, key))
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+userFrom+`WHERE u.username_key = ? OR u.email_key = ?`, key, key))
 	if err != nil {
 		return nil, notFound(err, "There is no account %q.", login)
 	}

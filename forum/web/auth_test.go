@@ -436,3 +436,20 @@ func TestUsers(t *testing.T) {
 		}
 	}
 }
+
+func TestClientAddressBehindAProxy(t *testing.T) {
+	xff := map[string]string{"X-Forwarded-For": "203.0.113.7"}
+	sessionIP := func(s *testSite) string {
+		r := s.do(req{method: "POST", path: "/api/v1/auth/signup", headers: xff, body: jsonBody(map[string]string{
+			"username": "proxied", "email": "p@d.org", "password": "long enough pass"})})
+		tok := r.json(t)["token"].(string)
+		list := s.do(req{method: "GET", path: "/api/v1/me/sessions", headers: map[string]string{"Authorization": "Bearer " + tok}})
+		return list.json(t)["items"].([]any)[0].(map[string]any)["ip"].(string)
+	}
+	if ip := sessionIP(newSite(t)); ip == "203.0.113.7" {
+		t.Fatal("X-Forwarded-For believed without a trusted proxy")
+	}
+	if ip := sessionIP(newSite(t, withTrustedProxies("0.0.0.0/0"))); ip != "203.0.113.7" {
+		t.Fatalf("behind a trusted proxy the session records %q", ip)
+	}
+}

@@ -38,9 +38,13 @@ type testSite struct {
 	server   *web.Server
 	clock    *clock
 	home     web.HomeSource
+	cfg      web.Config
 }
 
 type siteOption func(*testSite)
+
+// withTrustedProxies makes the site believe X-Forwarded-For from these addresses.
+func withTrustedProxies(p ...string) siteOption { return func(s *testSite) { s.cfg.TrustedProxies = p } }
 
 // withHome replaces the home page's data source (to inject faults).
 func withHome(h web.HomeSource) siteOption { return func(s *testSite) { s.home = h } }
@@ -68,8 +72,9 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 			SignupsPerIP:            moderation.NewLimiter(100, time.Hour),
 		},
 	}
-	base, _ := url.Parse("http://staffroom.test")
-	s.server, err = web.New(web.Config{BaseURL: base, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, s.accounts, s.home, db)
+	s.cfg.BaseURL, _ = url.Parse("http://staffroom.test")
+	s.cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	s.server, err = web.New(s.cfg, s.accounts, s.home, db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,10 @@ type Config struct {
 	Logger    *slog.Logger
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
+	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies whose ProxyHeader
+	// names the real client, for rate limits and the sessions list. Empty: trust nobody.
+	TrustedProxies []string
+	ProxyHeader    string
 }
 
 // Health reports whether the database answers.
@@ -97,7 +101,7 @@ func New(cfg Config, accounts *forum.Accounts, home HomeSource, health Health) (
 	if s.metrics, err = newHTTPMetrics(cfg.Registry); err != nil {
 		return nil, err
 	}
-	s.app = fiber.New(fiber.Config{
+	fcfg := fiber.Config{
 		AppName:               cfg.SiteName,
 		DisableStartupMessage: true,
 		BodyLimit:             cfg.BodyLimit,
@@ -106,7 +110,17 @@ func New(cfg Config, accounts *forum.Accounts, home HomeSource, health Health) (
 		IdleTimeout:           idleTimeout,
 		ErrorHandler:          s.handleError,
 		ReadBufferSize:        8192, // room for long cookies and headers
-	})
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		fcfg.EnableTrustedProxyCheck = true
+		fcfg.TrustedProxies = cfg.TrustedProxies
+		fcfg.ProxyHeader = cfg.ProxyHeader
+		if fcfg.ProxyHeader == "" {
+			fcfg.ProxyHeader = fiber.HeaderXForwardedFor
+		}
+		fcfg.EnableIPValidation = true
+	}
+	s.app = fiber.New(fcfg)
 	s.routes()
 	return s, nil
 }
