@@ -46,7 +46,13 @@ type Accounts struct {
 	Limits      AccountLimits
 	SessionIdle time.Duration
 	Now         func() time.Time
+
+	cache authCache
 }
+
+// ForgetUser drops what is cached about a person's sign-ins. Whatever changes an account
+// outside Accounts (a suspension, a role) calls it, so the change applies at once.
+func (a *Accounts) ForgetUser(userID int64) { a.cache.forgetUser(userID) }
 
 // Viewer is the person behind a request and how they proved it: exactly one of Session
 // and Token is set.
@@ -156,6 +162,7 @@ func (a *Accounts) SetRole(ctx context.Context, login string, role Role) (*User,
 	if err := a.Users.SetRole(ctx, u.ID, role); err != nil {
 		return nil, err
 	}
+	a.cache.forgetUser(u.ID)
 	u.Role = role
 	return u, nil
 }
@@ -219,13 +226,17 @@ func (a *Accounts) AuthenticateSession(ctx context.Context, cookie string) (*Vie
 	if !LooksLikeSessionID(cookie) {
 		return nil, Coded(EUnauthorized, "session_invalid", "Your session has ended; please sign in again.")
 	}
-	s, u, err := a.Sessions.SessionByHash(ctx, HashSecret(cookie))
+	now := a.now()
+	hash := HashSecret(cookie)
+	if v, ok := a.cache.get(hash, now); ok && now.Sub(v.Session.LastSeenAt) <= touchEvery {
+		return v, nil
+	}
+	s, u, err := a.Sessions.SessionByHash(ctx, hash)
 	if errors.Is(err, ErrNotFound) {
 		return nil, Coded(EUnauthorized, "session_invalid", "Your session has ended; please sign in again.")
 	} else if err != nil {
 		return nil, err
 	}
-	now := a.now()
 	if now.Sub(s.LastSeenAt) > a.idle() {
 		if err := a.Sessions.DeleteSessionByHash(ctx, s.Hash); err != nil {
 			return nil, err
@@ -238,7 +249,9 @@ func (a *Accounts) AuthenticateSession(ctx context.Context, cookie string) (*Vie
 		}
 		s.LastSeenAt = now
 	}
-	return &Viewer{User: u, Session: s}, nil
+	v := &Viewer{User: u, Session: s}
+	a.cache.put(hash, v, now)
+	return v, nil
 }
 
 // AuthenticateToken resolves a bearer token; unauthorized when it is unknown or revoked.
@@ -246,28 +259,36 @@ func (a *Accounts) AuthenticateToken(ctx context.Context, bearer string) (*Viewe
 	if !LooksLikeToken(bearer) {
 		return nil, Coded(EUnauthorized, "token_invalid", "The API token is not valid; create a new one in your settings.")
 	}
-	t, u, err := a.Sessions.TokenByHash(ctx, HashSecret(bearer))
+	now := a.now()
+	hash := HashSecret(bearer)
+	if v, ok := a.cache.get(hash, now); ok && now.Sub(*v.Token.LastUsedAt) <= touchEvery {
+		return v, nil
+	}
+	t, u, err := a.Sessions.TokenByHash(ctx, hash)
 	if errors.Is(err, ErrNotFound) {
 		return nil, Coded(EUnauthorized, "token_invalid", "The API token is not valid; create a new one in your settings.")
 	} else if err != nil {
 		return nil, err
 	}
-	now := a.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchEvery {
 		if err := a.Sessions.TouchToken(ctx, t.ID, now); err != nil {
 			return nil, err
 		}
 		t.LastUsedAt = &now
 	}
-	return &Viewer{User: u, Token: t}, nil
+	v := &Viewer{User: u, Token: t}
+	a.cache.put(hash, v, now)
+	return v, nil
 }
 
 // Logout ends what the viewer authenticated with: the browser session, or the API token.
 func (a *Accounts) Logout(ctx context.Context, v *Viewer) error {
 	switch {
 	case v.Session != nil:
+		a.cache.forget(v.Session.Hash)
 		return a.Sessions.DeleteSessionByHash(ctx, v.Session.Hash)
 	case v.Token != nil:
+		a.cache.forget(v.Token.Hash)
 		return a.Sessions.DeleteToken(ctx, v.User.ID, v.Token.ID)
 	}
 	return nil
@@ -298,6 +319,7 @@ func (a *Accounts) UpdateProfile(ctx context.Context, v *Viewer, upd UserUpdate)
 		}
 		upd.Email = &s
 	}
+	defer a.cache.forgetUser(v.User.ID)
 	return a.Users.UpdateUser(ctx, v.User.ID, upd)
 }
 
@@ -317,6 +339,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, v *Viewer, current, next 
 	if v.Session != nil {
 		keep = v.Session.Hash
 	}
+	defer a.cache.forgetUser(v.User.ID)
 	return a.Users.SetPassword(ctx, v.User.ID, a.Hasher.Hash(next), keep)
 }
 
@@ -327,6 +350,7 @@ func (a *Accounts) ListSessions(ctx context.Context, v *Viewer) ([]*Session, err
 
 // RevokeSession ends one of the viewer's sessions; not_found when it is not theirs.
 func (a *Accounts) RevokeSession(ctx context.Context, v *Viewer, id int64) error {
+	defer a.cache.forgetUser(v.User.ID)
 	return a.Sessions.DeleteSession(ctx, v.User.ID, id)
 }
 
@@ -358,6 +382,7 @@ func (a *Accounts) CreateToken(ctx context.Context, v *Viewer, name string) (str
 
 // RevokeToken deletes one of the viewer's tokens; not_found when it is not theirs.
 func (a *Accounts) RevokeToken(ctx context.Context, v *Viewer, id int64) error {
+	defer a.cache.forgetUser(v.User.ID)
 	return a.Sessions.DeleteToken(ctx, v.User.ID, id)
 }
 

@@ -453,3 +453,30 @@ func TestClientAddressBehindAProxy(t *testing.T) {
 		t.Fatalf("behind a trusted proxy the session records %q", ip)
 	}
 }
+
+func TestCachedSignInsFollowChanges(t *testing.T) {
+	s := newSite(t)
+	a := s.signup("cached")
+	s.signup("other")
+	role := func() string {
+		return s.do(req{method: "GET", path: "/api/v1/me", headers: a.bearer()}).json(t)["user"].(map[string]any)["role"].(string)
+	}
+	if role() != "admin" {
+		t.Fatal("first account is not admin")
+	}
+	// A change made elsewhere (another process, the command line) shows within seconds.
+	if err := s.db.SetRole(context.Background(), a.ID, forum.RoleModerator); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Add(3 * time.Second)
+	if got := role(); got != "moderator" {
+		t.Fatalf("role after an outside change = %s", got)
+	}
+	// A change through the service shows at once.
+	if _, err := s.accounts.SetRole(context.Background(), "cached", forum.RoleMember); err != nil {
+		t.Fatal(err)
+	}
+	if got := role(); got != "member" {
+		t.Fatalf("role right after SetRole = %s", got)
+	}
+}
