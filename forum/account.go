@@ -63,7 +63,8 @@ type Viewer struct {
 }
 
 // Grant is what a successful sign-up or sign-in hands out: a browser session (the cookie
-// value and its CSRF token) and an API token. The secrets are shown only here.
+// value and its CSRF token) and, for API clients, a bearer token. The secrets are shown
+// only here.
 type Grant struct {
 	User      *User
 	SessionID string
@@ -75,6 +76,9 @@ type Grant struct {
 type Client struct {
 	IP        string
 	UserAgent string
+	// API marks a program rather than a browser page: signing in also hands it a bearer
+	// token. Browsers get the session alone, so tokens stay the ones people made on purpose.
+	API bool
 }
 
 // SignupInput is what a person types to create an account.
@@ -212,12 +216,17 @@ func (a *Accounts) grant(ctx context.Context, u *User, client Client, now time.T
 	if err := a.Sessions.CreateSession(ctx, s); err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
-	tok, thash := newSecret(TokenPrefix)
-	t := &APIToken{UserID: u.ID, Name: "Sign-in " + now.Format("2006-01-02 15:04"), Hash: thash, CreatedAt: now}
-	if err := a.Sessions.CreateToken(ctx, t); err != nil {
-		return nil, fmt.Errorf("create token: %w", err)
+	g := &Grant{User: u, SessionID: sid, Session: s}
+	if client.API {
+		tok, thash := newSecret(TokenPrefix)
+		name := "API sign-in " + now.Format("2006-01-02 15:04")
+		t := &APIToken{UserID: u.ID, Name: name, Hash: thash, CreatedAt: now}
+		if err := a.Sessions.CreateToken(ctx, t); err != nil {
+			return nil, fmt.Errorf("create token: %w", err)
+		}
+		g.Token = tok
 	}
-	return &Grant{User: u, SessionID: sid, Session: s, Token: tok}, nil
+	return g, nil
 }
 
 // AuthenticateSession resolves a session cookie. Returns unauthorized for an unknown,

@@ -21,8 +21,9 @@ type grantResponse struct {
 	CSRFToken string   `json:"csrf_token"`
 }
 
+// client describes the caller; API requests (under /api/) get a bearer token on sign-in.
 func client(c *fiber.Ctx) forum.Client {
-	return forum.Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+	return forum.Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent), API: wantsJSON(c)}
 }
 
 func (s *Server) apiSignup(c *fiber.Ctx) error {

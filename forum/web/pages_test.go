@@ -46,6 +46,9 @@ func TestSignupPage(t *testing.T) {
 		if !strings.Contains(home, "Welcome to Staffroom") || !strings.Contains(home, `action="/logout"`) || !strings.Contains(home, "pagey") {
 			t.Fatal("home does not show the signed-in person")
 		}
+		if !strings.Contains(string(s.do(req{method: "GET", path: "/settings", cookie: c}).body), "You have no API tokens.") {
+			t.Fatal("signing up in the browser made an API token nobody asked for")
+		}
 	})
 	t.Run("duplicate username shows beside the field with 409", func(t *testing.T) {
 		r := s.postForm("/signup", "", url.Values{"username": {"PAGEY"}, "email": {"other@d.org"}, "password": {"long enough pass"}, "password_confirm": {"long enough pass"}})
