@@ -44,7 +44,9 @@ type testSite struct {
 type siteOption func(*testSite)
 
 // withTrustedProxies makes the site believe X-Forwarded-For from these addresses.
-func withTrustedProxies(p ...string) siteOption { return func(s *testSite) { s.cfg.TrustedProxies = p } }
+func withTrustedProxies(p ...string) siteOption {
+	return func(s *testSite) { s.cfg.TrustedProxies = p }
+}
 
 // withHome replaces the home page's data source (to inject faults).
 func withHome(h web.HomeSource) siteOption { return func(s *testSite) { s.home = h } }
