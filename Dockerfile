@@ -4,8 +4,8 @@
 # distroless. Build:  docker build -t staffroom .
 # Run:    docker run -p 8080:8080 -v staffroom-data:/data \
 #           -e STAFFROOM_BASE_URL=https://staffroom.example.org staffroom
-# Set STAFFROOM_BASE_URL to the address people use: the default is derived from
-# STAFFROOM_ADDR (http://0.0.0.0:8080), which is right for neither cookies nor websockets.
+# Set STAFFROOM_BASE_URL to the address people use (https:// makes cookies Secure): the
+# default, http://localhost:8080, only suits trying it out on your own machine.
 
 FROM golang:1.26-bookworm AS build
 

@@ -115,11 +115,11 @@ func newFlagSet(env *cliEnv, name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; --help prints the usage and returns flag.ErrHelp.
+// parseFlags parses args; --help prints the usage (the flag package calls fs.Usage) and
+// returns flag.ErrHelp.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
 		return err
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"encoding/json"
 	"io"
@@ -46,6 +47,9 @@ func TestCommandLine(t *testing.T) {
 			code, stdout, _ := cli(t, "", args...)
 			if code != 0 || !strings.Contains(stdout, "staffroom") {
 				t.Fatalf("%v: code %d stdout %q", args, code, stdout)
+			}
+			if strings.Count(stdout, "Usage") > 1 {
+				t.Fatalf("%v prints its usage twice:\n%s", args, stdout)
 			}
 		}
 	})
@@ -190,5 +194,23 @@ func TestServeEndToEnd(t *testing.T) {
 	n, err := m2.DB.CountUsers(context.Background())
 	if err != nil || n != len(forum.Demo.People)+1 {
 		t.Fatalf("users after restart = %d, %v", n, err)
+	}
+}
+
+// TestStopRightAfterStart is a stop signal that arrives before the server took its
+// listener: Run must still return.
+func TestStopRightAfterStart(t *testing.T) {
+	for i := range 20 {
+		m, cancel, done := startMain(t, filepath.Join(t.TempDir(), fmt.Sprintf("quick%d.db", i)))
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run: %v", err)
+			}
+		case <-time.After(shutdownGrace + 5*time.Second):
+			t.Fatal("Run did not return after an early stop")
+		}
+		m.Close()
 	}
 }

@@ -145,7 +145,13 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Server.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return <-errc
+	// A stop that comes before Serve has taken the listener finds nothing to shut down, and
+	// Serve would then run on; closing the listener ends it either way.
+	m.ln.Close()
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
 }
 
 func (m *Main) pruneSessions(ctx context.Context) {
