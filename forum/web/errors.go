@@ -73,6 +73,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		e = forum.Errorf(forum.EInternal, "Internal error. If it persists, tell an administrator the request id %s.", requestID(c))
 	}
 	status := statusOf[e.Kind]
+	s.setSecurityHeaders(c)
 	if e.Kind == forum.ERateLimited && e.RetryAfter > 0 {
 		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(int(math.Ceil(e.RetryAfter.Seconds()))))
 	}

@@ -120,6 +120,13 @@ func (s *Server) logPanic(c *fiber.Ctx, p any) {
 
 // securityHeaders adds the headers every response carries.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	s.setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders is also called by the error handler, which answers requests that
+// never reached the middleware (a body over the limit, a malformed request line).
+func (s *Server) setSecurityHeaders(c *fiber.Ctx) {
 	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
@@ -129,7 +136,6 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	if s.secure {
 		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
 	}
-	return c.Next()
 }
 
 // authenticate finds the person behind a request: a bearer token (which must be valid),

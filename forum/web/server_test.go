@@ -168,6 +168,9 @@ func TestOverARealListener(t *testing.T) {
 		if resp.StatusCode != 413 || !strings.Contains(string(b), `"too_large"`) {
 			t.Fatalf("%d %s", resp.StatusCode, b)
 		}
+		if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Content-Security-Policy") == "" {
+			t.Fatalf("the 413 lacks the security headers: %v", resp.Header)
+		}
 	})
 	t.Run("a form post of normal size works", func(t *testing.T) {
 		form := url.Values{"username": {"listener"}, "email": {"l@d.org"}, "password": {"long enough pass"}, "password_confirm": {"long enough pass"}}
