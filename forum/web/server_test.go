@@ -127,8 +127,15 @@ func TestOperations(t *testing.T) {
 		t.Fatalf("readyz %d", r.StatusCode)
 	}
 	s.do(req{method: "GET", path: "/users/1"})
+	for range 3 {
+		s.do(req{method: "POST", path: "/api/v1/auth/login", body: `{"login":"x","password":"y"}`})
+		s.do(req{method: "GET", path: "/login"})
+	}
 	r := s.do(req{method: "GET", path: "/metrics"})
 	body := string(r.body)
+	if !strings.Contains(body, `staffroom_http_requests_total{method="POST",route="/api/v1/auth/login",status="401"} 3`) {
+		t.Fatalf("login failures are not counted under POST:\n%s", body)
+	}
 	if r.StatusCode != 200 || !strings.Contains(body, `staffroom_http_requests_total{method="GET",route="/users/:id",status="404"}`) ||
 		!strings.Contains(body, "staffroom_http_request_duration_seconds_bucket") {
 		t.Fatalf("metrics: %d\n%s", r.StatusCode, body)
