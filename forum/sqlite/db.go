@@ -39,6 +39,12 @@ type DB struct {
 	// more than running a point lookup, and the hot reads (session, token, user) are few.
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt
+
+	// The group-commit writer (writer.go).
+	queueMu    sync.RWMutex
+	closed     bool
+	queue      chan *writeRequest
+	writerDone chan struct{}
 }
 
 // Open opens (creating if needed) the database at path. It does not migrate; call Migrate.
@@ -74,7 +80,9 @@ func Open(path string) (*DB, error) {
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
 	reader.SetConnMaxIdleTime(0)
-	return &DB{path: path, writer: writer, reader: reader, stmts: map[string]*sql.Stmt{}}, nil
+	db := &DB{path: path, writer: writer, reader: reader, stmts: map[string]*sql.Stmt{}}
+	db.startWriter()
+	return db, nil
 }
 
 func dsn(path string, extra url.Values) string {
@@ -88,8 +96,9 @@ func dsn(path string, extra url.Values) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + v.Encode()
 }
 
-// Close closes both pools.
+// Close lets queued writes finish and closes both pools.
 func (db *DB) Close() error {
+	db.stopWriter()
 	db.stmtMu.Lock()
 	for _, st := range db.stmts {
 		st.Close()
@@ -139,22 +148,6 @@ func (db *DB) Reader() *sql.DB { return db.reader }
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	return db.reader.QueryRowContext(ctx, "SELECT 1").Scan(&one)
-}
-
-// write runs fn in one immediate transaction on the writer connection and commits it.
-func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
 }
 
 // isUnique reports whether err is a UNIQUE constraint failure on the given column

@@ -65,7 +65,7 @@ func (db *DB) CreateUser(ctx context.Context, nu forum.NewUser, now time.Time) (
 	if err != nil {
 		return nil, err
 	}
-	return db.userByID(ctx, db.writer, id)
+	return db.UserByID(ctx, id)
 }
 
 // userConflict turns unique violations on users into the domain's conflicts.
@@ -81,18 +81,7 @@ func userConflict(err error) error {
 
 // UserByID implements forum.UserStore.
 func (db *DB) UserByID(ctx context.Context, id int64) (*forum.User, error) {
-	u, err := scanUser(db.readRow(ctx, userByIDQuery, id))
-	if err != nil {
-		return nil, notFound(err, "There is no user %d.", id)
-	}
-	return u, nil
-}
-
-const userByIDQuery = `SELECT ` + userColumns + userFrom + `WHERE u.id = ?`
-
-// userByID reads a user on the writer, to see a write just committed.
-func (db *DB) userByID(ctx context.Context, q *sql.DB, id int64) (*forum.User, error) {
-	u, err := scanUser(q.QueryRowContext(ctx, userByIDQuery, id))
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+userFrom+`WHERE u.id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "There is no user %d.", id)
 	}
@@ -128,7 +117,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd forum.UserUpdate) (*
 	if err != nil {
 		return nil, err
 	}
-	return db.userByID(ctx, db.writer, id)
+	return db.UserByID(ctx, id)
 }
 
 // SetPassword implements forum.UserStore.
