@@ -19,6 +19,8 @@ type Store interface {
 	forum.SessionStore
 	forum.CommunityStore
 	forum.DemoSeeder
+	forum.PostStore
+	forum.Recounter
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -33,6 +35,10 @@ func Run(t *testing.T, open Opener) {
 	t.Run("sessions", func(t *testing.T) { testSessions(t, open) })
 	t.Run("tokens", func(t *testing.T) { testTokens(t, open) })
 	t.Run("demo", func(t *testing.T) { testDemo(t, open) })
+	t.Run("posts", func(t *testing.T) { testPosts(t, open) })
+	t.Run("votes", func(t *testing.T) { testVotes(t, open) })
+	t.Run("accept", func(t *testing.T) { testAccept(t, open) })
+	t.Run("question list", func(t *testing.T) { testQuestionList(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

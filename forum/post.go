@@ -1,0 +1,282 @@
+package forum
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on posts, as on Stack Overflow.
+const (
+	MinTitleLen   = 15
+	MaxTitleLen   = 150
+	MinBodyLen    = 30
+	MaxBodyLen    = 30000 // characters of markdown: a long answer with code fits
+	MinTags       = 1
+	MaxTags       = 5
+	MaxTagLen     = 35
+	MinCommentLen = 15
+	MaxCommentLen = 600
+	// MaxPageSize bounds one page of a list.
+	MaxPageSize     = 100
+	DefaultPageSize = 30
+)
+
+// PostKind tells questions from answers; they share one id space.
+type PostKind string
+
+const (
+	KindQuestion PostKind = "question"
+	KindAnswer   PostKind = "answer"
+)
+
+// Post is a question or an answer.
+type Post struct {
+	ID         int64
+	Kind       PostKind
+	QuestionID int64 // answers: the question; questions: 0
+	Author     *User
+	Title      string   // questions only
+	Tags       []string // questions only
+	Body       string   // markdown as written
+	BodyHTML   string   // rendered and sanitized when written
+
+	Score            int
+	AnswerCount      int
+	CommentCount     int
+	ViewCount        int
+	AcceptedAnswerID int64 // questions: 0 when none
+	Accepted         bool  // answers: the asker accepted it
+	Revision         int
+
+	ClosedReason string // empty while open
+	ClosedAt     *time.Time
+	DuplicateOf  int64
+
+	DeletedAt  *time.Time
+	CreatedAt  time.Time
+	EditedAt   *time.Time
+	ActivityAt time.Time
+
+	MyVote int // the viewer's vote: 1, -1 or 0
+}
+
+// Comment is a remark on a question or an answer; ParentID makes it a reply.
+type Comment struct {
+	ID        int64
+	PostID    int64
+	ParentID  int64
+	Author    *User
+	Body      string
+	BodyHTML  string
+	Score     int
+	CreatedAt time.Time
+	DeletedAt *time.Time
+}
+
+// QuestionThread is a question page's content: the question, every answer and the
+// comments of each post by post id.
+type QuestionThread struct {
+	Question *Post
+	Answers  []*Post
+	Comments map[int64][]*Comment
+}
+
+// Tag is a topic questions are filed under.
+type Tag struct {
+	Name      string
+	Excerpt   string
+	Count     int
+	CreatedAt time.Time
+}
+
+// QuestionSort orders the question list.
+type QuestionSort string
+
+const (
+	SortNewest     QuestionSort = "newest"
+	SortActive     QuestionSort = "active"
+	SortVotes      QuestionSort = "votes"
+	SortUnanswered QuestionSort = "unanswered"
+)
+
+// ParseQuestionSort accepts the four sorts; empty means newest.
+func ParseQuestionSort(s string) (QuestionSort, error) {
+	switch q := QuestionSort(s); q {
+	case "":
+		return SortNewest, nil
+	case SortNewest, SortActive, SortVotes, SortUnanswered:
+		return q, nil
+	}
+	return "", Invalid("sort", "invalid_sort", "Sort must be newest, active, votes or unanswered.")
+}
+
+// QuestionFilter selects a page of questions.
+type QuestionFilter struct {
+	Sort     QuestionSort
+	Tag      *string
+	AuthorID *int64
+	Page     int // from 1
+	PageSize int
+}
+
+// Normalize checks the paging and fills defaults.
+func (f *QuestionFilter) Normalize() error {
+	if f.Sort == "" {
+		f.Sort = SortNewest
+	}
+	if f.Page == 0 {
+		f.Page = 1
+	}
+	if f.Page < 1 {
+		return Invalid("page", "invalid_page", "Page must be 1 or more.")
+	}
+	if f.PageSize == 0 {
+		f.PageSize = DefaultPageSize
+	}
+	if f.PageSize < 1 || f.PageSize > MaxPageSize {
+		return Invalid("page_size", "invalid_page_size", "Page size must be 1 to %d.", MaxPageSize)
+	}
+	return nil
+}
+
+var tagPattern = regexp.MustCompile(`^[a-z0-9+#.-]+$`)
+
+// NormalizeTag lower-cases and checks one tag name.
+func NormalizeTag(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return "", Invalid("tags", "invalid_tag", "Tags cannot be empty.")
+	}
+	if utf8.RuneCountInString(s) > MaxTagLen {
+		return "", Invalid("tags", "invalid_tag", "Tag %q is longer than %d characters.", truncate(s, 40), MaxTagLen)
+	}
+	if !tagPattern.MatchString(s) {
+		return "", Invalid("tags", "invalid_tag", "Tag %q may contain only letters, digits and + # . - (use - between words).", truncate(s, 40))
+	}
+	return s, nil
+}
+
+// NormalizeTags checks a question's tags: 1 to 5, each valid, duplicates dropped.
+func NormalizeTags(raw []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range raw {
+		t, err := NormalizeTag(r)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	if len(out) < MinTags {
+		return nil, Invalid("tags", "tags_required", "Add at least one tag, such as grading or ell.")
+	}
+	if len(out) > MaxTags {
+		return nil, Invalid("tags", "too_many_tags", "Use at most %d tags.", MaxTags)
+	}
+	return out, nil
+}
+
+// checkLength checks a text field's length in characters after trimming.
+func checkLength(field, s string, min, max int) (string, error) {
+	if err := checkText(field, s); err != nil {
+		return "", err
+	}
+	s = strings.TrimSpace(s)
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n < min:
+		return "", Invalid(field, "too_short", "%s must be at least %d characters; it has %d.", fieldLabel(field), min, n)
+	case n > max:
+		return "", Invalid(field, "too_long", "%s must be at most %d characters; it has %d.", fieldLabel(field), max, n)
+	}
+	return s, nil
+}
+
+// Renderer turns markdown into the safe HTML stored beside it. The moderation package
+// provides it; errors are invalid-kind (a body too complex to render).
+type Renderer interface {
+	Body(markdown string) (string, error)
+	Comment(markdown string) (string, error)
+}
+
+// NewQuestion is a question ready to store.
+type NewQuestion struct {
+	AuthorID       int64
+	Title          string
+	Body, BodyHTML string
+	Tags           []string
+	Now            time.Time
+}
+
+// NewAnswer is an answer ready to store.
+type NewAnswer struct {
+	QuestionID     int64
+	AuthorID       int64
+	Body, BodyHTML string
+	Now            time.Time
+}
+
+// NewComment is a comment ready to store.
+type NewComment struct {
+	PostID         int64
+	ParentID       int64
+	AuthorID       int64
+	Body, BodyHTML string
+	Now            time.Time
+}
+
+// VoteRules are the limits a vote is counted under.
+type VoteRules struct {
+	DailyVotes  int // votes one person may cast per UTC day; 0: unlimited
+	DailyRepCap int // reputation one person may earn from votes per UTC day
+}
+
+// VoteResult is a post's score after a vote and the voter's vote on it.
+type VoteResult struct {
+	Score  int
+	MyVote int
+}
+
+// PostStore keeps questions, answers, comments, tags and votes. Every method that reads
+// content takes the viewer (0 for anonymous) so it can show their votes and hide what they
+// may not see; deleted posts are visible only to moderators (includeDeleted).
+type PostStore interface {
+	// CreateQuestion stores a question and its tags (creating missing tags).
+	CreateQuestion(ctx context.Context, q NewQuestion) (*Post, error)
+	// CreateAnswer returns not_found when the question is missing or deleted, and conflict
+	// "question_closed" when it is closed.
+	CreateAnswer(ctx context.Context, a NewAnswer) (*Post, error)
+	// CreateComment returns not_found for a missing post and invalid "bad_parent" when
+	// the parent comment belongs to another post.
+	CreateComment(ctx context.Context, c NewComment) (*Comment, error)
+	// Vote sets, changes or undoes (value 0) a vote and applies its reputation, all in one
+	// transaction. not_found for a missing or deleted post; forbidden "self_vote".
+	Vote(ctx context.Context, postID, voterID int64, value int, rules VoteRules, now time.Time) (VoteResult, error)
+	// Accept toggles the accepted answer of the answer's question. forbidden unless askerID
+	// asked it; reports whether the answer is accepted afterwards.
+	Accept(ctx context.Context, answerID, askerID int64, now time.Time) (bool, error)
+	// DeletePost soft-deletes a post. by may be the author or a moderator (the service
+	// decides); conflict "has_upvoted_answers" when an author deletes such a question.
+	DeletePost(ctx context.Context, postID int64, by *User, now time.Time) error
+	// Post returns one question or answer; not_found when missing or deleted (unless
+	// includeDeleted).
+	Post(ctx context.Context, id, viewerID int64, includeDeleted bool) (*Post, error)
+	// Thread returns a question with all its answers and comments.
+	Thread(ctx context.Context, questionID, viewerID int64, includeDeleted bool) (*QuestionThread, error)
+	// Questions lists a page of questions and the total matching.
+	Questions(ctx context.Context, f QuestionFilter, viewerID int64) ([]*Post, int, error)
+	// Comments lists a post's comments in order (replies after their parents).
+	Comments(ctx context.Context, postID int64) ([]*Comment, error)
+	// ExistingTags reports which of names exist.
+	ExistingTags(ctx context.Context, names []string) (map[string]bool, error)
+	// Tags lists tags by question count, optionally by name prefix.
+	Tags(ctx context.Context, prefix string, page, pageSize int) ([]Tag, int, error)
+	// Tag returns one tag; not_found when there is none.
+	Tag(ctx context.Context, name string) (*Tag, error)
+}

@@ -1,0 +1,192 @@
+package forum
+
+import (
+	"context"
+	"time"
+)
+
+// QA enforces the rules of questions, answers, comments, votes and acceptance. Writers are
+// signed-in people (the web layer turns anonymous writes into 401 first); suspended people
+// are refused before they get here.
+type QA struct {
+	Posts      PostStore
+	Render     Renderer
+	Privileges Privileges
+	Votes      VoteRules
+	Now        func() time.Time
+}
+
+func (s *QA) now() time.Time { return s.Now().UTC() }
+
+// viewerID is 0 for anonymous readers.
+func viewerID(u *User) int64 {
+	if u == nil {
+		return 0
+	}
+	return u.ID
+}
+
+// seesDeleted reports whether u may see deleted posts.
+func seesDeleted(u *User) bool { return u != nil && u.Role.IsModerator() }
+
+// AskInput is a question as its author writes it.
+type AskInput struct {
+	Title string
+	Body  string
+	Tags  []string
+}
+
+// Ask posts a question. Returns invalid naming the field (title 15-150 characters, body
+// at least 30, 1-5 valid tags), or forbidden "insufficient_reputation" when a tag is new
+// and the asker may not create tags.
+func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
+	title, err := checkLength("title", in.Title, MinTitleLen, MaxTitleLen)
+	if err != nil {
+		return nil, err
+	}
+	body, err := checkLength("body", in.Body, MinBodyLen, MaxBodyLen)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := NormalizeTags(in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	existing, err := s.Posts.ExistingTags(ctx, tags)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tags {
+		if !existing[t] {
+			if err := s.Privileges.Check(u, PrivCreateTag); err != nil {
+				e := AsError(err)
+				return nil, Coded(EForbidden, e.Code, "The tag %q does not exist yet. %s Choose an existing tag.", t, e.Message).WithField("tags")
+			}
+		}
+	}
+	html, err := s.Render.Body(body)
+	if err != nil {
+		return nil, err
+	}
+	return s.Posts.CreateQuestion(ctx, NewQuestion{AuthorID: u.ID, Title: title, Body: body, BodyHTML: html, Tags: tags, Now: s.now()})
+}
+
+// Answer posts an answer. Returns invalid "body", not_found for a missing question, or
+// conflict "question_closed".
+func (s *QA) Answer(ctx context.Context, u *User, questionID int64, body string) (*Post, error) {
+	body, err := checkLength("body", body, MinBodyLen, MaxBodyLen)
+	if err != nil {
+		return nil, err
+	}
+	html, err := s.Render.Body(body)
+	if err != nil {
+		return nil, err
+	}
+	return s.Posts.CreateAnswer(ctx, NewAnswer{QuestionID: questionID, AuthorID: u.ID, Body: body, BodyHTML: html, Now: s.now()})
+}
+
+// Comment posts a comment (a reply when parentID is set). Returns invalid "body" (15-600
+// characters) or "parent_id", not_found for a missing post, or insufficient_reputation.
+func (s *QA) Comment(ctx context.Context, u *User, postID, parentID int64, body string) (*Comment, error) {
+	if err := s.Privileges.Check(u, PrivComment); err != nil {
+		return nil, err
+	}
+	body, err := checkLength("body", body, MinCommentLen, MaxCommentLen)
+	if err != nil {
+		return nil, err
+	}
+	if parentID < 0 {
+		return nil, Invalid("parent_id", "bad_parent", "parent_id must be the id of a comment on this post.")
+	}
+	html, err := s.Render.Comment(body)
+	if err != nil {
+		return nil, err
+	}
+	return s.Posts.CreateComment(ctx, NewComment{PostID: postID, ParentID: parentID, AuthorID: u.ID, Body: body, BodyHTML: html, Now: s.now()})
+}
+
+// Vote votes a post up (1), down (-1) or takes the vote back (0). Returns invalid "value",
+// not_found, forbidden "self_vote" or "insufficient_reputation", or rate_limited past the
+// daily votes.
+func (s *QA) Vote(ctx context.Context, u *User, postID int64, value int) (VoteResult, error) {
+	switch value {
+	case 1:
+		if err := s.Privileges.Check(u, PrivUpvote); err != nil {
+			return VoteResult{}, err
+		}
+	case -1:
+		if err := s.Privileges.Check(u, PrivDownvote); err != nil {
+			return VoteResult{}, err
+		}
+	case 0:
+	default:
+		return VoteResult{}, Invalid("value", "invalid_vote", "value must be 1 (up), -1 (down) or 0 (take the vote back).")
+	}
+	return s.Posts.Vote(ctx, postID, u.ID, value, s.Votes, s.now())
+}
+
+// Accept marks an answer as the accepted one, or unmarks it when it already is. Only the
+// asker may; returns whether the answer is accepted now.
+func (s *QA) Accept(ctx context.Context, u *User, answerID int64) (bool, error) {
+	return s.Posts.Accept(ctx, answerID, u.ID, s.now())
+}
+
+// Delete soft-deletes a post: its author may (not a question with upvoted answers), and
+// moderators may. Everyone but moderators then gets not_found.
+func (s *QA) Delete(ctx context.Context, u *User, postID int64) error {
+	return s.Posts.DeletePost(ctx, postID, u, s.now())
+}
+
+// Thread returns a question page's content for the viewer (nil when anonymous).
+func (s *QA) Thread(ctx context.Context, u *User, questionID int64) (*QuestionThread, error) {
+	return s.Posts.Thread(ctx, questionID, viewerID(u), seesDeleted(u))
+}
+
+// Post returns one question or answer as the viewer may see it.
+func (s *QA) Post(ctx context.Context, u *User, id int64) (*Post, error) {
+	return s.Posts.Post(ctx, id, viewerID(u), seesDeleted(u))
+}
+
+// Comments returns a visible post's comments.
+func (s *QA) Comments(ctx context.Context, u *User, postID int64) ([]*Comment, error) {
+	if _, err := s.Post(ctx, u, postID); err != nil {
+		return nil, err
+	}
+	return s.Posts.Comments(ctx, postID)
+}
+
+// Questions lists a page of questions.
+func (s *QA) Questions(ctx context.Context, u *User, f QuestionFilter) ([]*Post, int, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, 0, err
+	}
+	return s.Posts.Questions(ctx, f, viewerID(u))
+}
+
+// Preview renders a body exactly as a post would show it.
+func (s *QA) Preview(body string) (string, error) {
+	if err := checkText("body", body); err != nil {
+		return "", err
+	}
+	if len(body) > 4*MaxBodyLen {
+		return "", Invalid("body", "too_long", "Body must be at most %d characters.", MaxBodyLen)
+	}
+	return s.Render.Body(body)
+}
+
+// Tags lists tags by popularity, optionally by prefix (for autocomplete).
+func (s *QA) Tags(ctx context.Context, prefix string, page int) ([]Tag, int, error) {
+	if page < 1 {
+		page = 1
+	}
+	return s.Posts.Tags(ctx, prefix, page, DefaultPageSize)
+}
+
+// Tag returns one tag.
+func (s *QA) Tag(ctx context.Context, name string) (*Tag, error) {
+	n, err := NormalizeTag(name)
+	if err != nil {
+		return nil, Errorf(ENotFound, "There is no tag %q.", truncate(name, 40))
+	}
+	return s.Posts.Tag(ctx, n)
+}

@@ -1,0 +1,240 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"staffroom/forum"
+)
+
+// postColumns is selected by every post query, in scanPost's order; the author's columns
+// follow (userColumns, with the users table as u and districts as d).
+const postColumns = `p.id, p.kind, COALESCE(p.question_id, 0), p.title, p.tags, p.body, p.body_html, p.score,
+	p.answer_count, p.comment_count, p.view_count, COALESCE(p.accepted_answer_id, 0), p.revision,
+	COALESCE(p.closed_reason, ''), p.closed_at, COALESCE(p.duplicate_of, 0), p.deleted_at, p.created_at,
+	p.edited_at, p.activity_at`
+
+// postFrom joins each post to its author and the viewer's vote (bound as the first argument).
+const postFrom = ` FROM posts p JOIN users u ON u.id = p.author_id LEFT JOIN districts d ON d.id = u.district_id
+	LEFT JOIN votes mv ON mv.post_id = p.id AND mv.user_id = ? `
+
+func scanPost(row scanner) (*forum.Post, error) {
+	var p forum.Post
+	var kind, tags string
+	var closedAt, deletedAt, editedAt sql.NullTime
+	var myVote sql.NullInt64
+	author, err := scanUserAfter(row, []any{&p.ID, &kind, &p.QuestionID, &p.Title, &tags, &p.Body, &p.BodyHTML, &p.Score,
+		&p.AnswerCount, &p.CommentCount, &p.ViewCount, &p.AcceptedAnswerID, &p.Revision,
+		&p.ClosedReason, &closedAt, &p.DuplicateOf, &deletedAt, &p.CreatedAt, &editedAt, &p.ActivityAt, &myVote})
+	if err != nil {
+		return nil, err
+	}
+	p.Kind = forum.PostKind(kind)
+	p.Author = author
+	if tags != "" {
+		p.Tags = strings.Fields(tags)
+	}
+	p.ClosedAt, p.DeletedAt, p.EditedAt = nullTime(closedAt), nullTime(deletedAt), nullTime(editedAt)
+	p.CreatedAt, p.ActivityAt = p.CreatedAt.UTC(), p.ActivityAt.UTC()
+	p.MyVote = int(myVote.Int64)
+	return &p, nil
+}
+
+const selectPost = `SELECT ` + postColumns + `, mv.value, ` + userColumns + postFrom
+
+// CreateQuestion implements forum.PostStore.
+func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.Post, error) {
+	var id int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, author_id, title, body, body_html, tags, created_at, activity_at)
+			VALUES ('question', ?, ?, ?, ?, ?, ?, ?)`, q.AuthorID, q.Title, q.Body, q.BodyHTML, strings.Join(q.Tags, " "), q.Now, q.Now)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := tagPost(ctx, tx, id, q.AuthorID, q.Tags, q.Now); err != nil {
+			return err
+		}
+		return insertRevision(ctx, tx, id, 1, q.Title, q.Body, q.Tags, "", q.AuthorID, q.Now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Post(ctx, id, q.AuthorID, false)
+}
+
+// tagPost files a question under its tags, creating the missing ones and counting.
+func tagPost(ctx context.Context, tx *sql.Tx, postID, authorID int64, tags []string, now time.Time) error {
+	for _, name := range tags {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (name, created_by, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO NOTHING`, name, authorID, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO post_tags (post_id, tag_id, created_at)
+			SELECT ?, id, ? FROM tags WHERE name = ?`, postID, now, name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count + 1 WHERE name = ?`, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertRevision(ctx context.Context, tx *sql.Tx, postID int64, number int, title, body string, tags []string, summary string, editorID int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (post_id, number, title, body, tags, summary, editor_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, postID, number, title, body, strings.Join(tags, " "), summary, editorID, now)
+	return err
+}
+
+// liveQuestion loads a question's state for a write: not_found when it is missing,
+// deleted or not a question.
+func liveQuestion(ctx context.Context, tx *sql.Tx, id int64) (authorID int64, closed string, accepted int64, err error) {
+	var deleted sql.NullTime
+	err = tx.QueryRowContext(ctx, `SELECT author_id, COALESCE(closed_reason, ''), COALESCE(accepted_answer_id, 0), deleted_at
+		FROM posts WHERE id = ? AND kind = 'question'`, id).Scan(&authorID, &closed, &accepted, &deleted)
+	if err != nil {
+		return 0, "", 0, notFound(err, "There is no question %d.", id)
+	}
+	if deleted.Valid {
+		return 0, "", 0, forum.Errorf(forum.ENotFound, "There is no question %d.", id)
+	}
+	return authorID, closed, accepted, nil
+}
+
+// CreateAnswer implements forum.PostStore.
+func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post, error) {
+	var id int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		_, closed, _, err := liveQuestion(ctx, tx, a.QuestionID)
+		if err != nil {
+			return err
+		}
+		if closed != "" {
+			return forum.Coded(forum.EConflict, "question_closed", "This question is closed, so it takes no new answers.")
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, question_id, author_id, body, body_html, created_at, activity_at)
+			VALUES ('answer', ?, ?, ?, ?, ?, ?)`, a.QuestionID, a.AuthorID, a.Body, a.BodyHTML, a.Now, a.Now)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1, activity_at = ? WHERE id = ?`, a.Now, a.QuestionID); err != nil {
+			return err
+		}
+		return insertRevision(ctx, tx, id, 1, "", a.Body, nil, "", a.AuthorID, a.Now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Post(ctx, id, a.AuthorID, false)
+}
+
+// livePost loads a post's state for a write: not_found when it, or its question, is
+// missing or deleted.
+func livePost(ctx context.Context, tx *sql.Tx, id int64) (kind forum.PostKind, authorID, questionID int64, err error) {
+	var k string
+	var deleted bool
+	var qid sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT p.kind, p.author_id, p.question_id, (p.deleted_at IS NOT NULL OR q.deleted_at IS NOT NULL)
+		FROM posts p LEFT JOIN posts q ON q.id = p.question_id WHERE p.id = ?`, id).Scan(&k, &authorID, &qid, &deleted)
+	if err != nil {
+		return "", 0, 0, notFound(err, "There is no post %d.", id)
+	}
+	if deleted {
+		return "", 0, 0, forum.Errorf(forum.ENotFound, "There is no post %d.", id)
+	}
+	questionID = qid.Int64
+	if k == string(forum.KindQuestion) {
+		questionID = id
+	}
+	return forum.PostKind(k), authorID, questionID, nil
+}
+
+// CreateComment implements forum.PostStore.
+func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Comment, error) {
+	var id int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		_, _, questionID, err := livePost(ctx, tx, c.PostID)
+		if err != nil {
+			return err
+		}
+		var parent sql.NullInt64
+		if c.ParentID != 0 {
+			var parentPost int64
+			err := tx.QueryRowContext(ctx, `SELECT post_id FROM comments WHERE id = ? AND deleted_at IS NULL`, c.ParentID).Scan(&parentPost)
+			if err != nil || parentPost != c.PostID {
+				return forum.Invalid("parent_id", "bad_parent", "Comment %d is not a comment on this post; reply to a comment shown under it.", c.ParentID)
+			}
+			parent = sql.NullInt64{Int64: c.ParentID, Valid: true}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO comments (post_id, parent_id, author_id, body, body_html, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, c.PostID, parent, c.AuthorID, c.Body, c.BodyHTML, c.Now)
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, c.PostID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET activity_at = ? WHERE id = ?`, c.Now, questionID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	cs, err := db.comments(ctx, `c.id = ?`, id)
+	if err != nil || len(cs) == 0 {
+		return nil, fmt.Errorf("read comment %d back: %w", id, err)
+	}
+	return cs[0], nil
+}
+
+// Comments implements forum.PostStore.
+func (db *DB) Comments(ctx context.Context, postID int64) ([]*forum.Comment, error) {
+	return db.comments(ctx, `c.post_id = ? AND c.deleted_at IS NULL`, postID)
+}
+
+func (db *DB) comments(ctx context.Context, where string, args ...any) ([]*forum.Comment, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT c.id, c.post_id, COALESCE(c.parent_id, 0), c.body, c.body_html, c.score,
+		c.created_at, c.deleted_at, `+userColumns+`
+		FROM comments c JOIN users u ON u.id = c.author_id LEFT JOIN districts d ON d.id = u.district_id
+		WHERE `+where+` ORDER BY c.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*forum.Comment
+	for rows.Next() {
+		var c forum.Comment
+		var deleted sql.NullTime
+		author, err := scanUserAfter(rows, []any{&c.ID, &c.PostID, &c.ParentID, &c.Body, &c.BodyHTML, &c.Score, &c.CreatedAt, &deleted})
+		if err != nil {
+			return nil, err
+		}
+		c.Author, c.DeletedAt, c.CreatedAt = author, nullTime(deleted), c.CreatedAt.UTC()
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
+// Post implements forum.PostStore.
+func (db *DB) Post(ctx context.Context, id, viewerID int64, includeDeleted bool) (*forum.Post, error) {
+	p, err := scanPost(db.readRow(ctx, selectPost+`WHERE p.id = ?`, viewerID, id))
+	if err != nil {
+		return nil, notFound(err, "There is no post %d.", id)
+	}
+	if p.DeletedAt != nil && !includeDeleted {
+		return nil, forum.Errorf(forum.ENotFound, "There is no post %d.", id)
+	}
+	return p, nil
+}

@@ -1,0 +1,166 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"staffroom/forum"
+)
+
+// questionOrders maps each sort to its ORDER BY, written to match the partial indexes in
+// 0002_qa.sql. The request never reaches the SQL: only these strings do.
+var questionOrders = map[forum.QuestionSort]string{
+	forum.SortNewest:     `p.created_at DESC, p.id DESC`,
+	forum.SortActive:     `p.activity_at DESC, p.id DESC`,
+	forum.SortVotes:      `p.score DESC, p.id DESC`,
+	forum.SortUnanswered: `p.created_at DESC, p.id DESC`,
+}
+
+// Questions implements forum.PostStore.
+func (db *DB) Questions(ctx context.Context, f forum.QuestionFilter, viewerID int64) ([]*forum.Post, int, error) {
+	if err := f.Normalize(); err != nil {
+		return nil, 0, err
+	}
+	order, ok := questionOrders[f.Sort]
+	if !ok {
+		return nil, 0, forum.Invalid("sort", "invalid_sort", "Sort must be newest, active, votes or unanswered.")
+	}
+	where := []string{`p.kind = 'question'`, `p.deleted_at IS NULL`}
+	var args []any
+	if f.Sort == forum.SortUnanswered {
+		where = append(where, `p.answer_count = 0`)
+	}
+	if f.Tag != nil {
+		where = append(where, `p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)`)
+		args = append(args, *f.Tag)
+	}
+	if f.AuthorID != nil {
+		where = append(where, `p.author_id = ?`)
+		args = append(args, *f.AuthorID)
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts p WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count questions: %w", err)
+	}
+	query := selectPost + `WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+	rows, err := db.reader.QueryContext(ctx, query, append(append([]any{viewerID}, args...), f.PageSize, (f.Page-1)*f.PageSize)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list questions: %w", err)
+	}
+	defer rows.Close()
+	var out []*forum.Post
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, p)
+	}
+	return out, total, rows.Err()
+}
+
+// Thread implements forum.PostStore.
+func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDeleted bool) (*forum.QuestionThread, error) {
+	q, err := db.Post(ctx, questionID, viewerID, includeDeleted)
+	if err != nil {
+		return nil, err
+	}
+	if q.Kind != forum.KindQuestion {
+		return nil, forum.Errorf(forum.ENotFound, "There is no question %d.", questionID)
+	}
+	deleted := ` AND p.deleted_at IS NULL`
+	if includeDeleted {
+		deleted = ""
+	}
+	rows, err := db.reader.QueryContext(ctx, selectPost+`WHERE p.question_id = ? AND p.kind = 'answer'`+deleted+
+		` ORDER BY p.score DESC, p.id`, viewerID, questionID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	t := &forum.QuestionThread{Question: q, Comments: map[int64][]*forum.Comment{}}
+	for rows.Next() {
+		a, err := scanPost(rows)
+		if err != nil {
+			return nil, err
+		}
+		a.Accepted = a.ID == q.AcceptedAnswerID
+		t.Answers = append(t.Answers, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	comments, err := db.comments(ctx, `c.deleted_at IS NULL AND (c.post_id = ? OR c.post_id IN
+		(SELECT id FROM posts WHERE question_id = ? AND kind = 'answer'))`, questionID, questionID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range comments {
+		t.Comments[c.PostID] = append(t.Comments[c.PostID], c)
+	}
+	return t, nil
+}
+
+// ExistingTags implements forum.PostStore.
+func (db *DB) ExistingTags(ctx context.Context, names []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(names) == 0 {
+		return out, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(names)), ",")
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = n
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT name FROM tags WHERE name IN (`+marks+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out[n] = true
+	}
+	return out, rows.Err()
+}
+
+// Tags implements forum.PostStore.
+func (db *DB) Tags(ctx context.Context, prefix string, page, pageSize int) ([]forum.Tag, int, error) {
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix) + "%"
+	var total int
+	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM tags WHERE name LIKE ? ESCAPE '\' AND question_count > 0`, like).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT name, excerpt, question_count, created_at FROM tags
+		WHERE name LIKE ? ESCAPE '\' AND question_count > 0 ORDER BY question_count DESC, name LIMIT ? OFFSET ?`,
+		like, pageSize, (page-1)*pageSize)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []forum.Tag
+	for rows.Next() {
+		var t forum.Tag
+		if err := rows.Scan(&t.Name, &t.Excerpt, &t.Count, &t.CreatedAt); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, t)
+	}
+	return out, total, rows.Err()
+}
+
+// Tag implements forum.PostStore.
+func (db *DB) Tag(ctx context.Context, name string) (*forum.Tag, error) {
+	var t forum.Tag
+	err := db.reader.QueryRowContext(ctx, `SELECT name, excerpt, question_count, created_at FROM tags WHERE name = ?`, name).
+		Scan(&t.Name, &t.Excerpt, &t.Count, &t.CreatedAt)
+	if err != nil {
+		return nil, notFound(err, "There is no tag %q.", name)
+	}
+	return &t, nil
+}

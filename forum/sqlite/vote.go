@@ -1,0 +1,236 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"staffroom/forum"
+)
+
+// Vote implements forum.PostStore: the vote row, the post's score and every reputation
+// change move together in one transaction.
+func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules forum.VoteRules, now time.Time) (forum.VoteResult, error) {
+	var res forum.VoteResult
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		kind, authorID, _, err := livePost(ctx, tx, postID)
+		if err != nil {
+			return err
+		}
+		if authorID == voterID {
+			return forum.Coded(forum.EForbidden, "self_vote", "You cannot vote on your own post.")
+		}
+		current := 0
+		if err := tx.QueryRowContext(ctx, `SELECT value FROM votes WHERE user_id = ? AND post_id = ?`, voterID, postID).Scan(&current); err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		if value != current {
+			if current == 0 && rules.DailyVotes > 0 {
+				var today int
+				day := forum.UTCDay(now)
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM votes WHERE user_id = ? AND created_at >= ?`, voterID, day).Scan(&today); err != nil {
+					return err
+				}
+				if today >= rules.DailyVotes {
+					return forum.RateLimited(day.Add(24*time.Hour).Sub(now), "You have used your %d votes for today; more tomorrow (UTC).", rules.DailyVotes)
+				}
+			}
+			if err := undoReputation(ctx, tx, postID, voterID, "vote", forum.RepKindVoteUndo, now); err != nil {
+				return err
+			}
+			if err := applyVoteReputation(ctx, tx, kind, postID, authorID, voterID, value, rules, now); err != nil {
+				return err
+			}
+			switch {
+			case value == 0:
+				_, err = tx.ExecContext(ctx, `DELETE FROM votes WHERE user_id = ? AND post_id = ?`, voterID, postID)
+			default:
+				_, err = tx.ExecContext(ctx, `INSERT INTO votes (user_id, post_id, value, created_at) VALUES (?, ?, ?, ?)
+					ON CONFLICT (user_id, post_id) DO UPDATE SET value = excluded.value, created_at = excluded.created_at`,
+					voterID, postID, value, now)
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET score = score + ? WHERE id = ?`, value-current, postID); err != nil {
+				return err
+			}
+		}
+		res.MyVote = value
+		return tx.QueryRowContext(ctx, `SELECT score FROM posts WHERE id = ?`, postID).Scan(&res.Score)
+	})
+	return res, err
+}
+
+// applyVoteReputation records what a new vote gives its author (under the daily cap) and
+// costs its voter, each floored at the minimum reputation.
+func applyVoteReputation(ctx context.Context, tx *sql.Tx, kind forum.PostKind, postID, authorID, voterID int64, value int, rules forum.VoteRules, now time.Time) error {
+	authorDelta, voterDelta := forum.VoteDeltas(kind, value)
+	if authorDelta > 0 {
+		var earned int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(delta), 0) FROM reputation_events
+			WHERE user_id = ? AND kind = ? AND created_at >= ?`, authorID, forum.RepKindVoteUp, forum.UTCDay(now)).Scan(&earned); err != nil {
+			return err
+		}
+		authorDelta = forum.CapDelta(authorDelta, earned, rules.DailyRepCap)
+	}
+	authorKind := forum.RepKindVoteUp
+	if value < 0 {
+		authorKind = forum.RepKindVoteDown
+	}
+	if value != 0 {
+		if err := addReputation(ctx, tx, authorID, postID, voterID, authorKind, authorDelta, now); err != nil {
+			return err
+		}
+	}
+	if voterDelta != 0 {
+		return addReputation(ctx, tx, voterID, postID, voterID, forum.RepKindVoteDownCost, voterDelta, now)
+	}
+	return nil
+}
+
+// addReputation applies delta to a person's reputation, floored, and records the applied
+// part in the ledger. A zero change (capped or floored away) is still recorded, so the
+// history shows the event.
+func addReputation(ctx context.Context, tx *sql.Tx, userID, postID, actorID int64, kind string, delta int, now time.Time) error {
+	var current int
+	if err := tx.QueryRowContext(ctx, `SELECT reputation FROM users WHERE id = ?`, userID).Scan(&current); err != nil {
+		return err
+	}
+	applied := forum.FloorDelta(current, delta)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reputation_events (user_id, post_id, actor_id, kind, delta, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, userID, postID, actorID, kind, applied, now); err != nil {
+		return err
+	}
+	if applied != 0 {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET reputation = reputation + ? WHERE id = ?`, applied, userID)
+		return err
+	}
+	return nil
+}
+
+// undoReputation reverses, for each person affected, the net reputation that actor's
+// events of one family ("vote" or "accept") on a post still carry.
+func undoReputation(ctx context.Context, tx *sql.Tx, postID, actorID int64, family, undoKind string, now time.Time) error {
+	rows, err := tx.QueryContext(ctx, `SELECT user_id, SUM(delta) FROM reputation_events
+		WHERE post_id = ? AND actor_id = ? AND kind LIKE ? GROUP BY user_id HAVING SUM(delta) <> 0`, postID, actorID, family+"%")
+	if err != nil {
+		return err
+	}
+	type net struct {
+		user  int64
+		delta int
+	}
+	var nets []net
+	for rows.Next() {
+		var n net
+		if err := rows.Scan(&n.user, &n.delta); err != nil {
+			rows.Close()
+			return err
+		}
+		nets = append(nets, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, n := range nets {
+		if err := addReputation(ctx, tx, n.user, postID, actorID, undoKind, -n.delta, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Accept implements forum.PostStore.
+func (db *DB) Accept(ctx context.Context, answerID, askerID int64, now time.Time) (bool, error) {
+	accepted := false
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		kind, answerAuthor, questionID, err := livePost(ctx, tx, answerID)
+		if err != nil {
+			return err
+		}
+		if kind != forum.KindAnswer {
+			return forum.Errorf(forum.ENotFound, "There is no answer %d.", answerID)
+		}
+		asker, _, current, err := liveQuestion(ctx, tx, questionID)
+		if err != nil {
+			return err
+		}
+		if asker != askerID {
+			return forum.Coded(forum.EForbidden, "not_asker", "Only the person who asked the question can accept an answer.")
+		}
+		if current != 0 {
+			// Whatever was accepted gives back its bonus, whether it is this answer (a toggle)
+			// or another (the acceptance moves).
+			if err := undoReputation(ctx, tx, current, askerID, "accept", forum.RepKindAcceptUndo, now); err != nil {
+				return err
+			}
+		}
+		next := sql.NullInt64{}
+		if current != answerID {
+			next = sql.NullInt64{Int64: answerID, Valid: true}
+			accepted = true
+			if answerAuthor != askerID { // no reputation for accepting your own answer
+				if err := addReputation(ctx, tx, answerAuthor, answerID, askerID, forum.RepKindAccepted, forum.RepAccepted, now); err != nil {
+					return err
+				}
+				if err := addReputation(ctx, tx, askerID, answerID, askerID, forum.RepKindAccepter, forum.RepAccepter, now); err != nil {
+					return err
+				}
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE posts SET accepted_answer_id = ?, activity_at = ? WHERE id = ?`, next, now, questionID)
+		return err
+	})
+	return accepted, err
+}
+
+// DeletePost implements forum.PostStore.
+func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now time.Time) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		kind, authorID, questionID, err := livePost(ctx, tx, postID)
+		if err != nil {
+			return err
+		}
+		if !by.Role.IsModerator() {
+			if authorID != by.ID {
+				return forum.Coded(forum.EForbidden, "not_author", "You can delete only your own posts.")
+			}
+			if kind == forum.KindQuestion {
+				var upvoted bool
+				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM posts WHERE question_id = ? AND kind = 'answer'
+					AND deleted_at IS NULL AND score > 0)`, postID).Scan(&upvoted); err != nil {
+					return err
+				}
+				if upvoted {
+					return forum.Coded(forum.EConflict, "has_upvoted_answers", "This question has upvoted answers, so it stays for the people they help; flag it for a moderator if it must go.")
+				}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = ?, deleted_by = ? WHERE id = ?`, now, by.ID, postID); err != nil {
+			return err
+		}
+		if kind == forum.KindAnswer {
+			asker, _, accepted, err := liveQuestion(ctx, tx, questionID)
+			if err != nil {
+				return err
+			}
+			if accepted == postID { // a deleted answer gives back its acceptance
+				if err := undoReputation(ctx, tx, postID, asker, "accept", forum.RepKindAcceptUndo, now); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count - 1,
+				accepted_answer_id = CASE WHEN accepted_answer_id = ? THEN NULL ELSE accepted_answer_id END WHERE id = ?`, postID, questionID); err != nil {
+				return err
+			}
+		} else {
+			if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count - 1
+				WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
