@@ -266,3 +266,70 @@ func runVersion(ctx context.Context, env *cliEnv, args []string) error {
 	fmt.Fprintf(env.stdout, "staffroom %s\n", v)
 	return nil
 }
+
+func runRecount(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "recount", "staffroom recount [--db FILE] [--fix]")
+	dbPath := addDBFlag(fs)
+	fix := fs.Bool("fix", false, "correct the drifted counters")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	drifts, err := db.Recount(ctx, *fix)
+	if err != nil {
+		return err
+	}
+	for _, d := range drifts {
+		fmt.Fprintln(env.stdout, d)
+	}
+	switch {
+	case len(drifts) == 0:
+		fmt.Fprintln(env.stdout, "No drift: every counter matches its rows.")
+	case *fix:
+		fmt.Fprintf(env.stdout, "Corrected %d counters.\n", len(drifts))
+	default:
+		return fmt.Errorf("%d counters drifted; run with --fix to correct them", len(drifts))
+	}
+	return nil
+}
+
+func runBenchData(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "bench-data", "staffroom bench-data --db FILE [--questions N] [--answers N] [--comments N]")
+	dbPath := fs.String("db", "", "a new database file to fill (required, so a live site is never touched by mistake)")
+	questions := fs.Int("questions", 10000, "questions to generate")
+	answers := fs.Int("answers", 10, "answers per question")
+	comments := fs.Int("comments", 2, "comments per question and per answer")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *dbPath == "" || *questions < 1 || *answers < 0 || *comments < 0 {
+		return &usageError{"staffroom bench-data: give --db NEWFILE and positive counts"}
+	}
+	db, err := openMigrated(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if n, err := db.CountUsers(ctx); err != nil || n > 0 {
+		return fmt.Errorf("bench-data fills only an empty database; %s has %d accounts", *dbPath, n)
+	}
+	start := time.Now()
+	err = db.BenchmarkData(ctx, *questions, *answers, *comments, func(done int) {
+		fmt.Fprintf(env.stdout, "%d questions (%s)\n", done, time.Since(start).Round(time.Second))
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "Generated %d questions with %d answers each in %s.\n", *questions, *answers, time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -152,8 +152,19 @@ func TestServeEndToEnd(t *testing.T) {
 	resp, _ = http.Get(base + "/")
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(page), "Elena Petrova") {
-		t.Fatal("the home page does not show the demo community")
+	if !strings.Contains(string(page), "Elena Petrova") || !strings.Contains(string(page), forum.DemoQuestions[0].Title[:40]) {
+		t.Fatal("the home page does not show the demo community and its questions")
+	}
+	drifts, err := m.DB.Recount(context.Background(), false)
+	if err != nil || len(drifts) != 0 {
+		t.Fatalf("the demo left counters drifting: %v %v", drifts, err)
+	}
+	var list struct{ Total int }
+	resp, _ = http.Get(base + "/api/v1/questions")
+	json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if list.Total != len(forum.DemoQuestions) {
+		t.Fatalf("demo questions = %d, want %d", list.Total, len(forum.DemoQuestions))
 	}
 
 	body, _ := json.Marshal(map[string]string{"username": "firstadmin", "email": "first@district.org", "password": "long enough pass"})

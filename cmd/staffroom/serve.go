@@ -56,6 +56,7 @@ type Main struct {
 
 	DB       *sqlite.DB
 	Accounts *forum.Accounts
+	QA       *forum.QA
 	Server   *web.Server
 	ln       net.Listener
 }
@@ -89,6 +90,9 @@ func (m *Main) Open(ctx context.Context) error {
 			return fmt.Errorf("demo community: %w", err)
 		}
 		if seeded {
+			if err := forum.SeedDemoQuestions(ctx, m.DB, m.DB, moderation.NewRenderer(), m.Now().UTC()); err != nil {
+				return fmt.Errorf("demo questions: %w", err)
+			}
 			m.Log.Info("created the demo community on the new database (--demo=off to skip)")
 		}
 	}
@@ -111,11 +115,21 @@ func (m *Main) Open(ctx context.Context) error {
 		collectors.NewDBStatsCollector(m.DB.Writer(), "writer"),
 		collectors.NewDBStatsCollector(m.DB.Reader(), "reader"),
 	)
+	privileges, err := moderation.PrivilegePreset(m.Config.Privileges)
+	if err != nil {
+		return err
+	}
+	m.QA = &forum.QA{
+		Posts: m.DB, Render: moderation.NewRenderer(), Privileges: privileges, Now: m.Now,
+		Votes: forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
+	}
+	if !on {
+		m.QA.Votes.DailyVotes = 0 // a quota, lifted with the rate limits; the reputation cap is a rule and stays
+	}
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg,
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader,
-	},
-		m.Accounts, m.DB, m.DB)
+	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB})
 	if err != nil {
 		return err
 	}

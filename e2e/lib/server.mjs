@@ -56,9 +56,9 @@ const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 /**
  * Starts the server and resolves once GET /readyz answers 200. Returns
- * { baseURL, stop() }. The temporary directory (binary and database) is removed by stop().
+ * { baseURL, stop() }. env adds STAFFROOM_* settings. The temporary directory (binary and database) is removed by stop().
  */
-export async function startServer({ logName = "server.log" } = {}) {
+export async function startServer({ logName = "server.log", env = {} } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "staffroom-e2e-"));
   await mkdir(artifactsDir, { recursive: true });
   let bin;
@@ -90,6 +90,7 @@ export async function startServer({ logName = "server.log" } = {}) {
           STAFFROOM_DEMO: "off",
           // Every test signs up and in from 127.0.0.1; per-IP limits would make the suite flaky.
           STAFFROOM_RATE_LIMITS: "off",
+          ...env,
         },
         stdio: ["ignore", "pipe", "pipe"],
       },

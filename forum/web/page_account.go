@@ -9,16 +9,6 @@ import (
 	"staffroom/forum"
 )
 
-func (s *Server) homePage(c *fiber.Ctx) error {
-	community, err := s.home.Community(c.UserContext())
-	if err != nil {
-		return err
-	}
-	p := s.page(c, "", community)
-	p.Flash = flash(c)
-	return s.render(c, fiber.StatusOK, "home", p)
-}
-
 func (s *Server) signupPage(c *fiber.Ctx) error {
 	if viewer(c) != nil {
 		return c.Redirect("/", fiber.StatusSeeOther)

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/forum"
+	"staffroom/moderation"
 )
 
 // Page is what every template gets: the site, the viewer, and the page's own data.
@@ -32,12 +33,15 @@ type Page struct {
 
 // templateFuncs are the helpers templates may call.
 var templateFuncs = template.FuncMap{
-	"profilePath": profilePath,
-	"date":        func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-	"datetime":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
-	"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"ago":         ago,
-	"agent":       shortAgent,
+	"profilePath":  profilePath,
+	"questionPath": questionPath,
+	"add":          func(a, b int) int { return a + b },
+	"safe":         moderation.SafeHTML,
+	"date":         func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"datetime":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+	"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"ago":          ago,
+	"agent":        shortAgent,
 	"field": func(p *Page, name, label, typ, autocomplete, hint string) formField {
 		return formField{P: p, Name: name, Label: label, Type: typ, Autocomplete: autocomplete, Hint: hint}
 	},
@@ -47,6 +51,12 @@ var templateFuncs = template.FuncMap{
 		}
 		return "?"
 	},
+}
+
+func init() {
+	for k, v := range questionFuncs {
+		templateFuncs[k] = v
+	}
 }
 
 // formField is one labelled input of a form, as the "input" template draws it.

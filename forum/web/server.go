@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -53,11 +54,20 @@ type Health interface {
 	Ping(ctx context.Context) error
 }
 
+// Services are the domain services the handlers call.
+type Services struct {
+	Accounts *forum.Accounts
+	QA       *forum.QA
+	Home     HomeSource
+	Health   Health
+}
+
 // Server is the Staffroom web application.
 type Server struct {
 	cfg      Config
 	app      *fiber.App
 	accounts *forum.Accounts
+	qa       *forum.QA
 	home     HomeSource
 	health   Health
 	log      *slog.Logger
@@ -74,7 +84,7 @@ type HomeSource interface {
 }
 
 // New builds the application and its routes.
-func New(cfg Config, accounts *forum.Accounts, home HomeSource, health Health) (*Server, error) {
+func New(cfg Config, svc Services) (*Server, error) {
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = DefaultBodyLimit
 	}
@@ -92,7 +102,7 @@ func New(cfg Config, accounts *forum.Accounts, home HomeSource, health Health) (
 		return nil, err
 	}
 	s := &Server{
-		cfg: cfg, accounts: accounts, home: home, health: health, log: cfg.Logger, static: static,
+		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 	}
 	if s.pages, err = assets.ParsePages(static, templateFuncs); err != nil {
@@ -154,11 +164,35 @@ func (s *Server) routes() {
 	api.Post("/me/tokens", s.apiCreateToken)
 	api.Delete("/me/tokens/:id", s.apiRevokeToken)
 	api.Get("/users/:id", s.apiUser)
+	api.Get("/questions", s.apiQuestions)
+	api.Post("/questions", s.apiAsk)
+	api.Get("/questions/:id", s.apiQuestion)
+	api.Post("/questions/:id/answers", s.apiAnswer)
+	api.Get("/posts/:id/comments", s.apiComments)
+	api.Post("/posts/:id/comments", s.apiComment)
+	api.Post("/posts/:id/vote", s.apiVote)
+	api.Delete("/posts/:id", s.apiDeletePost)
+	api.Post("/answers/:id/accept", s.apiAccept)
+	api.Get("/tags", s.apiTags)
+	api.Get("/tags/:name", s.apiTag)
+	api.Post("/preview", s.apiPreview)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
 
 	app.Get("/", s.homePage)
+	app.Get("/questions", func(c *fiber.Ctx) error { return c.Redirect("/", fiber.StatusMovedPermanently) })
+	app.Get("/questions/ask", s.askPage)
+	app.Post("/questions/ask", s.askSubmit)
+	app.Get("/questions/:id", s.questionPage)
+	app.Get("/questions/:id/:slug", s.questionPage)
+	app.Post("/questions/:id/answers", s.answerSubmit)
+	app.Post("/posts/:id/comments", s.commentSubmit)
+	app.Post("/posts/:id/vote", s.voteSubmit)
+	app.Post("/posts/:id/delete", s.deleteSubmit)
+	app.Post("/answers/:id/accept", s.acceptSubmit)
+	app.Get("/tags", s.tagsPage)
+	app.Get("/tags/:tag", s.tagPage)
 	app.Get("/signup", s.signupPage)
 	app.Post("/signup", s.signupSubmit)
 	app.Get("/login", s.loginPage)
@@ -175,6 +209,14 @@ func (s *Server) routes() {
 	app.Use(func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
 	})
+}
+
+// baseURL is the site's public address without a trailing slash.
+func (s *Server) baseURL() string {
+	if s.cfg.BaseURL == nil {
+		return ""
+	}
+	return strings.TrimSuffix(s.cfg.BaseURL.String(), "/")
 }
 
 // App exposes the Fiber application, for tests that call app.Test.

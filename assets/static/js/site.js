@@ -17,6 +17,78 @@
     });
   });
 
+  // Ask before deleting.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (ev) {
+      if (!window.confirm(form.dataset.confirm)) { ev.preventDefault(); }
+    });
+  });
+
+  var csrfMeta = document.querySelector("meta[name='csrf-token']");
+  function api(method, path, body) {
+    var headers = { "Accept": "application/json" };
+    if (body !== undefined) { headers["Content-Type"] = "application/json"; }
+    if (csrfMeta) { headers["X-CSRF-Token"] = csrfMeta.content; }
+    return fetch(path, { method: method, headers: headers, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body) }).then(function (r) {
+      return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+    });
+  }
+
+  // Live preview: the server renders exactly what the post will show.
+  document.querySelectorAll("textarea[data-preview]").forEach(function (area) {
+    var target = document.querySelector(area.dataset.preview);
+    if (!target) { return; }
+    var box = target.closest(".preview-box");
+    var timer = null, last = null;
+    function refresh() {
+      var text = area.value;
+      if (text === last) { return; }
+      last = text;
+      if (!text.trim()) { if (box) { box.hidden = true; } return; }
+      api("POST", "/api/v1/preview", { body: text }).then(function (res) {
+        if (text !== last) { return; }
+        if (box) { box.hidden = false; }
+        if (res.ok) {
+          target.innerHTML = res.data.html; // sanitized by the server, as stored posts are
+        } else {
+          target.textContent = res.data.error ? res.data.error.message : "The preview is not available.";
+        }
+      }).catch(function () {});
+    }
+    area.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 250);
+    });
+    refresh();
+  });
+
+  // Tag suggestions for the word being typed, from the tags people already use.
+  document.querySelectorAll("input[data-tag-input]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) { return; }
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var words = input.value.split(/[\s,;]+/);
+        var current = words[words.length - 1].toLowerCase();
+        if (!current) { list.innerHTML = ""; return; }
+        var before = words.slice(0, -1).join(" ");
+        api("GET", "/api/v1/tags?q=" + encodeURIComponent(current)).then(function (res) {
+          if (!res.ok) { return; }
+          list.innerHTML = "";
+          res.data.items.slice(0, 8).forEach(function (t) {
+            var opt = document.createElement("option");
+            opt.value = (before ? before + " " : "") + t.name;
+            opt.label = t.name + " (" + t.count + ")";
+            list.appendChild(opt);
+          });
+        }).catch(function () {});
+      }, 150);
+    });
+  });
+
   // Stop double submissions: the second click on a slow network would post twice.
   document.querySelectorAll("form[method='post']").forEach(function (form) {
     form.addEventListener("submit", function (ev) {

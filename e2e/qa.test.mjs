@@ -1,0 +1,153 @@
+// Questions and answers, end to end in a real browser: ask, answer, comment, reply, vote
+// and accept through the pages, as three people in three browser contexts.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+
+import { launchBrowser, newSession, screenshot } from "./lib/browser.mjs";
+import { startServer } from "./lib/server.mjs";
+
+let server;
+let browser;
+const people = {};
+
+async function signUp(name) {
+  const context = await newSession(browser, server.baseURL);
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  await page.goto("/signup");
+  await page.fill("#f-username", name);
+  await page.fill("#f-display_name", `Teacher ${name}`);
+  await page.fill("#f-email", `${name}@district.example.org`);
+  await page.fill("#f-password", "correct horse battery staple");
+  await page.fill("#f-password_confirm", "correct horse battery staple");
+  await Promise.all([page.waitForURL("**/?done=welcome"), page.getByRole("button", { name: "Create account" }).click()]);
+  return { context, page, problems };
+}
+
+// submitAndWait clicks a button and waits for the page the POST redirected to.
+async function submitAndWait(page, locator) {
+  await Promise.all([page.waitForEvent("framenavigated", { predicate: (f) => f === page.mainFrame() }), locator.click()]);
+  await page.waitForLoadState("load");
+}
+
+let questionURL;
+
+describe("questions and answers in the browser", () => {
+  before(async () => {
+    // Open privileges: new accounts may vote at once, so three fresh people can do it all.
+    server = await startServer({ logName: "server-qa.log", env: { STAFFROOM_PRIVILEGES: "open" } });
+    browser = await launchBrowser();
+    for (const name of ["asker", "answerer", "voter"]) people[name] = await signUp(name);
+  });
+  after(async () => {
+    for (const p of Object.values(people)) {
+      assert.deepEqual(p.problems, [], "script errors on the pages");
+      await p.context.close();
+    }
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("a bad question is refused with the error beside its field", async () => {
+    const { page } = people.asker;
+    await page.goto("/questions/ask");
+    await page.fill("#f-title", "Too short");
+    await page.fill("#f-body", "Also far too short.");
+    await page.fill("#f-tags", "grading");
+    await submitAndWait(page, page.getByRole("button", { name: "Post your question" }));
+    await assert.doesNotReject(page.locator("#f-title-error").waitFor());
+    assert.match(await page.locator("#f-title-error").textContent(), /at least 15 characters/);
+    assert.equal(await page.inputValue("#f-body"), "Also far too short.", "the typed body is kept");
+  });
+
+  test("ask with a live preview", async () => {
+    const { page } = people.asker;
+    await page.goto("/questions/ask");
+    await page.fill("#f-title", "How do you run standards-based grading in a 1:1 middle school?");
+    await page.fill("#f-body", "We move to **standards-based grading** next fall.\n\n- weekly checks\n- a four-point scale\n\n<script>alert(1)</script>");
+    await page.fill("#f-tags", "grading middle-school");
+    await page.locator("#body-preview strong").waitFor();
+    assert.equal(await page.locator("#body-preview strong").textContent(), "standards-based grading");
+    assert.equal(await page.locator("#body-preview script").count(), 0);
+    await screenshot(page, "qa-01-ask");
+    await submitAndWait(page, page.getByRole("button", { name: "Post your question" }));
+    assert.match(page.url(), /\/questions\/\d+\/how-do-you-run-standards-based-grading/);
+    questionURL = page.url();
+    assert.equal(await page.locator("h1").textContent(), "How do you run standards-based grading in a 1:1 middle school?");
+    assert.equal(await page.locator(".post-body li").count(), 2);
+  });
+
+  test("another person answers", async () => {
+    const { page } = people.answerer;
+    await page.goto(questionURL);
+    await page.fill("#answer-body", "We used weekly standards checks on a four-point scale; parents found the reports clearer.");
+    await submitAndWait(page, page.getByRole("button", { name: "Post your answer" }));
+    assert.match(await page.locator("#answers-heading").textContent(), /1 Answer/);
+    assert.match(await page.locator("#answers .post-body").textContent(), /four-point scale/);
+  });
+
+  test("comment on the answer, and a reply to the comment", async () => {
+    const asker = people.asker.page;
+    await asker.goto(questionURL);
+    const answer = asker.locator("#answers .post").first();
+    await answer.locator("summary", { hasText: "Add a comment" }).click();
+    await answer.locator(".comment-add textarea").fill("Could you share the *rubric* template you use?");
+    await submitAndWait(asker, answer.getByRole("button", { name: "Add comment" }));
+    const comment = asker.locator("#answers .comment").first();
+    assert.match(await comment.textContent(), /Could you share the rubric template/);
+    assert.equal(await comment.locator("em").textContent(), "rubric");
+
+    const answerer = people.answerer.page;
+    await answerer.goto(questionURL);
+    const first = answerer.locator("#answers .comment").first();
+    await first.locator("summary", { hasText: "reply" }).click();
+    await first.locator(".comment-reply textarea").fill("Sure, it is in the shared drive under Grading.");
+    await submitAndWait(answerer, first.getByRole("button", { name: "Reply" }));
+    const reply = answerer.locator("#answers .comment .comment-list .comment").first();
+    assert.match(await reply.textContent(), /shared drive/, "the reply is nested under its comment");
+  });
+
+  test("vote the answer up, then take the vote back", async () => {
+    const { page } = people.voter;
+    await page.goto(questionURL);
+    const answer = page.locator("#answers .post").first();
+    await submitAndWait(page, answer.getByRole("button", { name: /Vote up/ }));
+    const again = page.locator("#answers .post").first();
+    assert.equal(await again.locator(".score").textContent(), "1");
+    assert.equal(await again.locator(".vote-up").getAttribute("aria-pressed"), "true");
+    await submitAndWait(page, again.getByRole("button", { name: /Take back your up vote/ }));
+    assert.equal(await page.locator("#answers .post .score").first().textContent(), "0");
+    await submitAndWait(page, page.locator("#answers .post").first().getByRole("button", { name: /Vote up/ }));
+    assert.equal(await page.locator("#answers .post .score").first().textContent(), "1");
+  });
+
+  test("nobody votes on their own post", async () => {
+    const { page } = people.answerer;
+    await page.goto(questionURL);
+    await submitAndWait(page, page.locator("#answers .post").first().getByRole("button", { name: /Vote up/ }));
+    assert.match(await page.locator(".form-error").textContent(), /cannot vote on your own post/);
+  });
+
+  test("the asker accepts the answer", async () => {
+    const { page } = people.asker;
+    await page.goto(questionURL);
+    await submitAndWait(page, page.locator("#answers .post").first().getByRole("button", { name: /Accept this answer/ }));
+    assert.equal(await page.locator("#answers .post-accepted").count(), 1);
+    await screenshot(page, "qa-02-question");
+    await page.goto("/");
+    const summary = page.locator(".question-summary").first();
+    assert.match(await summary.textContent(), /1\s*answer/);
+    assert.equal(await summary.locator(".stat.accepted").count(), 1);
+    await screenshot(page, "qa-03-home");
+  });
+
+  test("the answerer's reputation shows the vote and the acceptance", async () => {
+    const { page } = people.answerer;
+    await page.goto("/");
+    await page.locator("a.me").click();
+    await page.waitForLoadState("load");
+    // 1 to start, +10 for the vote up, +15 for the acceptance.
+    assert.equal((await page.locator(".profile-stats dd").first().textContent()).trim(), "26");
+  });
+});

@@ -1,0 +1,268 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"staffroom/forum"
+)
+
+// listResponse is the shape of every paged list.
+type listResponse[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+	Page  int `json:"page"`
+}
+
+// queryInt reads an optional positive integer query parameter.
+func queryInt(c *fiber.Ctx, name string) (int, error) {
+	v := c.Query(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, forum.Invalid(name, "invalid_"+name, "%s must be a whole number of 1 or more.", name)
+	}
+	return n, nil
+}
+
+// questionFilter reads the question list's query parameters.
+func questionFilter(c *fiber.Ctx) (forum.QuestionFilter, error) {
+	var f forum.QuestionFilter
+	var err error
+	if f.Sort, err = forum.ParseQuestionSort(c.Query("sort")); err != nil {
+		return f, err
+	}
+	if tag := c.Query("tag"); tag != "" {
+		t, err := forum.NormalizeTag(tag)
+		if err != nil {
+			return f, err.(*forum.Error).WithField("tag")
+		}
+		f.Tag = &t
+	}
+	if f.Page, err = queryInt(c, "page"); err != nil {
+		return f, err
+	}
+	if f.PageSize, err = queryInt(c, "page_size"); err != nil {
+		return f, err
+	}
+	return f, f.Normalize()
+}
+
+// viewerUser is the signed-in person, or nil.
+func viewerUser(c *fiber.Ctx) *forum.User {
+	if v := viewer(c); v != nil {
+		return v.User
+	}
+	return nil
+}
+
+func (s *Server) apiQuestions(c *fiber.Ctx) error {
+	f, err := questionFilter(c)
+	if err != nil {
+		return err
+	}
+	qs, total, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
+	if err != nil {
+		return err
+	}
+	items := make([]postJSON, 0, len(qs))
+	for _, q := range qs {
+		items = append(items, presentPost(q, false))
+	}
+	return c.JSON(listResponse[postJSON]{Items: items, Total: total, Page: f.Page})
+}
+
+type askRequest struct {
+	Title         string   `json:"title"`
+	Body          string   `json:"body"`
+	Tags          []string `json:"tags"`
+	Collaborative string   `json:"collaborative"`
+}
+
+func (s *Server) apiAsk(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	var req askRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Collaborative != "" {
+		return forum.Errorf(forum.ENotFound, "There is no collaborative %q.", req.Collaborative)
+	}
+	q, err := s.qa.Ask(c.UserContext(), v.User, forum.AskInput{Title: req.Title, Body: req.Body, Tags: req.Tags})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(presentPost(q, true))
+}
+
+func (s *Server) apiQuestion(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(presentThread(t))
+}
+
+type bodyRequest struct {
+	Body     string `json:"body"`
+	ParentID int64  `json:"parent_id"`
+}
+
+func (s *Server) apiAnswer(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req bodyRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	a, err := s.qa.Answer(c.UserContext(), v.User, id, req.Body)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(presentPost(a, true))
+}
+
+func (s *Server) apiComments(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	cs, err := s.qa.Comments(c.UserContext(), viewerUser(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": presentComments(cs)})
+}
+
+func (s *Server) apiComment(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req bodyRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	cm, err := s.qa.Comment(c.UserContext(), v.User, id, req.ParentID, req.Body)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(presentComment(cm))
+}
+
+type voteRequest struct {
+	Value *int `json:"value"`
+}
+
+func (s *Server) apiVote(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req voteRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Value == nil {
+		return forum.Invalid("value", "invalid_vote", "value is required: 1 (up), -1 (down) or 0 (take the vote back).")
+	}
+	r, err := s.qa.Vote(c.UserContext(), v.User, id, *req.Value)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"score": r.Score, "my_vote": r.MyVote})
+}
+
+func (s *Server) apiAccept(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	accepted, err := s.qa.Accept(c.UserContext(), v.User, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"accepted": accepted, "answer_id": id})
+}
+
+func (s *Server) apiDeletePost(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.qa.Delete(c.UserContext(), v.User, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) apiTags(c *fiber.Ctx) error {
+	page, err := queryInt(c, "page")
+	if err != nil {
+		return err
+	}
+	if page == 0 {
+		page = 1
+	}
+	tags, total, err := s.qa.Tags(c.UserContext(), c.Query("q"), page)
+	if err != nil {
+		return err
+	}
+	items := make([]tagJSON, 0, len(tags))
+	for _, t := range tags {
+		items = append(items, presentTag(t))
+	}
+	return c.JSON(listResponse[tagJSON]{Items: items, Total: total, Page: page})
+}
+
+func (s *Server) apiTag(c *fiber.Ctx) error {
+	t, err := s.qa.Tag(c.UserContext(), c.Params("name"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(presentTag(*t))
+}
+
+func (s *Server) apiPreview(c *fiber.Ctx) error {
+	var req bodyRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	html, err := s.qa.Preview(req.Body)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"html": html})
+}

@@ -1,0 +1,424 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"staffroom/forum"
+)
+
+// homeView is the data of the home page: a page of questions and the community.
+type homeView struct {
+	Questions []*forum.Post
+	Total     int
+	Filter    forum.QuestionFilter
+	Sorts     []forum.QuestionSort
+	Pages     pager
+	Community *forum.Community
+	Tag       *forum.Tag // on a tag's page
+}
+
+// pager is the numbered links under a list.
+type pager struct {
+	Page, Last int
+	Prev, Next string
+}
+
+func newPager(page, pageSize, total int, link func(page int) string) pager {
+	last := max(1, (total+pageSize-1)/pageSize)
+	p := pager{Page: page, Last: last}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if page < last {
+		p.Next = link(page + 1)
+	}
+	return p
+}
+
+func (s *Server) homePage(c *fiber.Ctx) error {
+	return s.questionList(c, nil)
+}
+
+// questionList is the home page, or a tag's page when tag is set.
+func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
+	f, err := questionFilter(c)
+	if err != nil {
+		return err
+	}
+	if tag != nil {
+		f.Tag = &tag.Name
+	}
+	qs, total, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
+	if err != nil {
+		return err
+	}
+	community, err := s.home.Community(c.UserContext())
+	if err != nil {
+		return err
+	}
+	base, title := "/?", ""
+	if tag != nil {
+		base, title = "/tags/"+url.PathEscape(tag.Name)+"?", "Questions tagged "+tag.Name
+	}
+	link := func(page int) string {
+		return base + url.Values{"sort": {string(f.Sort)}, "page": {strconv.Itoa(page)}}.Encode()
+	}
+	p := s.page(c, title, homeView{Questions: qs, Total: total, Filter: f, Community: community, Tag: tag,
+		Sorts: []forum.QuestionSort{forum.SortNewest, forum.SortActive, forum.SortVotes, forum.SortUnanswered},
+		Pages: newPager(f.Page, f.PageSize, total, link)})
+	p.Flash = flash(c)
+	return s.render(c, fiber.StatusOK, "home", p)
+}
+
+// questionView is the data of a question page.
+type questionView struct {
+	Thread    *forum.QuestionThread
+	Canonical string
+	CanVote   bool
+	IsAsker   bool
+	Threads   map[int64][]commentNode
+	// AnswerBody re-fills the answer form after a failed submit.
+	AnswerBody string
+}
+
+// commentNode is a comment with its replies, nested to maxCommentDepth and flat after.
+type commentNode struct {
+	Comment *forum.Comment
+	Replies []commentNode
+}
+
+// maxCommentDepth is how deep replies nest on the page; deeper replies line up under the
+// last nested level, as in Discourse, so narrow screens stay readable.
+const maxCommentDepth = 3
+
+// threadComments arranges a post's comments as a tree (replies after their parent).
+func threadComments(cs []*forum.Comment) []commentNode {
+	children := map[int64][]*forum.Comment{}
+	var roots []*forum.Comment
+	known := map[int64]bool{}
+	for _, c := range cs {
+		known[c.ID] = true
+	}
+	for _, c := range cs {
+		if c.ParentID != 0 && known[c.ParentID] {
+			children[c.ParentID] = append(children[c.ParentID], c)
+		} else {
+			roots = append(roots, c)
+		}
+	}
+	var build func(c *forum.Comment, depth int) commentNode
+	build = func(c *forum.Comment, depth int) commentNode {
+		n := commentNode{Comment: c}
+		for _, r := range children[c.ID] {
+			if depth+1 >= maxCommentDepth {
+				// Past the last level: this reply and its own replies line up here.
+				n.Replies = append(n.Replies, flatten(r, children)...)
+			} else {
+				n.Replies = append(n.Replies, build(r, depth+1))
+			}
+		}
+		return n
+	}
+	out := make([]commentNode, 0, len(roots))
+	for _, r := range roots {
+		out = append(out, build(r, 0))
+	}
+	return out
+}
+
+func flatten(c *forum.Comment, children map[int64][]*forum.Comment) []commentNode {
+	out := []commentNode{{Comment: c}}
+	for _, r := range children[c.ID] {
+		out = append(out, flatten(r, children)...)
+	}
+	return out
+}
+
+func (s *Server) questionPage(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id)
+	if err != nil {
+		return err
+	}
+	return s.renderQuestion(c, fiber.StatusOK, t, nil)
+}
+
+// renderQuestion draws a question page; a failed form on it passes its error.
+func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThread, formErr error) error {
+	u := viewerUser(c)
+	threads := map[int64][]commentNode{}
+	for postID, cs := range t.Comments {
+		threads[postID] = threadComments(cs)
+	}
+	view := questionView{Thread: t, Canonical: s.baseURL() + questionPath(t.Question), Threads: threads,
+		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID}
+	p := s.page(c, t.Question.Title, &view)
+	p.Flash = flash(c)
+	if formErr != nil {
+		view.AnswerBody = c.FormValue("body")
+		p.Form = map[string]string{"form": c.FormValue("form")}
+		return s.formFailure(c, "question", p, formErr)
+	}
+	return s.render(c, status, "question", p)
+}
+
+// backToQuestion redirects to a question page, at an anchor.
+func backToQuestion(c *fiber.Ctx, questionID int64, anchor string) error {
+	return c.Redirect(fmt.Sprintf("/questions/%d#%s", questionID, anchor), fiber.StatusSeeOther)
+}
+
+func (s *Server) askPage(c *fiber.Ctx) error {
+	if _, ok := requirePageViewer(c); !ok {
+		return nil
+	}
+	p := s.page(c, "Ask a question", nil)
+	p.Form = map[string]string{"tags": c.Query("tag")}
+	return s.render(c, fiber.StatusOK, "ask", p)
+}
+
+func (s *Server) askSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	in := forum.AskInput{Title: c.FormValue("title"), Body: c.FormValue("body"), Tags: splitTags(c.FormValue("tags"))}
+	q, err := s.qa.Ask(c.UserContext(), v.User, in)
+	if err != nil {
+		p := s.page(c, "Ask a question", nil)
+		p.Form = map[string]string{"title": in.Title, "body": in.Body, "tags": c.FormValue("tags")}
+		return s.formFailure(c, "ask", p, err)
+	}
+	return c.Redirect(questionPath(q), fiber.StatusSeeOther)
+}
+
+// splitTags reads a tag field typed as words separated by spaces or commas.
+func splitTags(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
+}
+
+func (s *Server) answerSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.qa.Answer(c.UserContext(), v.User, id, c.FormValue("body"))
+	if err != nil {
+		return s.questionFormFailure(c, id, err)
+	}
+	return backToQuestion(c, id, fmt.Sprintf("answer-%d", a.ID))
+}
+
+// questionFormFailure shows a question page again with a form's error.
+func (s *Server) questionFormFailure(c *fiber.Ctx, questionID int64, formErr error) error {
+	if forum.AsError(formErr) == nil || forum.KindOf(formErr) == forum.ENotFound {
+		return formErr
+	}
+	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), questionID)
+	if err != nil {
+		return err
+	}
+	return s.renderQuestion(c, statusOf[forum.KindOf(formErr)], t, formErr)
+}
+
+// postQuestionID finds the question a post belongs to, for redirects.
+func (s *Server) postQuestionID(c *fiber.Ctx, postID int64) (int64, error) {
+	p, err := s.qa.Post(c.UserContext(), viewerUser(c), postID)
+	if err != nil {
+		return 0, err
+	}
+	if p.Kind == forum.KindQuestion {
+		return p.ID, nil
+	}
+	return p.QuestionID, nil
+}
+
+func (s *Server) commentSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	qid, err := s.postQuestionID(c, id)
+	if err != nil {
+		return err
+	}
+	parent, _ := strconv.ParseInt(c.FormValue("parent_id"), 10, 64)
+	cm, err := s.qa.Comment(c.UserContext(), v.User, id, parent, c.FormValue("body"))
+	if err != nil {
+		return s.questionFormFailure(c, qid, err)
+	}
+	return backToQuestion(c, qid, fmt.Sprintf("comment-%d", cm.ID))
+}
+
+func (s *Server) voteSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	qid, err := s.postQuestionID(c, id)
+	if err != nil {
+		return err
+	}
+	value, err := strconv.Atoi(c.FormValue("value"))
+	if err != nil {
+		return forum.Invalid("value", "invalid_vote", "value must be 1, -1 or 0.")
+	}
+	if _, err := s.qa.Vote(c.UserContext(), v.User, id, value); err != nil {
+		return s.questionFormFailure(c, qid, err)
+	}
+	return backToQuestion(c, qid, fmt.Sprintf("post-%d", id))
+}
+
+func (s *Server) acceptSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	qid, err := s.postQuestionID(c, id)
+	if err != nil {
+		return err
+	}
+	if _, err := s.qa.Accept(c.UserContext(), v.User, id); err != nil {
+		return s.questionFormFailure(c, qid, err)
+	}
+	return backToQuestion(c, qid, fmt.Sprintf("post-%d", id))
+}
+
+func (s *Server) deleteSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.qa.Post(c.UserContext(), v.User, id)
+	if err != nil {
+		return err
+	}
+	if err := s.qa.Delete(c.UserContext(), v.User, id); err != nil {
+		if p.Kind == forum.KindAnswer {
+			return s.questionFormFailure(c, p.QuestionID, err)
+		}
+		return s.questionFormFailure(c, p.ID, err)
+	}
+	if p.Kind == forum.KindAnswer {
+		return backToQuestion(c, p.QuestionID, "answers")
+	}
+	return c.Redirect("/?done=deleted", fiber.StatusSeeOther)
+}
+
+// tagsView is the data of the tags page.
+type tagsView struct {
+	Tags  []forum.Tag
+	Query string
+	Pages pager
+}
+
+func (s *Server) tagsPage(c *fiber.Ctx) error {
+	page, err := queryInt(c, "page")
+	if err != nil {
+		return err
+	}
+	page = max(page, 1)
+	q := c.Query("q")
+	tags, total, err := s.qa.Tags(c.UserContext(), strings.ToLower(strings.TrimSpace(q)), page)
+	if err != nil {
+		return err
+	}
+	link := func(n int) string { return "/tags?" + url.Values{"q": {q}, "page": {strconv.Itoa(n)}}.Encode() }
+	return s.render(c, fiber.StatusOK, "tags", s.page(c, "Tags", tagsView{Tags: tags, Query: q,
+		Pages: newPager(page, forum.DefaultPageSize, total, link)}))
+}
+
+// tagPage shows a tag's description and its questions.
+func (s *Server) tagPage(c *fiber.Ctx) error {
+	t, err := s.qa.Tag(c.UserContext(), c.Params("tag"))
+	if err != nil {
+		return err
+	}
+	return s.questionList(c, t)
+}
+
+// postCtx is what the "post" template draws: one question or answer on its page.
+type postCtx struct {
+	P         *Page
+	Post      *forum.Post
+	Comments  []commentNode
+	IsAsker   bool
+	CanDelete bool
+}
+
+// commentsCtx is one level of a comment list: the first Shown, then the Rest folded.
+type commentsCtx struct {
+	P     *Page
+	Nodes []commentNode
+	Shown int
+	Rest  []commentNode
+}
+
+type commentCtx struct {
+	P    *Page
+	Node commentNode
+}
+
+type commentFormCtx struct {
+	P                *Page
+	PostID, ParentID int64
+}
+
+// shownComments is how many comments each level shows before "show N more", as on Stack
+// Overflow; replies show fewer.
+var shownComments = [...]int{5, 3}
+
+// questionFuncs are the template helpers of the question page.
+var questionFuncs = map[string]any{
+	"post": func(p *Page, post *forum.Post) postCtx {
+		v, _ := p.Data.(*questionView)
+		ctx := postCtx{P: p, Post: post}
+		if v != nil {
+			ctx.Comments = v.Threads[post.ID]
+			ctx.IsAsker = v.IsAsker
+		}
+		if p.Viewer != nil && post.DeletedAt == nil {
+			ctx.CanDelete = p.Viewer.ID == post.Author.ID || p.Viewer.Role.IsModerator()
+		}
+		return ctx
+	},
+	"comments": func(p *Page, nodes []commentNode, level int) commentsCtx {
+		shown := shownComments[min(level, len(shownComments)-1)]
+		c := commentsCtx{P: p, Nodes: nodes, Shown: shown}
+		if len(nodes) > shown {
+			c.Rest = nodes[shown:]
+		}
+		return c
+	},
+	"comment": func(p *Page, n commentNode) commentCtx { return commentCtx{P: p, Node: n} },
+	"commentForm": func(p *Page, postID, parentID int64) commentFormCtx {
+		return commentFormCtx{P: p, PostID: postID, ParentID: parentID}
+	},
+}

@@ -1,0 +1,169 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"staffroom/forum"
+)
+
+// authorJSON is a post's author, as small as a list needs.
+type authorJSON struct {
+	ID          int64  `json:"id"`
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Reputation  int    `json:"reputation"`
+	URL         string `json:"url"`
+}
+
+func presentAuthor(u *forum.User) authorJSON {
+	return authorJSON{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Reputation: u.Reputation, URL: profilePath(u)}
+}
+
+// postJSON is a question or an answer. Fields that belong to one kind only are omitted
+// from the other.
+type postJSON struct {
+	ID               int64         `json:"id"`
+	Type             string        `json:"type"`
+	QuestionID       int64         `json:"question_id,omitempty"`
+	Title            string        `json:"title,omitempty"`
+	Tags             []string      `json:"tags,omitempty"`
+	Body             string        `json:"body,omitempty"`
+	BodyHTML         string        `json:"body_html,omitempty"`
+	Score            int           `json:"score"`
+	MyVote           int           `json:"my_vote"`
+	AnswerCount      *int          `json:"answer_count,omitempty"`
+	CommentCount     int           `json:"comment_count"`
+	ViewCount        *int          `json:"view_count,omitempty"`
+	AcceptedAnswerID *int64        `json:"accepted_answer_id,omitempty"`
+	Accepted         *bool         `json:"accepted,omitempty"`
+	Revision         int           `json:"revision"`
+	ClosedReason     string        `json:"closed_reason,omitempty"`
+	DuplicateOf      int64         `json:"duplicate_of,omitempty"`
+	Deleted          bool          `json:"deleted,omitempty"`
+	Author           authorJSON    `json:"author"`
+	CreatedAt        time.Time     `json:"created_at"`
+	EditedAt         *time.Time    `json:"edited_at,omitempty"`
+	ActivityAt       *time.Time    `json:"activity_at,omitempty"`
+	URL              string        `json:"url"`
+	Answers          []postJSON    `json:"answers,omitempty"`
+	Comments         []commentJSON `json:"comments"`
+}
+
+// presentPost shows a post; withBody adds the markdown and HTML (lists leave them out).
+func presentPost(p *forum.Post, withBody bool) postJSON {
+	j := postJSON{
+		ID: p.ID, Type: string(p.Kind), Score: p.Score, MyVote: p.MyVote, CommentCount: p.CommentCount,
+		Revision: p.Revision, Author: presentAuthor(p.Author), CreatedAt: p.CreatedAt, EditedAt: p.EditedAt,
+		Deleted: p.DeletedAt != nil, Comments: []commentJSON{},
+	}
+	if withBody {
+		j.Body, j.BodyHTML = p.Body, p.BodyHTML
+	}
+	if p.Kind == forum.KindQuestion {
+		j.Title, j.Tags = p.Title, p.Tags
+		if j.Tags == nil {
+			j.Tags = []string{}
+		}
+		j.AnswerCount, j.ViewCount = &p.AnswerCount, &p.ViewCount
+		accepted := p.AcceptedAnswerID
+		j.AcceptedAnswerID = &accepted
+		j.ClosedReason, j.DuplicateOf = p.ClosedReason, p.DuplicateOf
+		activity := p.ActivityAt
+		j.ActivityAt = &activity
+		j.URL = questionPath(p)
+	} else {
+		j.QuestionID = p.QuestionID
+		accepted := p.Accepted
+		j.Accepted = &accepted
+		j.URL = "/questions/" + strconv.FormatInt(p.QuestionID, 10) + "#answer-" + strconv.FormatInt(p.ID, 10)
+	}
+	return j
+}
+
+// presentThread is a question with every answer and all comments.
+func presentThread(t *forum.QuestionThread) postJSON {
+	q := presentPost(t.Question, true)
+	q.Comments = presentComments(t.Comments[t.Question.ID])
+	q.Answers = make([]postJSON, 0, len(t.Answers))
+	for _, a := range t.Answers {
+		aj := presentPost(a, true)
+		aj.Comments = presentComments(t.Comments[a.ID])
+		q.Answers = append(q.Answers, aj)
+	}
+	return q
+}
+
+type commentJSON struct {
+	ID        int64      `json:"id"`
+	PostID    int64      `json:"post_id"`
+	ParentID  *int64     `json:"parent_id"`
+	Body      string     `json:"body"`
+	BodyHTML  string     `json:"body_html"`
+	Score     int        `json:"score"`
+	Author    authorJSON `json:"author"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+func presentComment(c *forum.Comment) commentJSON {
+	j := commentJSON{ID: c.ID, PostID: c.PostID, Body: c.Body, BodyHTML: c.BodyHTML, Score: c.Score,
+		Author: presentAuthor(c.Author), CreatedAt: c.CreatedAt}
+	if c.ParentID != 0 {
+		parent := c.ParentID
+		j.ParentID = &parent
+	}
+	return j
+}
+
+func presentComments(cs []*forum.Comment) []commentJSON {
+	out := make([]commentJSON, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, presentComment(c))
+	}
+	return out
+}
+
+type tagJSON struct {
+	Name    string `json:"name"`
+	Count   int    `json:"count"`
+	Excerpt string `json:"excerpt"`
+	URL     string `json:"url"`
+}
+
+func presentTag(t forum.Tag) tagJSON {
+	return tagJSON{Name: t.Name, Count: t.Count, Excerpt: t.Excerpt, URL: "/tags/" + t.Name}
+}
+
+// questionPath is a question's canonical address, with a slug of its title.
+func questionPath(p *forum.Post) string {
+	return "/questions/" + strconv.FormatInt(p.ID, 10) + "/" + slugify(p.Title)
+}
+
+// maxSlugLen keeps addresses readable; the id alone finds the question.
+const maxSlugLen = 80
+
+// slugify makes a title into lower-case words joined by hyphens.
+func slugify(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(title) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+		if b.Len() >= maxSlugLen {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		return "question"
+	}
+	return b.String()
+}
