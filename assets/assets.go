@@ -50,20 +50,25 @@ func LoadStatic() (*Static, error) {
 		if err != nil {
 			return err
 		}
-		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(body)
-		digest := hex.EncodeToString(sum[:])[:hashLen]
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + digest + ext
-		ctype := mime.TypeByExtension(ext)
-		if ctype == "" {
-			ctype = "application/octet-stream"
-		}
-		s.byHashed[hashed] = &File{Name: hashed, ContentType: ctype, Body: body, ETag: `"` + digest + `"`}
-		s.hashed[name] = hashed
+		s.Add(strings.TrimPrefix(p, "static/"), body)
 		return nil
 	})
 	return s, err
+}
+
+// Add serves body under a hashed form of name, beside the embedded files: for stylesheets
+// generated at start, such as the code highlighting colours.
+func (s *Static) Add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	digest := hex.EncodeToString(sum[:])[:hashLen]
+	ext := path.Ext(name)
+	hashed := strings.TrimSuffix(name, ext) + "." + digest + ext
+	ctype := mime.TypeByExtension(ext)
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	s.byHashed[hashed] = &File{Name: hashed, ContentType: ctype, Body: body, ETag: `"` + digest + `"`}
+	s.hashed[name] = hashed
 }
 
 // Path returns the URL path of a static file by its plain name ("css/site.css").

@@ -21,6 +21,7 @@ import (
 
 	"staffroom/assets"
 	"staffroom/forum"
+	"staffroom/moderation"
 )
 
 // HTTP limits.
@@ -101,6 +102,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	static.Add("css/code.css", []byte(moderation.HighlightCSS()))
 	s := &Server{
 		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
