@@ -10,6 +10,7 @@ import (
 // are refused before they get here.
 type QA struct {
 	Posts      PostStore
+	Revisions  RevisionStore
 	Render     Renderer
 	Privileges Privileges
 	Votes      VoteRules
@@ -52,17 +53,8 @@ func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
-	existing, err := s.Posts.ExistingTags(ctx, tags)
-	if err != nil {
+	if err := s.checkNewTags(ctx, u, tags); err != nil {
 		return nil, err
-	}
-	for _, t := range tags {
-		if !existing[t] {
-			if err := s.Privileges.Check(u, PrivCreateTag); err != nil {
-				e := AsError(err)
-				return nil, Coded(EForbidden, e.Code, "The tag %q does not exist yet. %s Choose an existing tag.", t, e.Message).WithField("tags")
-			}
-		}
 	}
 	html, err := s.Render.Body(body)
 	if err != nil {

@@ -84,6 +84,8 @@ type questionView struct {
 	Threads   map[int64][]commentNode
 	// AnswerBody re-fills the answer form after a failed submit.
 	AnswerBody string
+	// CanEditOthers: the viewer holds the edit privilege.
+	CanEditOthers bool
 }
 
 // commentNode is a comment with its replies, nested to maxCommentDepth and flat after.
@@ -159,7 +161,8 @@ func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThrea
 		threads[postID] = threadComments(cs)
 	}
 	view := questionView{Thread: t, Canonical: s.baseURL() + questionPath(t.Question), Threads: threads,
-		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID}
+		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID,
+		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit)}
 	p := s.page(c, t.Question.Title, &view)
 	p.Flash = flash(c)
 	if formErr != nil {
@@ -371,6 +374,7 @@ type postCtx struct {
 	Comments  []commentNode
 	IsAsker   bool
 	CanDelete bool
+	CanEdit   bool
 }
 
 // commentsCtx is one level of a comment list: the first Shown, then the Rest folded.
@@ -406,6 +410,7 @@ var questionFuncs = map[string]any{
 		}
 		if p.Viewer != nil && post.DeletedAt == nil {
 			ctx.CanDelete = p.Viewer.ID == post.Author.ID || p.Viewer.Role.IsModerator()
+			ctx.CanEdit = p.Viewer.ID == post.Author.ID || (v != nil && v.CanEditOthers)
 		}
 		return ctx
 	},

@@ -1,0 +1,156 @@
+package forum
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// MaxSummaryLen bounds an edit summary: one line saying what changed.
+const MaxSummaryLen = 300
+
+// Revision is one version of a post: the first is the post as written, each edit adds one.
+type Revision struct {
+	Number    int
+	PostID    int64
+	Title     string
+	Body      string
+	Tags      []string
+	Summary   string
+	Editor    *User
+	CreatedAt time.Time
+}
+
+// PostEdit changes a post; nil fields stay. BaseRevision, when set, is the revision the
+// editor started from: if the post has moved on since, the edit is refused as a conflict
+// rather than silently overwriting someone else's change.
+type PostEdit struct {
+	Title        *string
+	Body         *string
+	Tags         *[]string
+	Summary      string
+	BaseRevision int
+}
+
+// StoredEdit is a checked edit ready to store, with the body already rendered.
+type StoredEdit struct {
+	PostID       int64
+	EditorID     int64
+	Title        *string
+	Body         *string
+	BodyHTML     string
+	Tags         []string // nil: unchanged
+	Summary      string
+	BaseRevision int
+	Now          time.Time
+}
+
+// RevisionStore keeps the history of posts.
+type RevisionStore interface {
+	// EditPost applies an edit and records the new revision, in one transaction. Returns
+	// not_found for a missing or deleted post and conflict "edit_conflict" when
+	// BaseRevision is stale.
+	EditPost(ctx context.Context, e StoredEdit) (*Post, error)
+	// Revisions lists a post's revisions, oldest first.
+	Revisions(ctx context.Context, postID int64) ([]*Revision, error)
+}
+
+// Edit changes a post. Its author may always edit it; others need the edit privilege
+// (moderators have it). Returns invalid naming the field, forbidden, not_found, or
+// conflict "edit_conflict".
+func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post, error) {
+	p, err := s.Post(ctx, u, postID)
+	if err != nil {
+		return nil, err
+	}
+	if p.DeletedAt != nil {
+		return nil, Errorf(ENotFound, "There is no post %d.", postID)
+	}
+	if p.Author.ID != u.ID {
+		if err := s.Privileges.Check(u, PrivEdit); err != nil {
+			return nil, err
+		}
+	}
+	se := StoredEdit{PostID: postID, EditorID: u.ID, BaseRevision: e.BaseRevision, Now: s.now()}
+	if se.Summary, err = checkLength("summary", e.Summary, 0, MaxSummaryLen); err != nil {
+		return nil, err
+	}
+	if p.Kind == KindAnswer && (e.Title != nil || e.Tags != nil) {
+		field := "title"
+		if e.Title == nil {
+			field = "tags"
+		}
+		return nil, Invalid(field, "not_a_question", "Answers have no %s; edit the question for that.", field)
+	}
+	if e.Title != nil {
+		t, err := checkLength("title", *e.Title, MinTitleLen, MaxTitleLen)
+		if err != nil {
+			return nil, err
+		}
+		se.Title = &t
+	}
+	if e.Tags != nil {
+		if se.Tags, err = NormalizeTags(*e.Tags); err != nil {
+			return nil, err
+		}
+		if err := s.checkNewTags(ctx, u, se.Tags); err != nil {
+			return nil, err
+		}
+	}
+	if e.Body != nil {
+		b, err := checkLength("body", *e.Body, MinBodyLen, MaxBodyLen)
+		if err != nil {
+			return nil, err
+		}
+		if se.BodyHTML, err = s.Render.Body(b); err != nil {
+			return nil, err
+		}
+		se.Body = &b
+	}
+	if se.Title == nil && se.Body == nil && se.Tags == nil {
+		return nil, Invalid("body", "nothing_changed", "Change the title, the body or the tags to save an edit.")
+	}
+	return s.Revisions.EditPost(ctx, se)
+}
+
+// History returns a visible post's revisions, oldest first.
+func (s *QA) History(ctx context.Context, u *User, postID int64) ([]*Revision, error) {
+	if _, err := s.Post(ctx, u, postID); err != nil {
+		return nil, err
+	}
+	return s.Revisions.Revisions(ctx, postID)
+}
+
+// Rollback makes an old revision current again, as a new revision.
+func (s *QA) Rollback(ctx context.Context, u *User, postID int64, number int) (*Post, error) {
+	revs, err := s.History(ctx, u, postID)
+	if err != nil {
+		return nil, err
+	}
+	if number < 1 || number > len(revs) {
+		return nil, Errorf(ENotFound, "Post %d has no revision %d.", postID, number)
+	}
+	old := revs[number-1]
+	e := PostEdit{Body: &old.Body, Summary: fmt.Sprintf("Rolled back to revision %d", number), BaseRevision: len(revs)}
+	if p, _ := s.Post(ctx, u, postID); p != nil && p.Kind == KindQuestion {
+		e.Title, e.Tags = &old.Title, &old.Tags
+	}
+	return s.Edit(ctx, u, postID, e)
+}
+
+// checkNewTags refuses tags that do not exist yet unless u may create tags.
+func (s *QA) checkNewTags(ctx context.Context, u *User, tags []string) error {
+	existing, err := s.Posts.ExistingTags(ctx, tags)
+	if err != nil {
+		return err
+	}
+	for _, t := range tags {
+		if !existing[t] {
+			if err := s.Privileges.Check(u, PrivCreateTag); err != nil {
+				e := AsError(err)
+				return Coded(EForbidden, e.Code, "The tag %q does not exist yet. %s Choose an existing tag.", t, e.Message).WithField("tags")
+			}
+		}
+	}
+	return nil
+}

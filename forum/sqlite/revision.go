@@ -1,0 +1,89 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"staffroom/forum"
+)
+
+// EditPost implements forum.RevisionStore.
+func (db *DB) EditPost(ctx context.Context, e forum.StoredEdit) (*forum.Post, error) {
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		kind, _, questionID, err := livePost(ctx, tx, e.PostID)
+		if err != nil {
+			return err
+		}
+		var revision int
+		var title, body, tags string
+		if err := tx.QueryRowContext(ctx, `SELECT revision, title, body, tags FROM posts WHERE id = ?`, e.PostID).Scan(&revision, &title, &body, &tags); err != nil {
+			return err
+		}
+		if e.BaseRevision != 0 && e.BaseRevision != revision {
+			return forum.Coded(forum.EConflict, "edit_conflict",
+				"Someone saved a newer version (revision %d) since you started from revision %d; reload the post, then apply your change again.", revision, e.BaseRevision)
+		}
+		if e.Title != nil {
+			title = *e.Title
+		}
+		if e.Body != nil {
+			body = *e.Body
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET body = ?, body_html = ? WHERE id = ?`, body, e.BodyHTML, e.PostID); err != nil {
+				return err
+			}
+		}
+		if e.Tags != nil && kind == forum.KindQuestion {
+			if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count - 1
+				WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, e.PostID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM post_tags WHERE post_id = ?`, e.PostID); err != nil {
+				return err
+			}
+			var created sql.NullTime
+			if err := tx.QueryRowContext(ctx, `SELECT created_at FROM posts WHERE id = ?`, e.PostID).Scan(&created); err != nil {
+				return err
+			}
+			if err := tagPost(ctx, tx, e.PostID, e.EditorID, e.Tags, created.Time); err != nil {
+				return err
+			}
+			tags = strings.Join(e.Tags, " ")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET title = ?, tags = ?, revision = revision + 1, edited_at = ? WHERE id = ?`,
+			title, tags, e.Now, e.PostID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET activity_at = ? WHERE id = ?`, e.Now, questionID); err != nil {
+			return err
+		}
+		return insertRevision(ctx, tx, e.PostID, revision+1, title, body, strings.Fields(tags), e.Summary, e.EditorID, e.Now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Post(ctx, e.PostID, e.EditorID, true)
+}
+
+// Revisions implements forum.RevisionStore.
+func (db *DB) Revisions(ctx context.Context, postID int64) ([]*forum.Revision, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT r.number, r.post_id, r.title, r.body, r.tags, r.summary, r.created_at, `+userColumns+`
+		FROM revisions r JOIN users u ON u.id = r.editor_id LEFT JOIN districts d ON d.id = u.district_id
+		WHERE r.post_id = ? ORDER BY r.number`, postID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*forum.Revision
+	for rows.Next() {
+		var r forum.Revision
+		var tags string
+		editor, err := scanUserAfter(rows, []any{&r.Number, &r.PostID, &r.Title, &r.Body, &tags, &r.Summary, &r.CreatedAt})
+		if err != nil {
+			return nil, err
+		}
+		r.Editor, r.Tags, r.CreatedAt = editor, strings.Fields(tags), r.CreatedAt.UTC()
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
