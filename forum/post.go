@@ -61,6 +61,8 @@ type Post struct {
 	ActivityAt time.Time
 
 	MyVote int // the viewer's vote: 1, -1 or 0
+
+	QuestionTitle string // answers in lists: their question's title
 }
 
 // Comment is a remark on a question or an answer; ParentID makes it a reply.

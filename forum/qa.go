@@ -11,6 +11,7 @@ import (
 type QA struct {
 	Posts      PostStore
 	Revisions  RevisionStore
+	Profiles   ProfileStore
 	Render     Renderer
 	Privileges Privileges
 	Votes      VoteRules

@@ -224,6 +224,34 @@ func (s *Server) apiUser(c *fiber.Ctx) error {
 	return c.JSON(presentUser(u, v != nil && v.User.ID == u.ID))
 }
 
+func (s *Server) apiUserPosts(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.accounts.User(c.UserContext(), id); err != nil {
+		return err
+	}
+	page, err := queryInt(c, "page")
+	if err != nil {
+		return err
+	}
+	kind := forum.PostKind(c.Query("type", "question"))
+	posts, total, err := s.qa.UserPosts(c.UserContext(), viewerUser(c), id, kind, page)
+	if err != nil {
+		return err
+	}
+	items := make([]postJSON, 0, len(posts))
+	for _, p := range posts {
+		j := presentPost(p, false)
+		if p.Kind == forum.KindAnswer {
+			j.Title = p.QuestionTitle // so a list of answers says what each answers
+		}
+		items = append(items, j)
+	}
+	return c.JSON(listResponse[postJSON]{Items: items, Total: total, Page: max(page, 1)})
+}
+
 // paramID parses a positive integer id from the path; anything else is not found, as no
 // such thing can exist.
 func paramID(c *fiber.Ctx, name string) (int64, error) {

@@ -76,8 +76,9 @@ func (s *Server) logoutSubmit(c *fiber.Ctx) error {
 
 // profileView is the data of a profile page.
 type profileView struct {
-	User *forum.User
-	Self bool
+	User    *forum.User
+	Self    bool
+	Profile *forum.Profile
 }
 
 func (s *Server) profilePage(c *fiber.Ctx) error {
@@ -90,7 +91,11 @@ func (s *Server) profilePage(c *fiber.Ctx) error {
 		return err
 	}
 	v := viewer(c)
-	p := s.page(c, u.DisplayName, profileView{User: u, Self: v != nil && v.User.ID == u.ID})
+	prof, err := s.qa.Profile(c.UserContext(), viewerUser(c), u)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, u.DisplayName, profileView{User: u, Self: v != nil && v.User.ID == u.ID, Profile: prof})
 	return s.render(c, fiber.StatusOK, "profile", p)
 }
 

@@ -297,3 +297,32 @@ func TestPreview(t *testing.T) {
 		t.Fatalf("%d %s", r.StatusCode, r.body)
 	}
 }
+
+func TestProfileActivity(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	asker, answerer := s.signup("asker"), s.signup("answerer")
+	qid := s.ask(asker, "How do you keep a parent newsletter short?", "communication")
+	aid := s.answer(answerer, qid)
+	s.do(req{method: "POST", path: fmt.Sprintf("/api/v1/answers/%d/accept", aid), headers: asker.bearer()})
+	r := s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/users/%d/posts?type=answer", answerer.ID)})
+	m := r.json(t)
+	items := m["items"].([]any)
+	if r.StatusCode != 200 || m["total"] != 1.0 || items[0].(map[string]any)["title"] != "How do you keep a parent newsletter short?" {
+		t.Fatalf("%d %s", r.StatusCode, r.body)
+	}
+	if r := s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/users/%d/posts?type=comment", answerer.ID)}); r.StatusCode != 400 {
+		t.Fatalf("bad type: %d", r.StatusCode)
+	}
+	if r := s.do(req{method: "GET", path: "/api/v1/users/99999/posts"}); r.StatusCode != 404 {
+		t.Fatalf("missing user: %d", r.StatusCode)
+	}
+	s.do(req{method: "DELETE", path: fmt.Sprintf("/api/v1/posts/%d", aid), headers: answerer.bearer()})
+	if r := s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/users/%d/posts?type=answer", answerer.ID)}); r.json(t)["total"] != 0.0 {
+		t.Fatalf("a deleted answer is still listed: %s", r.body)
+	}
+	page := string(s.do(req{method: "GET", path: fmt.Sprintf("/users/%d/asker", asker.ID)}).body)
+	if !strings.Contains(page, "How do you keep a parent newsletter short?") || !strings.Contains(page, "Reputation by day") {
+		t.Fatal("the profile does not list the question")
+	}
+}

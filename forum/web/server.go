@@ -166,6 +166,7 @@ func (s *Server) routes() {
 	api.Post("/me/tokens", s.apiCreateToken)
 	api.Delete("/me/tokens/:id", s.apiRevokeToken)
 	api.Get("/users/:id", s.apiUser)
+	api.Get("/users/:id/posts", s.apiUserPosts)
 	api.Get("/questions", s.apiQuestions)
 	api.Post("/questions", s.apiAsk)
 	api.Get("/questions/:id", s.apiQuestion)
