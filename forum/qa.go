@@ -12,6 +12,7 @@ type QA struct {
 	Posts      PostStore
 	Revisions  RevisionStore
 	Profiles   ProfileStore
+	Closes     CloseStore
 	Render     Renderer
 	Privileges Privileges
 	Votes      VoteRules

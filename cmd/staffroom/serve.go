@@ -120,7 +120,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.QA = &forum.QA{
-		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Render: moderation.NewRenderer(), Privileges: privileges, Now: m.Now,
+		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: moderation.NewRenderer(), Privileges: privileges, Now: m.Now,
 		Votes: forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 	}
 	if !on {

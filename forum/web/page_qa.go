@@ -86,6 +86,10 @@ type questionView struct {
 	AnswerBody string
 	// CanEditOthers: the viewer holds the edit privilege.
 	CanEditOthers bool
+	// CanClose: the viewer may vote to close or reopen.
+	CanClose bool
+	// CloseReasons for the close form.
+	CloseReasons map[string]string
 }
 
 // commentNode is a comment with its replies, nested to maxCommentDepth and flat after.
@@ -162,7 +166,8 @@ func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThrea
 	}
 	view := questionView{Thread: t, Canonical: s.baseURL() + questionPath(t.Question), Threads: threads,
 		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID,
-		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit)}
+		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit), CanClose: s.qa.Privileges.Allowed(u, forum.PrivCloseVote),
+		CloseReasons: forum.CloseReasonText}
 	p := s.page(c, t.Question.Title, &view)
 	p.Flash = flash(c)
 	if formErr != nil {

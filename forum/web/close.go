@@ -1,0 +1,93 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"staffroom/forum"
+)
+
+type closeRequest struct {
+	Reason      string `json:"reason"`
+	DuplicateOf int64  `json:"duplicate_of"`
+}
+
+type closeJSON struct {
+	Closed      bool   `json:"closed"`
+	Reason      string `json:"closed_reason,omitempty"`
+	DuplicateOf int64  `json:"duplicate_of,omitempty"`
+	Votes       int    `json:"votes"`
+	Needed      int    `json:"needed"`
+}
+
+func presentClose(st forum.CloseState) closeJSON {
+	return closeJSON{Closed: st.Closed, Reason: st.Reason, DuplicateOf: st.DuplicateOf, Votes: st.Votes, Needed: st.Needed}
+}
+
+func (s *Server) apiClose(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req closeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	st, err := s.qa.Close(c.UserContext(), v.User, id, req.Reason, req.DuplicateOf)
+	if err != nil {
+		return err
+	}
+	return c.JSON(presentClose(st))
+}
+
+func (s *Server) apiReopen(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	st, err := s.qa.Reopen(c.UserContext(), v.User, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(presentClose(st))
+}
+
+func (s *Server) closeSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	dup, _ := strconv.ParseInt(c.FormValue("duplicate_of"), 10, 64)
+	if _, err := s.qa.Close(c.UserContext(), v.User, id, c.FormValue("reason"), dup); err != nil {
+		return s.questionFormFailure(c, id, err)
+	}
+	return backToQuestion(c, id, "main")
+}
+
+func (s *Server) reopenSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.qa.Reopen(c.UserContext(), v.User, id); err != nil {
+		return s.questionFormFailure(c, id, err)
+	}
+	return backToQuestion(c, id, "main")
+}
