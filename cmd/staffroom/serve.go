@@ -23,6 +23,9 @@ const (
 	shutdownGrace = 10 * time.Second
 	// pruneEvery is how often idle sessions are deleted.
 	pruneEvery = time.Hour
+	// viewFlushEvery is how often counted page views are written: one small write for
+	// every page view in that time.
+	viewFlushEvery = 5 * time.Second
 )
 
 // Rate limits on accounts. A workshop of 40 teachers behind one school address must be
@@ -57,6 +60,7 @@ type Main struct {
 	DB       *sqlite.DB
 	Accounts *forum.Accounts
 	QA       *forum.QA
+	Views    *forum.ViewCounter
 	Server   *web.Server
 	ln       net.Listener
 }
@@ -119,6 +123,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.Views = &forum.ViewCounter{Store: m.DB}
 	m.QA = &forum.QA{
 		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: moderation.NewRenderer(), Privileges: privileges, Now: m.Now,
 		Votes: forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
@@ -129,7 +134,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg,
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader,
-	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB})
+	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views})
 	if err != nil {
 		return err
 	}
@@ -148,6 +153,7 @@ func (m *Main) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- m.Server.Serve(m.ln) }()
 	go m.pruneSessions(ctx)
+	go m.flushViews(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -165,7 +171,23 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
 		return err
 	}
-	return nil
+	return m.Views.Flush(context.Background()) // the last views counted before the stop
+}
+
+// flushViews writes counted page views every viewFlushEvery.
+func (m *Main) flushViews(ctx context.Context) {
+	t := time.NewTicker(viewFlushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := m.Views.Flush(ctx); err != nil && ctx.Err() == nil {
+				m.Log.Warn("writing view counts", "err", err)
+			}
+		}
+	}
 }
 
 func (m *Main) pruneSessions(ctx context.Context) {

@@ -238,3 +238,15 @@ func (db *DB) Post(ctx context.Context, id, viewerID int64, includeDeleted bool)
 	}
 	return p, nil
 }
+
+// AddViews implements forum.ViewStore: one transaction for a whole batch of counts.
+func (db *DB) AddViews(ctx context.Context, views map[int64]int) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		for id, n := range views {
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET view_count = view_count + ? WHERE id = ? AND kind = 'question'`, n, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -36,6 +36,7 @@ type testSite struct {
 	db       *sqlite.DB
 	accounts *forum.Accounts
 	qa       *forum.QA
+	views    *forum.ViewCounter
 	server   *web.Server
 	clock    *clock
 	home     web.HomeSource
@@ -77,10 +78,11 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	}
 	s.cfg.BaseURL, _ = url.Parse("http://staffroom.test")
 	s.cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	s.views = &forum.ViewCounter{Store: db}
 	s.qa = &forum.QA{Posts: db, Revisions: db, Profiles: db, Closes: db, Render: moderation.NewRenderer(), Now: s.clock.Now,
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap}}
-	s.server, err = web.New(s.cfg, web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db})
+	s.server, err = web.New(s.cfg, web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,6 +154,13 @@ func (s *Server) questionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if s.views != nil {
+		who := "ip:" + c.IP()
+		if u := viewerUser(c); u != nil {
+			who = "user:" + strconv.FormatInt(u.ID, 10)
+		}
+		s.views.Record(id, who, s.now())
+	}
 	return s.renderQuestion(c, fiber.StatusOK, t, nil)
 }
 

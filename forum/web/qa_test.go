@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 const goodBody = "We tried weekly standards checks with a four-point scale and it worked well."
@@ -324,5 +325,30 @@ func TestProfileActivity(t *testing.T) {
 	page := string(s.do(req{method: "GET", path: fmt.Sprintf("/users/%d/asker", asker.ID)}).body)
 	if !strings.Contains(page, "How do you keep a parent newsletter short?") || !strings.Contains(page, "Reputation by day") {
 		t.Fatal("the profile does not list the question")
+	}
+}
+
+func TestViewCounts(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	a, b := s.signup("asker"), s.signup("reader")
+	qid := s.ask(a, "How long should a warm-up activity take?", "routines")
+	views := func() float64 {
+		if err := s.views.Flush(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		return s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/questions/%d", qid)}).json(t)["view_count"].(float64)
+	}
+	for range 3 {
+		s.do(req{method: "GET", path: fmt.Sprintf("/questions/%d", qid), headers: b.bearer()})
+	}
+	if got := views(); got != 1 {
+		t.Fatalf("one reader three times: %v views", got)
+	}
+	s.do(req{method: "GET", path: fmt.Sprintf("/questions/%d", qid)})
+	s.clock.Add(16 * time.Minute)
+	s.do(req{method: "GET", path: fmt.Sprintf("/questions/%d", qid), headers: b.bearer()})
+	if got := views(); got != 3 {
+		t.Fatalf("an anonymous reader and the same reader later: %v views, want 3", got)
 	}
 }

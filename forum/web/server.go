@@ -61,6 +61,7 @@ type Services struct {
 	QA       *forum.QA
 	Home     HomeSource
 	Health   Health
+	Views    *forum.ViewCounter // nil: views are not counted
 }
 
 // Server is the Staffroom web application.
@@ -71,6 +72,7 @@ type Server struct {
 	qa       *forum.QA
 	home     HomeSource
 	health   Health
+	views    *forum.ViewCounter
 	log      *slog.Logger
 	static   *assets.Static
 	pages    map[string]*template.Template
@@ -104,7 +106,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	static.Add("css/code.css", []byte(moderation.HighlightCSS()))
 	s := &Server{
-		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, log: cfg.Logger, static: static,
+		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, views: svc.Views, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 	}
 	if s.pages, err = assets.ParsePages(static, templateFuncs); err != nil {
