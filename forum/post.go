@@ -260,6 +260,9 @@ type PostStore interface {
 	// Vote sets, changes or undoes (value 0) a vote and applies its reputation, all in one
 	// transaction. not_found for a missing or deleted post; forbidden "self_vote".
 	Vote(ctx context.Context, postID, voterID int64, value int, rules VoteRules, now time.Time) (VoteResult, error)
+	// VoteComment adds (up) or takes back a vote up on a comment and returns its score.
+	// not_found for a missing comment or post; forbidden "self_vote".
+	VoteComment(ctx context.Context, commentID, voterID int64, up bool, now time.Time) (int, error)
 	// Accept toggles the accepted answer of the answer's question. forbidden unless askerID
 	// asked it; reports whether the answer is accepted afterwards.
 	Accept(ctx context.Context, answerID, askerID int64, now time.Time) (bool, error)

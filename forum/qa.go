@@ -119,6 +119,22 @@ func (s *QA) Vote(ctx context.Context, u *User, postID int64, value int) (VoteRe
 	return s.Posts.Vote(ctx, postID, u.ID, value, s.Votes, s.now())
 }
 
+// VoteComment votes a comment up (value 1) or takes the vote back (0). Comments take no
+// down votes and give no reputation.
+func (s *QA) VoteComment(ctx context.Context, u *User, commentID int64, value int) (VoteResult, error) {
+	switch value {
+	case 1:
+		if err := s.Privileges.Check(u, PrivUpvote); err != nil {
+			return VoteResult{}, err
+		}
+	case 0:
+	default:
+		return VoteResult{}, Invalid("value", "invalid_vote", "Comments take value 1 (up) or 0 (take the vote back).")
+	}
+	score, err := s.Posts.VoteComment(ctx, commentID, u.ID, value == 1, s.now())
+	return VoteResult{Score: score, MyVote: value}, err
+}
+
 // Accept marks an answer as the accepted one, or unmarks it when it already is. Only the
 // asker may; returns whether the answer is accepted now.
 func (s *QA) Accept(ctx context.Context, u *User, answerID int64) (bool, error) {

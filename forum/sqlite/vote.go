@@ -234,3 +234,41 @@ func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now 
 		return nil
 	})
 }
+
+// VoteComment implements forum.PostStore: comments take up votes only, and no reputation.
+func (db *DB) VoteComment(ctx context.Context, commentID, voterID int64, up bool, now time.Time) (int, error) {
+	var score int
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		var postID, authorID int64
+		err := tx.QueryRowContext(ctx, `SELECT post_id, author_id FROM comments WHERE id = ? AND deleted_at IS NULL`, commentID).Scan(&postID, &authorID)
+		if err != nil {
+			return notFound(err, "There is no comment %d.", commentID)
+		}
+		if _, _, _, err := livePost(ctx, tx, postID); err != nil {
+			return forum.Errorf(forum.ENotFound, "There is no comment %d.", commentID)
+		}
+		if authorID == voterID {
+			return forum.Coded(forum.EForbidden, "self_vote", "You cannot vote on your own comment.")
+		}
+		var res sql.Result
+		if up {
+			res, err = tx.ExecContext(ctx, `INSERT INTO comment_votes (user_id, comment_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, voterID, commentID, now)
+		} else {
+			res, err = tx.ExecContext(ctx, `DELETE FROM comment_votes WHERE user_id = ? AND comment_id = ?`, voterID, commentID)
+		}
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			delta := 1
+			if !up {
+				delta = -1
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE comments SET score = score + ? WHERE id = ?`, delta, commentID); err != nil {
+				return err
+			}
+		}
+		return tx.QueryRowContext(ctx, `SELECT score FROM comments WHERE id = ?`, commentID).Scan(&score)
+	})
+	return score, err
+}

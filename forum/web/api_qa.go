@@ -197,6 +197,29 @@ func (s *Server) apiVote(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"score": r.Score, "my_vote": r.MyVote})
 }
 
+func (s *Server) apiVoteComment(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var req voteRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Value == nil {
+		return forum.Invalid("value", "invalid_vote", "value is required: 1 (up) or 0 (take the vote back).")
+	}
+	r, err := s.qa.VoteComment(c.UserContext(), v.User, id, *req.Value)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"score": r.Score, "my_vote": r.MyVote})
+}
+
 func (s *Server) apiAccept(c *fiber.Ctx) error {
 	v, err := requireViewer(c)
 	if err != nil {

@@ -352,3 +352,37 @@ func TestViewCounts(t *testing.T) {
 		t.Fatalf("an anonymous reader and the same reader later: %v views, want 3", got)
 	}
 }
+
+func TestCommentVotes(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	a, b := s.signup("asker"), s.signup("fan")
+	s.giveReputation(b, 20)
+	qid := s.ask(a, "Do you post learning targets on the board?", "routines")
+	r := s.do(req{method: "POST", path: fmt.Sprintf("/api/v1/posts/%d/comments", qid), headers: a.bearer(), body: `{"body":"I write them every morning, in student language."}`})
+	cid := int64(r.json(t)["id"].(float64))
+	vote := func(who *account, body string) *response {
+		return s.do(req{method: "POST", path: fmt.Sprintf("/api/v1/comments/%d/vote", cid), headers: who.bearer(), body: body})
+	}
+	if r := vote(b, `{"value":1}`); r.StatusCode != 200 || r.json(t)["score"] != 1.0 {
+		t.Fatalf("%d %s", r.StatusCode, r.body)
+	}
+	if r := vote(b, `{"value":1}`); r.json(t)["score"] != 1.0 {
+		t.Fatalf("double vote counted: %s", r.body)
+	}
+	if r := vote(b, `{"value":-1}`); r.StatusCode != 400 {
+		t.Fatalf("down vote on a comment: %d", r.StatusCode)
+	}
+	if r := vote(a, `{"value":1}`); r.StatusCode != 403 {
+		t.Fatalf("self vote: %d", r.StatusCode)
+	}
+	if r := vote(b, `{"value":0}`); r.json(t)["score"] != 0.0 {
+		t.Fatalf("undo: %s", r.body)
+	}
+	if r := s.do(req{method: "POST", path: "/api/v1/comments/99999/vote", headers: b.bearer(), body: `{"value":1}`}); r.StatusCode != 404 {
+		t.Fatalf("missing comment: %d", r.StatusCode)
+	}
+	if drifts, _ := s.db.Recount(t.Context(), false); len(drifts) != 0 {
+		t.Fatalf("drift: %v", drifts)
+	}
+}

@@ -178,6 +178,7 @@ func (s *Server) routes() {
 	api.Get("/posts/:id/comments", s.apiComments)
 	api.Post("/posts/:id/comments", s.apiComment)
 	api.Post("/posts/:id/vote", s.apiVote)
+	api.Post("/comments/:id/vote", s.apiVoteComment)
 	api.Delete("/posts/:id", s.apiDeletePost)
 	api.Patch("/posts/:id", s.apiEditPost)
 	api.Get("/posts/:id/revisions", s.apiRevisions)
