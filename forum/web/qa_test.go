@@ -386,3 +386,34 @@ func TestCommentVotes(t *testing.T) {
 		t.Fatalf("drift: %v", drifts)
 	}
 }
+
+func TestIdempotentCreates(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	a := s.signup("retrier")
+	body := jsonBody(map[string]any{"title": "What is a good first-week routine?", "body": goodBody, "tags": []string{"routines"}})
+	key := map[string]string{"Authorization": "Bearer " + a.Token, "Idempotency-Key": "7f1c2a9e-0000-4000-8000-000000000001"}
+	first := s.do(req{method: "POST", path: "/api/v1/questions", headers: key, body: body})
+	second := s.do(req{method: "POST", path: "/api/v1/questions", headers: key, body: body})
+	if first.StatusCode != 201 || second.StatusCode != 201 || string(first.body) != string(second.body) || second.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry: %d %d %q", first.StatusCode, second.StatusCode, second.Header.Get("Idempotent-Replayed"))
+	}
+	if total := s.do(req{method: "GET", path: "/api/v1/questions"}).json(t)["total"]; total != 1.0 {
+		t.Fatalf("questions = %v, want 1", total)
+	}
+	// A failed request is not remembered: the corrected retry runs.
+	key["Idempotency-Key"] = "second-key"
+	if r := s.do(req{method: "POST", path: "/api/v1/questions", headers: key, body: `{"title":"short"}`}); r.StatusCode != 400 {
+		t.Fatalf("bad request: %d", r.StatusCode)
+	}
+	if r := s.do(req{method: "POST", path: "/api/v1/questions", headers: key, body: jsonBody(map[string]any{"title": "What is a good last-week routine?", "body": goodBody, "tags": []string{"routines"}})}); r.StatusCode != 201 || r.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("corrected retry: %d", r.StatusCode)
+	}
+	s.clock.Add(25 * time.Hour)
+	if r := s.do(req{method: "POST", path: "/api/v1/questions", headers: map[string]string{"Authorization": "Bearer " + a.Token, "Idempotency-Key": "7f1c2a9e-0000-4000-8000-000000000001"}, body: body}); r.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatal("a key older than 24 hours was replayed")
+	}
+	if r := s.do(req{method: "POST", path: "/api/v1/questions", headers: map[string]string{"Authorization": "Bearer " + a.Token, "Idempotency-Key": "has space"}, body: body}); r.StatusCode != 400 {
+		t.Fatalf("bad key: %d", r.StatusCode)
+	}
+}

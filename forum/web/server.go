@@ -62,6 +62,7 @@ type Services struct {
 	Home     HomeSource
 	Health   Health
 	Views    *forum.ViewCounter // nil: views are not counted
+	Idem     forum.IdempotencyStore
 }
 
 // Server is the Staffroom web application.
@@ -73,6 +74,7 @@ type Server struct {
 	home     HomeSource
 	health   Health
 	views    *forum.ViewCounter
+	idem     forum.IdempotencyStore
 	log      *slog.Logger
 	static   *assets.Static
 	pages    map[string]*template.Template
@@ -106,7 +108,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	static.Add("css/code.css", []byte(moderation.HighlightCSS()))
 	s := &Server{
-		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, views: svc.Views, log: cfg.Logger, static: static,
+		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, views: svc.Views, idem: svc.Idem, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 	}
 	if s.pages, err = assets.ParsePages(static, templateFuncs); err != nil {
@@ -165,18 +167,18 @@ func (s *Server) routes() {
 	api.Get("/me/sessions", s.apiSessions)
 	api.Delete("/me/sessions/:id", s.apiRevokeSession)
 	api.Get("/me/tokens", s.apiTokens)
-	api.Post("/me/tokens", s.apiCreateToken)
+	api.Post("/me/tokens", s.idempotent, s.apiCreateToken)
 	api.Delete("/me/tokens/:id", s.apiRevokeToken)
 	api.Get("/users/:id", s.apiUser)
 	api.Get("/users/:id/posts", s.apiUserPosts)
 	api.Get("/questions", s.apiQuestions)
-	api.Post("/questions", s.apiAsk)
+	api.Post("/questions", s.idempotent, s.apiAsk)
 	api.Get("/questions/:id", s.apiQuestion)
-	api.Post("/questions/:id/answers", s.apiAnswer)
+	api.Post("/questions/:id/answers", s.idempotent, s.apiAnswer)
 	api.Post("/questions/:id/close", s.apiClose)
 	api.Post("/questions/:id/reopen", s.apiReopen)
 	api.Get("/posts/:id/comments", s.apiComments)
-	api.Post("/posts/:id/comments", s.apiComment)
+	api.Post("/posts/:id/comments", s.idempotent, s.apiComment)
 	api.Post("/posts/:id/vote", s.apiVote)
 	api.Post("/comments/:id/vote", s.apiVoteComment)
 	api.Delete("/posts/:id", s.apiDeletePost)
