@@ -79,11 +79,13 @@ type Comment struct {
 }
 
 // QuestionThread is a question page's content: the question, every answer and the
-// comments of each post by post id.
+// comments of each post by post id, and the questions around it.
 type QuestionThread struct {
 	Question *Post
 	Answers  []*Post
 	Comments map[int64][]*Comment
+	Related  []*Post // questions sharing the most tags
+	Linked   []*Post // questions that link here or that this one links to
 }
 
 // Tag is a topic questions are filed under.

@@ -60,6 +60,9 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 		if err := tagPost(ctx, tx, id, q.AuthorID, q.Tags, q.Now); err != nil {
 			return err
 		}
+		if err := linkQuestions(ctx, tx, id, q.Body); err != nil {
+			return err
+		}
 		return insertRevision(ctx, tx, id, 1, q.Title, q.Body, q.Tags, "", q.AuthorID, q.Now)
 	})
 	if err != nil {
@@ -127,6 +130,9 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1, activity_at = ? WHERE id = ?`, a.Now, a.QuestionID); err != nil {
+			return err
+		}
+		if err := linkQuestions(ctx, tx, a.QuestionID, a.Body); err != nil {
 			return err
 		}
 		return insertRevision(ctx, tx, id, 1, "", a.Body, nil, "", a.AuthorID, a.Now)
@@ -249,4 +255,18 @@ func (db *DB) AddViews(ctx context.Context, views map[int64]int) error {
 		}
 		return nil
 	})
+}
+
+// linkQuestions records the questions a post of questionID links to.
+func linkQuestions(ctx context.Context, tx *sql.Tx, questionID int64, markdown string) error {
+	for _, to := range forum.LinkedQuestionIDs(markdown) {
+		if to == questionID {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO question_links (from_id, to_id)
+			SELECT ?, id FROM posts WHERE id = ? AND kind = 'question' ON CONFLICT DO NOTHING`, questionID, to); err != nil {
+			return err
+		}
+	}
+	return nil
 }

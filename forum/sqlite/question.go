@@ -100,7 +100,65 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 	for _, c := range comments {
 		t.Comments[c.PostID] = append(t.Comments[c.PostID], c)
 	}
+	if t.Related, err = db.questionList(ctx, `SELECT pt.post_id FROM post_tags mine JOIN post_tags pt ON pt.tag_id = mine.tag_id
+		WHERE mine.post_id = ? AND pt.post_id <> ? GROUP BY pt.post_id ORDER BY COUNT(*) DESC, pt.post_id DESC LIMIT ?`,
+		questionID, questionID, aroundQuestions); err != nil {
+		return nil, err
+	}
+	if t.Linked, err = db.questionList(ctx, `SELECT to_id FROM question_links WHERE from_id = ?
+		UNION SELECT from_id FROM question_links WHERE to_id = ? LIMIT ?`, questionID, questionID, aroundQuestions); err != nil {
+		return nil, err
+	}
 	return t, nil
+}
+
+// aroundQuestions is how many related and linked questions a question page lists.
+const aroundQuestions = 8
+
+// questionList reads the live questions whose ids a query returns, in its order.
+func (db *DB) questionList(ctx context.Context, idQuery string, args ...any) ([]*forum.Post, error) {
+	rows, err := db.reader.QueryContext(ctx, idQuery, args...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []any
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	prows, err := db.reader.QueryContext(ctx, selectPost+`WHERE p.id IN (`+marks+`) AND p.kind = 'question' AND p.deleted_at IS NULL`,
+		append([]any{0}, ids...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer prows.Close()
+	byID := map[int64]*forum.Post{}
+	for prows.Next() {
+		p, err := scanPost(prows)
+		if err != nil {
+			return nil, err
+		}
+		byID[p.ID] = p
+	}
+	if err := prows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]*forum.Post, 0, len(byID))
+	for _, id := range ids {
+		if p, ok := byID[id.(int64)]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // ExistingTags implements forum.PostStore.

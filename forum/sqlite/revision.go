@@ -32,6 +32,9 @@ func (db *DB) EditPost(ctx context.Context, e forum.StoredEdit) (*forum.Post, er
 			if _, err := tx.ExecContext(ctx, `UPDATE posts SET body = ?, body_html = ? WHERE id = ?`, body, e.BodyHTML, e.PostID); err != nil {
 				return err
 			}
+			if err := linkQuestions(ctx, tx, questionID, body); err != nil {
+				return err
+			}
 		}
 		if e.Tags != nil && kind == forum.KindQuestion {
 			if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count - 1

@@ -417,3 +417,26 @@ func TestIdempotentCreates(t *testing.T) {
 		t.Fatalf("bad key: %d", r.StatusCode)
 	}
 }
+
+func TestRelatedAndLinkedQuestions(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	a := s.signup("linker")
+	first := s.ask(a, "How do we start a peer observation program?", "coaching", "observation")
+	s.ask(a, "What makes instructional coaching stick?", "coaching")
+	r := s.do(req{method: "POST", path: "/api/v1/questions", headers: a.bearer(), body: jsonBody(map[string]any{
+		"title": "Peer observation forms: what do you use?", "tags": []string{"forms"},
+		"body": fmt.Sprintf("Following up on [this question](/questions/%d/how-do-we-start), which forms do you use for notes?", first)})})
+	third := int64(r.json(t)["id"].(float64))
+	page := string(s.do(req{method: "GET", path: fmt.Sprintf("/questions/%d", first)}).body)
+	if !strings.Contains(page, "What makes instructional coaching stick?") {
+		t.Fatal("the related question sharing a tag is missing")
+	}
+	if !strings.Contains(page, `id="linked-heading"`) || !strings.Contains(page, "Peer observation forms") {
+		t.Fatal("the question linking here is not listed")
+	}
+	other := string(s.do(req{method: "GET", path: fmt.Sprintf("/questions/%d", third)}).body)
+	if !strings.Contains(other, "How do we start a peer observation program?") {
+		t.Fatal("the linked question is not listed on the linking question")
+	}
+}
