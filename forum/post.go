@@ -17,6 +17,7 @@ const (
 	MinTags       = 1
 	MaxTags       = 5
 	MaxTagLen     = 35
+	MaxExcerptLen = 500 // a tag's description: a paragraph saying what belongs under it
 	MinCommentLen = 15
 	MaxCommentLen = 600
 	// MaxPageSize bounds one page of a list.
@@ -286,4 +287,6 @@ type PostStore interface {
 	Tags(ctx context.Context, prefix string, page, pageSize int) ([]Tag, int, error)
 	// Tag returns one tag; not_found when there is none.
 	Tag(ctx context.Context, name string) (*Tag, error)
+	// SetTagExcerpt changes a tag's short description; not_found when there is no tag.
+	SetTagExcerpt(ctx context.Context, name, excerpt string) error
 }

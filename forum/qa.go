@@ -200,3 +200,22 @@ func (s *QA) Tag(ctx context.Context, name string) (*Tag, error) {
 	}
 	return s.Posts.Tag(ctx, n)
 }
+
+// DescribeTag changes a tag's short description; it needs the edit privilege.
+func (s *QA) DescribeTag(ctx context.Context, u *User, name, excerpt string) (*Tag, error) {
+	if err := s.Privileges.Check(u, PrivEdit); err != nil {
+		return nil, err
+	}
+	t, err := s.Tag(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if excerpt, err = checkLength("excerpt", excerpt, 0, MaxExcerptLen); err != nil {
+		return nil, err
+	}
+	if err := s.Posts.SetTagExcerpt(ctx, t.Name, excerpt); err != nil {
+		return nil, err
+	}
+	t.Excerpt = excerpt
+	return t, nil
+}

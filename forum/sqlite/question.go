@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -221,4 +222,11 @@ func (db *DB) Tag(ctx context.Context, name string) (*forum.Tag, error) {
 		return nil, notFound(err, "There is no tag %q.", name)
 	}
 	return &t, nil
+}
+
+// SetTagExcerpt implements forum.PostStore.
+func (db *DB) SetTagExcerpt(ctx context.Context, name, excerpt string) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		return mustAffect("There is no tag %q.", name)(tx.ExecContext(ctx, `UPDATE tags SET excerpt = ? WHERE name = ?`, excerpt, name))
+	})
 }

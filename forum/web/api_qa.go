@@ -278,6 +278,26 @@ func (s *Server) apiTag(c *fiber.Ctx) error {
 	return c.JSON(presentTag(*t))
 }
 
+type excerptRequest struct {
+	Excerpt string `json:"excerpt"`
+}
+
+func (s *Server) apiDescribeTag(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	var req excerptRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	t, err := s.qa.DescribeTag(c.UserContext(), v.User, c.Params("name"), req.Excerpt)
+	if err != nil {
+		return err
+	}
+	return c.JSON(presentTag(*t))
+}
+
 func (s *Server) apiPreview(c *fiber.Ctx) error {
 	var req bodyRequest
 	if err := decodeJSON(c, &req); err != nil {

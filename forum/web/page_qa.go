@@ -13,13 +13,14 @@ import (
 
 // homeView is the data of the home page: a page of questions and the community.
 type homeView struct {
-	Questions []*forum.Post
-	Total     int
-	Filter    forum.QuestionFilter
-	Sorts     []forum.QuestionSort
-	Pages     pager
-	Community *forum.Community
-	Tag       *forum.Tag // on a tag's page
+	Questions   []*forum.Post
+	Total       int
+	Filter      forum.QuestionFilter
+	Sorts       []forum.QuestionSort
+	Pages       pager
+	Community   *forum.Community
+	Tag         *forum.Tag // on a tag's page
+	CanDescribe bool       // the viewer may edit the tag's description
 }
 
 // pager is the numbered links under a list.
@@ -69,8 +70,9 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		return base + url.Values{"sort": {string(f.Sort)}, "page": {strconv.Itoa(page)}}.Encode()
 	}
 	p := s.page(c, title, homeView{Questions: qs, Total: total, Filter: f, Community: community, Tag: tag,
-		Sorts: []forum.QuestionSort{forum.SortNewest, forum.SortActive, forum.SortVotes, forum.SortUnanswered},
-		Pages: newPager(f.Page, f.PageSize, total, link)})
+		CanDescribe: tag != nil && s.qa.Privileges.Allowed(viewerUser(c), forum.PrivEdit),
+		Sorts:       []forum.QuestionSort{forum.SortNewest, forum.SortActive, forum.SortVotes, forum.SortUnanswered},
+		Pages:       newPager(f.Page, f.PageSize, total, link)})
 	p.Flash = flash(c)
 	return s.render(c, fiber.StatusOK, "home", p)
 }
@@ -368,6 +370,19 @@ func (s *Server) tagsPage(c *fiber.Ctx) error {
 	link := func(n int) string { return "/tags?" + url.Values{"q": {q}, "page": {strconv.Itoa(n)}}.Encode() }
 	return s.render(c, fiber.StatusOK, "tags", s.page(c, "Tags", tagsView{Tags: tags, Query: q,
 		Pages: newPager(page, forum.DefaultPageSize, total, link)}))
+}
+
+// describeTagSubmit saves a tag's description from its page.
+func (s *Server) describeTagSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	t, err := s.qa.DescribeTag(c.UserContext(), v.User, c.Params("tag"), c.FormValue("excerpt"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/tags/"+url.PathEscape(t.Name), fiber.StatusSeeOther)
 }
 
 // tagPage shows a tag's description and its questions.

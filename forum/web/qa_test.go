@@ -440,3 +440,30 @@ func TestRelatedAndLinkedQuestions(t *testing.T) {
 		t.Fatal("the linked question is not listed on the linking question")
 	}
 }
+
+func TestTagDescriptions(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	a, b := s.signup("tagger"), s.signup("editor")
+	s.ask(a, "How do you run morning meetings in grade 3?", "morning-meeting")
+	patch := func(who *account, body string) *response {
+		return s.do(req{method: "PATCH", path: "/api/v1/tags/morning-meeting", headers: who.bearer(), body: body})
+	}
+	if r := patch(b, `{"excerpt":"Daily community circles."}`); r.StatusCode != 403 {
+		t.Fatalf("without the privilege: %d", r.StatusCode)
+	}
+	s.giveReputation(b, 1000)
+	if r := patch(b, `{"excerpt":"Daily community circles that start the school day."}`); r.StatusCode != 200 || r.json(t)["excerpt"] != "Daily community circles that start the school day." {
+		t.Fatalf("%d %s", r.StatusCode, r.body)
+	}
+	if r := patch(b, jsonBody(map[string]string{"excerpt": strings.Repeat("x", 501)})); r.StatusCode != 400 {
+		t.Fatalf("too long: %d", r.StatusCode)
+	}
+	if r := s.do(req{method: "PATCH", path: "/api/v1/tags/nope", headers: b.bearer(), body: `{"excerpt":"x"}`}); r.StatusCode != 404 {
+		t.Fatalf("missing tag: %d", r.StatusCode)
+	}
+	page := string(s.do(req{method: "GET", path: "/tags/morning-meeting"}).body)
+	if !strings.Contains(page, "Daily community circles that start the school day.") || !strings.Contains(page, "How do you run morning meetings") {
+		t.Fatal("the tag page lacks its description or questions")
+	}
+}

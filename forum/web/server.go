@@ -188,6 +188,7 @@ func (s *Server) routes() {
 	api.Post("/answers/:id/accept", s.apiAccept)
 	api.Get("/tags", s.apiTags)
 	api.Get("/tags/:name", s.apiTag)
+	api.Patch("/tags/:name", s.apiDescribeTag)
 	api.Post("/preview", s.apiPreview)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
@@ -212,6 +213,7 @@ func (s *Server) routes() {
 	app.Post("/answers/:id/accept", s.acceptSubmit)
 	app.Get("/tags", s.tagsPage)
 	app.Get("/tags/:tag", s.tagPage)
+	app.Post("/tags/:tag", s.describeTagSubmit)
 	app.Get("/signup", s.signupPage)
 	app.Post("/signup", s.signupSubmit)
 	app.Get("/login", s.loginPage)
