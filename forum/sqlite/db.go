@@ -132,6 +132,16 @@ func (db *DB) readRow(ctx context.Context, query string, args ...any) scanner {
 	return st.QueryRowContext(ctx, args...)
 }
 
+// readRows runs a read through a cached prepared statement. Only for queries whose text
+// is fixed (placeholders for values), so the cache stays small.
+func (db *DB) readRows(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := db.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
 // errRow is a row that failed before it was read.
 type errRow struct{ err error }
 

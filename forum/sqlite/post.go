@@ -211,7 +211,7 @@ func (db *DB) Comments(ctx context.Context, postID int64) ([]*forum.Comment, err
 }
 
 func (db *DB) comments(ctx context.Context, where string, args ...any) ([]*forum.Comment, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT c.id, c.post_id, COALESCE(c.parent_id, 0), c.body, c.body_html, c.score,
+	rows, err := db.readRows(ctx, `SELECT c.id, c.post_id, COALESCE(c.parent_id, 0), c.body, c.body_html, c.score,
 		c.created_at, c.deleted_at, `+userColumns+`
 		FROM comments c JOIN users u ON u.id = c.author_id LEFT JOIN districts d ON d.id = u.district_id
 		WHERE `+where+` ORDER BY c.id`, args...)

@@ -42,11 +42,11 @@ func (db *DB) Questions(ctx context.Context, f forum.QuestionFilter, viewerID in
 	}
 	cond := strings.Join(where, " AND ")
 	var total int
-	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts p WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM posts p WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count questions: %w", err)
 	}
 	query := selectPost + `WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	rows, err := db.reader.QueryContext(ctx, query, append(append([]any{viewerID}, args...), f.PageSize, (f.Page-1)*f.PageSize)...)
+	rows, err := db.readRows(ctx, query, append(append([]any{viewerID}, args...), f.PageSize, (f.Page-1)*f.PageSize)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list questions: %w", err)
 	}
@@ -75,7 +75,7 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 	if includeDeleted {
 		deleted = ""
 	}
-	rows, err := db.reader.QueryContext(ctx, selectPost+`WHERE p.question_id = ? AND p.kind = 'answer'`+deleted+
+	rows, err := db.readRows(ctx, selectPost+`WHERE p.question_id = ? AND p.kind = 'answer'`+deleted+
 		` ORDER BY p.score DESC, p.id`, viewerID, questionID)
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ const aroundQuestions = 8
 
 // questionList reads the live questions whose ids a query returns, in its order.
 func (db *DB) questionList(ctx context.Context, idQuery string, args ...any) ([]*forum.Post, error) {
-	rows, err := db.reader.QueryContext(ctx, idQuery, args...)
+	rows, err := db.readRows(ctx, idQuery, args...)
 	if err != nil {
 		return nil, err
 	}

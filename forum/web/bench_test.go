@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/valyala/fasthttp"
@@ -30,4 +31,59 @@ func BenchmarkAPIMe(b *testing.B) {
 			}
 		}
 	})
+}
+
+// benchSite is a site with one question of 10 answers and 20 comments, as the targets say.
+func benchSite(b *testing.B) (*testSite, int64) {
+	t := &testing.T{}
+	s := newSite(t)
+	s.t = t
+	s.signup("admin")
+	a, c := s.signup("asker"), s.signup("answerer")
+	qid := s.ask(a, "How do you run standards-based grading in a 1:1 school?", "grading", "sbg")
+	for i := range 10 {
+		aid := s.answer(c, qid)
+		for j := range 2 {
+			s.do(req{method: "POST", path: fmt.Sprintf("/api/v1/posts/%d/comments", aid), headers: a.bearer(),
+				body: jsonBody(map[string]string{"body": fmt.Sprintf("Comment %d on answer %d, with *emphasis*.", j, i)})})
+		}
+	}
+	return s, qid
+}
+
+func benchGet(b *testing.B, s *testSite, path string) {
+	h := s.server.App().Handler()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var ctx fasthttp.RequestCtx
+		for pb.Next() {
+			ctx.Request.Reset()
+			ctx.Response.Reset()
+			ctx.Request.Header.SetMethod("GET")
+			ctx.Request.SetRequestURI(path)
+			h(&ctx)
+			if ctx.Response.StatusCode() != 200 {
+				b.Fatalf("status %d", ctx.Response.StatusCode())
+			}
+		}
+	})
+}
+
+// BenchmarkQuestionPage is the HTML question page with 10 answers and 20 comments.
+func BenchmarkQuestionPage(b *testing.B) {
+	s, qid := benchSite(b)
+	benchGet(b, s, fmt.Sprintf("/questions/%d", qid))
+}
+
+// BenchmarkQuestionAPI is the same question as JSON.
+func BenchmarkQuestionAPI(b *testing.B) {
+	s, qid := benchSite(b)
+	benchGet(b, s, fmt.Sprintf("/api/v1/questions/%d", qid))
+}
+
+// BenchmarkQuestionList is the home page's list of questions.
+func BenchmarkQuestionList(b *testing.B) {
+	s, _ := benchSite(b)
+	benchGet(b, s, "/")
 }
