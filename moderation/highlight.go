@@ -19,9 +19,16 @@ import (
 
 // Code blocks are highlighted on the server with chroma, as CSS classes (the stylesheet is
 // HighlightCSS), never inline styles. This is chroma wired in directly rather than through
-// goldmark-highlighting: that extension cannot bound chroma's cost (its lexers are regular
-// expressions that cost 1–4 µs a byte here, with a 250 ms timeout per match), and it lets a
-// fence's info string ({linenos=table, hl_lines=…, hl_style=…}) change the markup.
+// goldmark-highlighting, which cannot bound chroma's cost and lets a fence's info string
+// ({linenos=table, hl_lines=…, hl_style=…}) change the markup.
+//
+// chroma's lexers are backtracking regular expressions, and on hostile input most of them
+// are quadratic: 8 KB of " \t\n" takes the Java lexer 1.7 s, and some lexers (JSONata)
+// run for minutes. Three things bound that here. Only the lexers in highlightLanguages are
+// used: each was measured on hostile 16 KB inputs (markdown_test.go keeps measuring them)
+// and never spent more than ~10 ms on one token. A document highlights at most
+// maxHighlightBytes of code. And tokens are pulled one at a time until the document's
+// highlightTime is spent; what is left is shown plain.
 
 // highlightStyle is the light chroma style HighlightCSS is written for.
 const highlightStyle = "github"
@@ -45,6 +52,29 @@ var highlightCSS = sync.OnceValue(func() string {
 	return b.String()
 })
 
+// highlightLanguages are the lexers code is highlighted with, by chroma's name for them; a
+// fence may name any of their aliases ("py", "js", "sh", "c++", "yml").
+var highlightLanguages = map[string]bool{
+	"Bash": true, "Bash Session": true, "Batchfile": true, "C": true, "C#": true, "C++": true,
+	"Common Lisp": true, "CSS": true, "CSV": true, "Dart": true, "Diff": true, "Docker": true,
+	"Fortran": true, "Go": true, "GraphQL": true, "Haskell": true, "HTML": true, "INI": true,
+	"Java": true, "JavaScript": true, "JSON": true, "Julia": true, "Kotlin": true, "Lua": true,
+	"Makefile": true, "markdown": true, "Matlab": true, "MySQL": true, "Objective-C": true,
+	"Octave": true, "Perl": true, "PHP": true, "PostgreSQL SQL dialect": true, "PowerShell": true,
+	"Python": true, "R": true, "Racket": true, "react": true, "Ruby": true, "Rust": true,
+	"Scala": true, "Scheme": true, "SCSS": true, "SQL": true, "Swift": true, "TeX": true,
+	"TOML": true, "TypeScript": true, "VB.net": true, "XML": true, "YAML": true,
+}
+
+// lexerFor returns the lexer for a fence's language, or nil when it is not highlighted.
+func lexerFor(lang string) chroma.Lexer {
+	l := lexers.Get(lang)
+	if l == nil || !highlightLanguages[l.Config().Name] {
+		return nil
+	}
+	return l
+}
+
 // highlighter spends one document's highlighting budget: bytes deterministically, time as a
 // backstop for a lexer's bad case. Blocks past either budget are shown plain.
 type highlighter struct {
@@ -52,8 +82,8 @@ type highlighter struct {
 	deadline  time.Time
 }
 
-func newHighlighter(now time.Time) *highlighter {
-	return &highlighter{bytesLeft: maxHighlightBytes, deadline: now.Add(highlightTime)}
+func newHighlighter(now time.Time, budget time.Duration) *highlighter {
+	return &highlighter{bytesLeft: maxHighlightBytes, deadline: now.Add(budget)}
 }
 
 // codeHTML is a code block already written as HTML; it replaces the fenced or indented
@@ -104,33 +134,55 @@ func (h *highlighter) code(lang string, code []byte) []byte {
 	return b.Bytes()
 }
 
-func (h *highlighter) highlight(b *bytes.Buffer, lang, code string) bool {
+// highlight writes code highlighted as lang to b, or reports that it has not: the language
+// is not highlighted, the document's budget is spent, or the lexer failed.
+func (h *highlighter) highlight(b *bytes.Buffer, lang, code string) (ok bool) {
 	cost := len(code) + highlightBlockBytes
 	if lang == "" || cost > h.bytesLeft || !time.Now().Before(h.deadline) {
 		return false
 	}
-	lexer := lexers.Get(lang)
+	lexer := lexerFor(lang)
 	if lexer == nil {
 		return false
 	}
 	h.bytesLeft -= cost
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	mark := b.Len()
+	defer func() {
+		// A lexer's rule that fails panics in chroma; the block is shown plain instead.
+		if recover() != nil || !ok {
+			b.Truncate(mark)
+			ok = false
+		}
+	}()
+	// Not chroma.Coalesce: it pulls a whole run of tokens of one type in one call, past
+	// any deadline. Runs are merged after.
+	it, err := lexer.Tokenise(nil, code)
 	if err != nil {
 		return false
 	}
 	var tokens []chroma.Token
 	for t := it(); t != chroma.EOF; t = it() {
-		if len(tokens)%64 == 0 && !time.Now().Before(h.deadline) {
+		if !time.Now().Before(h.deadline) {
 			return false
 		}
 		tokens = append(tokens, t)
 	}
-	mark := b.Len()
-	if err := codeFormatter.Format(b, styles.Get(highlightStyle), chroma.Literator(tokens...)); err != nil {
-		b.Truncate(mark)
-		return false
+	return codeFormatter.Format(b, styles.Get(highlightStyle), chroma.Literator(coalesce(tokens)...)) == nil
+}
+
+// coalesce merges runs of tokens of one type, as chroma.Coalesce would have.
+func coalesce(tokens []chroma.Token) []chroma.Token {
+	out := tokens[:0]
+	var run strings.Builder
+	for i, t := range tokens {
+		run.WriteString(t.Value)
+		if i+1 < len(tokens) && tokens[i+1].Type == t.Type {
+			continue
+		}
+		out = append(out, chroma.Token{Type: t.Type, Value: run.String()})
+		run.Reset()
 	}
-	return true
+	return out
 }
 
 // codeClasses is every class codeFormatter puts on a token, for the sanitizer's policy.

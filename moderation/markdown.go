@@ -27,7 +27,8 @@ import (
 const (
 	// MaxBodyBytes bounds a body's markdown. forum.MaxBodyLen (30,000 characters) fits in
 	// 3-byte characters (CJK); every cost below is at most linear in it once the other
-	// limits hold, and the worst input this size renders or is refused in under 100 ms.
+	// limits hold, and the worst input of this size we know of takes 40 ms here
+	// (markdown_limits_test.go; 64 KB would halve that but refuse long CJK answers).
 	MaxBodyBytes = 96 << 10
 	// MaxCommentBytes bounds a comment's markdown: forum.MaxCommentLen is 600 characters,
 	// and whatever the caller checked, the parser never sees more than this.
@@ -48,19 +49,20 @@ const (
 	// is ~25 ms at worst, while a 16 KB paragraph with 2,000 delimiters still fits.
 	maxInlineWork = 32 << 20
 	// maxHighlightBytes bounds the code chroma highlights in one document (the rest is
-	// shown plain): its lexers cost 1–4 µs a byte here, and a long answer's code fits.
+	// shown plain): its lexers take about 1.2 µs a byte of real code here (16 KB of
+	// Python: 20 ms), and a long answer's code fits.
 	maxHighlightBytes = 16 << 10
 	// highlightBlockBytes is charged to maxHighlightBytes for each block besides its
-	// length: a lexer's start costs about as much as this many bytes, and thousands of
-	// one-line fences would otherwise cost 50 ms.
+	// length: starting a lexer costs about as much as this many bytes, and thousands of
+	// one-line fences would otherwise take 50 ms.
 	highlightBlockBytes = 256
-	// highlightTime stops highlighting in a document that has spent this long on it: a
-	// backstop for the slow lexers (16 KB of Python takes 60 ms) and for a regular
-	// expression at its worst.
-	highlightTime = 30 * time.Millisecond
-	// maxHTMLBytes bounds the HTML handed to the sanitizer (~30 ms of bluemonday). A
-	// document under the limits above that writes more is made of tiny blocks, or of
-	// math written to expand 13-fold.
+	// highlightTime stops highlighting in a document that has spent this long on it: the
+	// bound on chroma's lexers at their worst, where hostile code takes them seconds (see
+	// highlight.go). Real code within maxHighlightBytes takes well under it.
+	highlightTime = 50 * time.Millisecond
+	// maxHTMLBytes bounds the HTML handed to the sanitizer (30–40 ms of bluemonday). A
+	// document within the limits above that writes more is all tiny blocks, or math
+	// written to expand 13-fold.
 	maxHTMLBytes = 1 << 20
 )
 
@@ -73,6 +75,8 @@ type Renderer struct {
 	body    goldmark.Markdown
 	comment goldmark.Markdown
 	policy  *bluemonday.Policy
+
+	highlightTime time.Duration // the constant; tests that compare HTML under load raise it
 }
 
 // NewRenderer returns the site's markdown renderer.
@@ -96,7 +100,7 @@ func NewRenderer() *Renderer {
 	)
 	comment.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(commentRenderer{}, 100)))
 
-	return &Renderer{body: body, comment: comment, policy: newPolicy()}
+	return &Renderer{body: body, comment: comment, policy: newPolicy(), highlightTime: highlightTime}
 }
 
 // Body renders a question or answer body. It returns markdown_too_complex (invalid, field
@@ -140,7 +144,11 @@ func (r *Renderer) render(md goldmark.Markdown, markdown string, body bool) (str
 	if lim.err != nil {
 		return "", lim.err
 	}
-	if err := prepare(doc, source, body); err != nil {
+	var h *highlighter
+	if body {
+		h = newHighlighter(time.Now(), r.highlightTime)
+	}
+	if err := prepare(doc, source, h); err != nil {
 		return "", err
 	}
 	var out bytes.Buffer
@@ -163,8 +171,8 @@ func cleanText(s string) string {
 
 // prepare finishes the parsed document before it is written: it refuses quotes and lists
 // nested deeper than MaxNesting, sets rel on every link, marks task lists for the
-// stylesheet, and writes code blocks (highlighted, within the document's budget).
-func prepare(doc ast.Node, source []byte, body bool) error {
+// stylesheet, and writes code blocks with h (comments, which have none, pass nil).
+func prepare(doc ast.Node, source []byte, h *highlighter) error {
 	var code []ast.Node
 	depth := 0
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -195,10 +203,9 @@ func prepare(doc ast.Node, source []byte, body bool) error {
 		}
 		return ast.WalkContinue, nil
 	})
-	if err != nil || !body {
+	if err != nil || h == nil {
 		return err
 	}
-	h := newHighlighter(time.Now())
 	for _, n := range code {
 		var lang string
 		if f, ok := n.(*ast.FencedCodeBlock); ok {
