@@ -79,6 +79,8 @@ type Renderer struct {
 	highlightTime time.Duration // the constant; tests that compare HTML under load raise it
 }
 
+var _ forum.Renderer = (*Renderer)(nil)
+
 // NewRenderer returns the site's markdown renderer.
 func NewRenderer() *Renderer {
 	body := goldmark.New(

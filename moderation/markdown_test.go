@@ -436,6 +436,12 @@ const typicalAnswer = "We moved to **standards-based grading** in our 1:1 middle
 	"\t\t\tlatest[s.Target] = s\n\t\t}\n\t}\n\tout := make(map[string]int, len(latest))\n" +
 	"\tfor t, s := range latest {\n\t\tout[t] = s.Points // 1 to 4\n\t}\n\treturn out\n}\n```\n\n" +
 	"> Parents asked most about reassessment, so we wrote a one-page FAQ.\n\n" +
+	"## What we would do differently\n\n" +
+	"Start with one grade level and one subject, and give teachers a shared planning period for the first " +
+	"semester: calibrating what a 3 looks like took us most of the first year. Keep homework as practice, " +
+	"recorded but not graded, and say so in the syllabus. Students used `reassess` requests in the LMS:\n\n" +
+	"```python\ndef can_reassess(student, target):\n    \"\"\"One reassessment per target, after practice.\"\"\"\n" +
+	"    return student.practice_done(target) and not student.reassessed(target)\n```\n\n" +
 	"- [x] targets written\n- [x] rubric shared with families\n- [ ] reassessment calendar\n\n" +
 	"The district's guide is at https://example.org/sbg and [our FAQ](https://example.org/faq) is public. " +
 	"It costs $5 per printed copy, ~~free~~ online. Happy to share more in the comments.\n"
