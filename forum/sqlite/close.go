@@ -10,7 +10,7 @@ import (
 // VoteClose implements forum.CloseStore.
 func (db *DB) VoteClose(ctx context.Context, v forum.CloseVote) (forum.CloseState, error) {
 	var st forum.CloseState
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		_, closed, _, err := liveQuestion(ctx, tx, v.QuestionID)
 		if err != nil {
 			return err

@@ -38,7 +38,10 @@ type DB struct {
 	// stmts caches prepared read statements by query text. Preparing a statement costs
 	// more than running a point lookup, and the hot reads (session, token, user) are few.
 	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt
+	stmts  map[string]*sql.Stmt // on the reader pool
+	wstmts map[string]*sql.Stmt // on the writer connection
+	// wantStmts are writer statements to prepare once the connection is free.
+	wantStmts map[string]struct{}
 
 	// The group-commit writer (writer.go).
 	queueMu    sync.RWMutex
@@ -80,7 +83,8 @@ func Open(path string) (*DB, error) {
 	reader.SetMaxOpenConns(n)
 	reader.SetMaxIdleConns(n)
 	reader.SetConnMaxIdleTime(0)
-	db := &DB{path: path, writer: writer, reader: reader, stmts: map[string]*sql.Stmt{}}
+	db := &DB{path: path, writer: writer, reader: reader, stmts: map[string]*sql.Stmt{}, wstmts: map[string]*sql.Stmt{},
+		wantStmts: map[string]struct{}{}}
 	db.startWriter()
 	return db, nil
 }
@@ -103,7 +107,10 @@ func (db *DB) Close() error {
 	for _, st := range db.stmts {
 		st.Close()
 	}
-	db.stmts = map[string]*sql.Stmt{}
+	for _, st := range db.wstmts {
+		st.Close()
+	}
+	db.stmts, db.wstmts = map[string]*sql.Stmt{}, map[string]*sql.Stmt{}
 	db.stmtMu.Unlock()
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -13,7 +12,7 @@ import (
 // password ever signs into them, and an address under .invalid, which cannot receive mail.
 func (db *DB) SeedDemo(ctx context.Context, demo forum.DemoCommunity, now time.Time) (bool, error) {
 	seeded := false
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		var hasUsers bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&hasUsers); err != nil {
 			return err

@@ -12,7 +12,7 @@ import (
 func (db *DB) ClaimKey(ctx context.Context, userID int64, key string, now time.Time) (*forum.StoredResponse, bool, error) {
 	var stored *forum.StoredResponse
 	claimed := false
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		var status int
 		var body string
 		var at time.Time
@@ -37,7 +37,7 @@ func (db *DB) ClaimKey(ctx context.Context, userID int64, key string, now time.T
 
 // CompleteKey implements forum.IdempotencyStore.
 func (db *DB) CompleteKey(ctx context.Context, userID int64, key string, status int, body []byte) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status = ?, response = ? WHERE user_id = ? AND key = ?`, status, string(body), userID, key)
 		return err
 	})
@@ -45,7 +45,7 @@ func (db *DB) CompleteKey(ctx context.Context, userID int64, key string, status 
 
 // ReleaseKey implements forum.IdempotencyStore.
 func (db *DB) ReleaseKey(ctx context.Context, userID int64, key string) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND status = 0`, userID, key)
 		return err
 	})

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -109,8 +108,8 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 			continue
 		}
 		now := time.Now().UTC()
-		err := db.write(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		err := db.write(ctx, func(tx *txn) error {
+			if _, err := tx.Tx.ExecContext(ctx, m.sql); err != nil { // several statements: not through the statement cache
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, now)

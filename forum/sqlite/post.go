@@ -48,7 +48,7 @@ const selectPost = `SELECT ` + postColumns + `, mv.value, ` + userColumns + post
 // CreateQuestion implements forum.PostStore.
 func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.Post, error) {
 	var id int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, author_id, title, body, body_html, tags, created_at, activity_at)
 			VALUES ('question', ?, ?, ?, ?, ?, ?, ?)`, q.AuthorID, q.Title, q.Body, q.BodyHTML, strings.Join(q.Tags, " "), q.Now, q.Now)
 		if err != nil {
@@ -72,7 +72,7 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 }
 
 // tagPost files a question under its tags, creating the missing ones and counting.
-func tagPost(ctx context.Context, tx *sql.Tx, postID, authorID int64, tags []string, now time.Time) error {
+func tagPost(ctx context.Context, tx *txn, postID, authorID int64, tags []string, now time.Time) error {
 	for _, name := range tags {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (name, created_by, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO NOTHING`, name, authorID, now); err != nil {
@@ -89,7 +89,7 @@ func tagPost(ctx context.Context, tx *sql.Tx, postID, authorID int64, tags []str
 	return nil
 }
 
-func insertRevision(ctx context.Context, tx *sql.Tx, postID int64, number int, title, body string, tags []string, summary string, editorID int64, now time.Time) error {
+func insertRevision(ctx context.Context, tx *txn, postID int64, number int, title, body string, tags []string, summary string, editorID int64, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO revisions (post_id, number, title, body, tags, summary, editor_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, postID, number, title, body, strings.Join(tags, " "), summary, editorID, now)
 	return err
@@ -97,7 +97,7 @@ func insertRevision(ctx context.Context, tx *sql.Tx, postID int64, number int, t
 
 // liveQuestion loads a question's state for a write: not_found when it is missing,
 // deleted or not a question.
-func liveQuestion(ctx context.Context, tx *sql.Tx, id int64) (authorID int64, closed string, accepted int64, err error) {
+func liveQuestion(ctx context.Context, tx *txn, id int64) (authorID int64, closed string, accepted int64, err error) {
 	var deleted sql.NullTime
 	err = tx.QueryRowContext(ctx, `SELECT author_id, COALESCE(closed_reason, ''), COALESCE(accepted_answer_id, 0), deleted_at
 		FROM posts WHERE id = ? AND kind = 'question'`, id).Scan(&authorID, &closed, &accepted, &deleted)
@@ -113,7 +113,7 @@ func liveQuestion(ctx context.Context, tx *sql.Tx, id int64) (authorID int64, cl
 // CreateAnswer implements forum.PostStore.
 func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post, error) {
 	var id int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		_, closed, _, err := liveQuestion(ctx, tx, a.QuestionID)
 		if err != nil {
 			return err
@@ -145,7 +145,7 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 
 // livePost loads a post's state for a write: not_found when it, or its question, is
 // missing or deleted.
-func livePost(ctx context.Context, tx *sql.Tx, id int64) (kind forum.PostKind, authorID, questionID int64, err error) {
+func livePost(ctx context.Context, tx *txn, id int64) (kind forum.PostKind, authorID, questionID int64, err error) {
 	var k string
 	var deleted bool
 	var qid sql.NullInt64
@@ -167,7 +167,7 @@ func livePost(ctx context.Context, tx *sql.Tx, id int64) (kind forum.PostKind, a
 // CreateComment implements forum.PostStore.
 func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Comment, error) {
 	var id int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		_, _, questionID, err := livePost(ctx, tx, c.PostID)
 		if err != nil {
 			return err
@@ -247,7 +247,7 @@ func (db *DB) Post(ctx context.Context, id, viewerID int64, includeDeleted bool)
 
 // AddViews implements forum.ViewStore: one transaction for a whole batch of counts.
 func (db *DB) AddViews(ctx context.Context, views map[int64]int) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		for id, n := range views {
 			if _, err := tx.ExecContext(ctx, `UPDATE posts SET view_count = view_count + ? WHERE id = ? AND kind = 'question'`, n, id); err != nil {
 				return err
@@ -258,7 +258,7 @@ func (db *DB) AddViews(ctx context.Context, views map[int64]int) error {
 }
 
 // linkQuestions records the questions a post of questionID links to.
-func linkQuestions(ctx context.Context, tx *sql.Tx, questionID int64, markdown string) error {
+func linkQuestions(ctx context.Context, tx *txn, questionID int64, markdown string) error {
 	for _, to := range forum.LinkedQuestionIDs(markdown) {
 		if to == questionID {
 			continue

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -226,7 +225,7 @@ func (db *DB) Tag(ctx context.Context, name string) (*forum.Tag, error) {
 
 // SetTagExcerpt implements forum.PostStore.
 func (db *DB) SetTagExcerpt(ctx context.Context, name, excerpt string) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		return mustAffect("There is no tag %q.", name)(tx.ExecContext(ctx, `UPDATE tags SET excerpt = ? WHERE name = ?`, excerpt, name))
 	})
 }

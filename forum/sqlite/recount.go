@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"staffroom/forum"
@@ -40,7 +39,7 @@ var recountChecks = []struct {
 // also corrects them, in one transaction.
 func (db *DB) Recount(ctx context.Context, fix bool) ([]forum.Drift, error) {
 	var drifts []forum.Drift
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		for _, c := range recountChecks {
 			rows, err := tx.QueryContext(ctx, c.query)
 			if err != nil {

@@ -10,7 +10,7 @@ import (
 
 // EditPost implements forum.RevisionStore.
 func (db *DB) EditPost(ctx context.Context, e forum.StoredEdit) (*forum.Post, error) {
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		kind, _, questionID, err := livePost(ctx, tx, e.PostID)
 		if err != nil {
 			return err

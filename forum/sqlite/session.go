@@ -22,7 +22,7 @@ func scanSession(row scanner, extra ...any) (*forum.Session, error) {
 
 // CreateSession implements forum.SessionStore.
 func (db *DB) CreateSession(ctx context.Context, s *forum.Session) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO sessions (hash, user_id, csrf_token, user_agent, ip, created_at, last_seen_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, s.Hash, s.UserID, s.CSRFToken, s.UserAgent, s.IP, s.CreatedAt, s.LastSeenAt)
 		if err != nil {
@@ -53,7 +53,7 @@ func (db *DB) SessionByHash(ctx context.Context, hash []byte) (*forum.Session, *
 
 // TouchSession implements forum.SessionStore.
 func (db *DB) TouchSession(ctx context.Context, id int64, now time.Time) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, id)
 		return err
 	})
@@ -61,7 +61,7 @@ func (db *DB) TouchSession(ctx context.Context, id int64, now time.Time) error {
 
 // DeleteSessionByHash implements forum.SessionStore.
 func (db *DB) DeleteSessionByHash(ctx context.Context, hash []byte) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
 		return err
 	})
@@ -69,7 +69,7 @@ func (db *DB) DeleteSessionByHash(ctx context.Context, hash []byte) error {
 
 // DeleteSession implements forum.SessionStore.
 func (db *DB) DeleteSession(ctx context.Context, userID, id int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		return mustAffect("You have no session %d.", id)(tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND user_id = ?`, id, userID))
 	})
 }
@@ -95,7 +95,7 @@ func (db *DB) ListSessions(ctx context.Context, userID int64) ([]*forum.Session,
 // DeleteIdleSessions implements forum.SessionStore.
 func (db *DB) DeleteIdleSessions(ctx context.Context, cutoff time.Time) (int64, error) {
 	var n int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE last_seen_at < ?`, cutoff)
 		if err != nil {
 			return err
@@ -121,7 +121,7 @@ func scanToken(row scanner) (*forum.APIToken, error) {
 
 // CreateToken implements forum.SessionStore.
 func (db *DB) CreateToken(ctx context.Context, t *forum.APIToken) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, name, hash, created_at) VALUES (?, ?, ?, ?)`,
 			t.UserID, t.Name, t.Hash, t.CreatedAt)
 		if err != nil {
@@ -151,7 +151,7 @@ func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*forum.APIToken, *f
 
 // TouchToken implements forum.SessionStore.
 func (db *DB) TouchToken(ctx context.Context, id int64, now time.Time) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now, id)
 		return err
 	})
@@ -177,7 +177,7 @@ func (db *DB) ListTokens(ctx context.Context, userID int64) ([]*forum.APIToken, 
 
 // DeleteToken implements forum.SessionStore.
 func (db *DB) DeleteToken(ctx context.Context, userID, id int64) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		return mustAffect("You have no token %d.", id)(tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = ? AND user_id = ?`, id, userID))
 	})
 }

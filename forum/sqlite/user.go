@@ -40,7 +40,7 @@ func scanUser(row scanner) (*forum.User, error) {
 // CreateUser implements forum.UserStore.
 func (db *DB) CreateUser(ctx context.Context, nu forum.NewUser, now time.Time) (*forum.User, error) {
 	var id int64
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		role := nu.Role
 		if !nu.Demo && role != forum.RoleAdmin {
 			var hasAdmin bool
@@ -100,7 +100,7 @@ func (db *DB) UserByLogin(ctx context.Context, login string) (*forum.User, error
 
 // UpdateUser implements forum.UserStore.
 func (db *DB) UpdateUser(ctx context.Context, id int64, upd forum.UserUpdate) (*forum.User, error) {
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		if upd.DisplayName != nil {
 			if err := mustAffect("There is no user %d.", id)(tx.ExecContext(ctx, `UPDATE users SET display_name = ? WHERE id = ?`, *upd.DisplayName, id)); err != nil {
 				return err
@@ -122,7 +122,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd forum.UserUpdate) (*
 
 // SetPassword implements forum.UserStore.
 func (db *DB) SetPassword(ctx context.Context, id int64, hash string, keepSession []byte) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		if err := mustAffect("There is no user %d.", id)(tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)); err != nil {
 			return err
 		}
@@ -133,7 +133,7 @@ func (db *DB) SetPassword(ctx context.Context, id int64, hash string, keepSessio
 
 // SetRole implements forum.UserStore.
 func (db *DB) SetRole(ctx context.Context, id int64, role forum.Role) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		return mustAffect("There is no user %d.", id)(tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), id))
 	})
 }

@@ -12,7 +12,7 @@ import (
 // change move together in one transaction.
 func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules forum.VoteRules, now time.Time) (forum.VoteResult, error) {
 	var res forum.VoteResult
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		kind, authorID, _, err := livePost(ctx, tx, postID)
 		if err != nil {
 			return err
@@ -64,15 +64,22 @@ func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules 
 
 // applyVoteReputation records what a new vote gives its author (under the daily cap) and
 // costs its voter, each floored at the minimum reputation.
-func applyVoteReputation(ctx context.Context, tx *sql.Tx, kind forum.PostKind, postID, authorID, voterID int64, value int, rules forum.VoteRules, now time.Time) error {
+func applyVoteReputation(ctx context.Context, tx *txn, kind forum.PostKind, postID, authorID, voterID int64, value int, rules forum.VoteRules, now time.Time) error {
 	authorDelta, voterDelta := forum.VoteDeltas(kind, value)
+	day := forum.UTCDay(now).Format("2006-01-02")
 	if authorDelta > 0 {
 		var earned int
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(delta), 0) FROM reputation_events
-			WHERE user_id = ? AND kind = ? AND created_at >= ?`, authorID, forum.RepKindVoteUp, forum.UTCDay(now)).Scan(&earned); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT earned FROM vote_earnings WHERE user_id = ? AND day = ?), 0)`,
+			authorID, day).Scan(&earned); err != nil {
 			return err
 		}
 		authorDelta = forum.CapDelta(authorDelta, earned, rules.DailyRepCap)
+		if authorDelta > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO vote_earnings (user_id, day, earned) VALUES (?, ?, ?)
+				ON CONFLICT (user_id, day) DO UPDATE SET earned = earned + excluded.earned`, authorID, day, authorDelta); err != nil {
+				return err
+			}
+		}
 	}
 	authorKind := forum.RepKindVoteUp
 	if value < 0 {
@@ -92,7 +99,7 @@ func applyVoteReputation(ctx context.Context, tx *sql.Tx, kind forum.PostKind, p
 // addReputation applies delta to a person's reputation, floored, and records the applied
 // part in the ledger. A zero change (capped or floored away) is still recorded, so the
 // history shows the event.
-func addReputation(ctx context.Context, tx *sql.Tx, userID, postID, actorID int64, kind string, delta int, now time.Time) error {
+func addReputation(ctx context.Context, tx *txn, userID, postID, actorID int64, kind string, delta int, now time.Time) error {
 	var current int
 	if err := tx.QueryRowContext(ctx, `SELECT reputation FROM users WHERE id = ?`, userID).Scan(&current); err != nil {
 		return err
@@ -111,7 +118,7 @@ func addReputation(ctx context.Context, tx *sql.Tx, userID, postID, actorID int6
 
 // undoReputation reverses, for each person affected, the net reputation that actor's
 // events of one family ("vote" or "accept") on a post still carry.
-func undoReputation(ctx context.Context, tx *sql.Tx, postID, actorID int64, family, undoKind string, now time.Time) error {
+func undoReputation(ctx context.Context, tx *txn, postID, actorID int64, family, undoKind string, now time.Time) error {
 	rows, err := tx.QueryContext(ctx, `SELECT user_id, SUM(delta) FROM reputation_events
 		WHERE post_id = ? AND actor_id = ? AND kind LIKE ? GROUP BY user_id HAVING SUM(delta) <> 0`, postID, actorID, family+"%")
 	if err != nil {
@@ -145,7 +152,7 @@ func undoReputation(ctx context.Context, tx *sql.Tx, postID, actorID int64, fami
 // Accept implements forum.PostStore.
 func (db *DB) Accept(ctx context.Context, answerID, askerID int64, now time.Time) (bool, error) {
 	accepted := false
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		kind, answerAuthor, questionID, err := livePost(ctx, tx, answerID)
 		if err != nil {
 			return err
@@ -188,7 +195,7 @@ func (db *DB) Accept(ctx context.Context, answerID, askerID int64, now time.Time
 
 // DeletePost implements forum.PostStore.
 func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now time.Time) error {
-	return db.write(ctx, func(tx *sql.Tx) error {
+	return db.write(ctx, func(tx *txn) error {
 		kind, authorID, questionID, err := livePost(ctx, tx, postID)
 		if err != nil {
 			return err
@@ -238,7 +245,7 @@ func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now 
 // VoteComment implements forum.PostStore: comments take up votes only, and no reputation.
 func (db *DB) VoteComment(ctx context.Context, commentID, voterID int64, up bool, now time.Time) (int, error) {
 	var score int
-	err := db.write(ctx, func(tx *sql.Tx) error {
+	err := db.write(ctx, func(tx *txn) error {
 		var postID, authorID int64
 		err := tx.QueryRowContext(ctx, `SELECT post_id, author_id FROM comments WHERE id = ? AND deleted_at IS NULL`, commentID).Scan(&postID, &authorID)
 		if err != nil {

@@ -27,8 +27,71 @@ var ErrClosed = errors.New("sqlite: database is closed")
 
 type writeRequest struct {
 	ctx  context.Context
-	fn   func(tx *sql.Tx) error
+	fn   func(tx *txn) error
 	done chan error
+}
+
+// txn is a write transaction whose statements are prepared once on the writer connection
+// and reused: preparing costs more than running most of them.
+type txn struct {
+	*sql.Tx
+	db *DB
+}
+
+// stmt returns the statement for query in this transaction: the cached one prepared on
+// the writer connection, or else one prepared for this transaction alone, and the query is
+// queued to be prepared for good once the connection is free (the one writer connection
+// is busy with this very transaction now).
+func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	t.db.stmtMu.Lock()
+	st, ok := t.db.wstmts[query]
+	if !ok {
+		t.db.wantStmts[query] = struct{}{}
+	}
+	t.db.stmtMu.Unlock()
+	if ok {
+		return t.Tx.StmtContext(ctx, st), nil
+	}
+	return t.Tx.PrepareContext(ctx, query)
+}
+
+// ExecContext runs a statement through the writer's statement cache.
+func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// QueryRowContext runs a single-row query through the writer's statement cache.
+func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return t.Tx.QueryRowContext(ctx, query, args...) // reports the same preparation error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// QueryContext runs a query through the writer's statement cache.
+func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// prepareWanted prepares, between batches, the statements transactions asked for.
+func (db *DB) prepareWanted() {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	for q := range db.wantStmts {
+		if st, err := db.writer.Prepare(q); err == nil {
+			db.wstmts[q] = st
+		}
+		delete(db.wantStmts, q)
+	}
 }
 
 func (db *DB) startWriter() {
@@ -39,7 +102,7 @@ func (db *DB) startWriter() {
 
 // write runs fn inside the next batch's transaction and returns once that transaction is
 // committed (nil) or fn's error once its savepoint is rolled back.
-func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *DB) write(ctx context.Context, fn func(tx *txn) error) error {
 	req := &writeRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	db.queueMu.RLock()
 	if db.closed {
@@ -87,6 +150,7 @@ func (db *DB) writeLoop() {
 			}
 		}
 		db.runBatch(batch)
+		db.prepareWanted()
 	}
 }
 
@@ -100,11 +164,12 @@ func (db *DB) runBatch(batch []*writeRequest) {
 			req.done <- results[i]
 		}
 	}
-	tx, err := db.writer.BeginTx(context.Background(), nil)
+	sqlTx, err := db.writer.BeginTx(context.Background(), nil)
 	if err != nil {
 		finish(fmt.Errorf("begin: %w", err))
 		return
 	}
+	tx := &txn{Tx: sqlTx, db: db}
 	for i, req := range batch {
 		if err := req.ctx.Err(); err != nil {
 			results[i] = err
