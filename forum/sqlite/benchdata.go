@@ -117,6 +117,13 @@ func (db *DB) BenchmarkData(ctx context.Context, questions, answersPer, comments
 			}
 		}
 	}
+	unanswered := 0
+	if answersPer == 0 {
+		unanswered = questions
+	}
+	if err := countQuestions(ctx, &txn{Tx: tx, db: db}, questions, unanswered); err != nil {
+		return err
+	}
 	for t, n := range tagCounts {
 		if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = ? WHERE id = ?`, n, firstTag+int64(t)); err != nil {
 			return err

@@ -60,6 +60,9 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 		if err := tagPost(ctx, tx, id, q.AuthorID, q.Tags, q.Now); err != nil {
 			return err
 		}
+		if err := countQuestions(ctx, tx, 1, 1); err != nil {
+			return err
+		}
 		if err := linkQuestions(ctx, tx, id, q.Body); err != nil {
 			return err
 		}
@@ -130,6 +133,9 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1, activity_at = ? WHERE id = ?`, a.Now, a.QuestionID); err != nil {
+			return err
+		}
+		if err := countFirstAnswer(ctx, tx, a.QuestionID, -1); err != nil {
 			return err
 		}
 		if err := linkQuestions(ctx, tx, a.QuestionID, a.Body); err != nil {
@@ -269,4 +275,25 @@ func linkQuestions(ctx context.Context, tx *txn, questionID int64, markdown stri
 		}
 	}
 	return nil
+}
+
+// countQuestions moves the site's question totals.
+func countQuestions(ctx context.Context, tx *txn, questions, unanswered int) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE site_counters SET value = value + ? WHERE name = 'questions'`, questions); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE site_counters SET value = value + ? WHERE name = 'unanswered'`, unanswered)
+	return err
+}
+
+// countFirstAnswer moves the unanswered total when a question's first answer comes (-1,
+// after the count went to 1) or its last one goes (+1, after it went to 0).
+func countFirstAnswer(ctx context.Context, tx *txn, questionID int64, delta int) error {
+	want := 1
+	if delta > 0 {
+		want = 0
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE site_counters SET value = value + ? WHERE name = 'unanswered'
+		AND EXISTS (SELECT 1 FROM posts WHERE id = ? AND answer_count = ? AND deleted_at IS NULL)`, delta, questionID, want)
+	return err
 }

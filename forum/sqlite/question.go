@@ -27,25 +27,33 @@ func (db *DB) Questions(ctx context.Context, f forum.QuestionFilter, viewerID in
 		return nil, 0, forum.Invalid("sort", "invalid_sort", "Sort must be newest, active, votes or unanswered.")
 	}
 	where := []string{`p.kind = 'question'`, `p.deleted_at IS NULL`}
-	var args []any
+	var fromArgs, whereArgs []any // bound in the order they appear in the text
+	from := ""
 	if f.Sort == forum.SortUnanswered {
 		where = append(where, `p.answer_count = 0`)
 	}
 	if f.Tag != nil {
-		where = append(where, `p.id IN (SELECT pt.post_id FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)`)
-		args = append(args, *f.Tag)
+		// Through the tag's own index: its newest questions are a walk down post_tags_tag.
+		from = ` JOIN post_tags pt ON pt.post_id = p.id AND pt.tag_id = (SELECT id FROM tags WHERE name = ?) `
+		fromArgs = append(fromArgs, *f.Tag)
+		if f.Sort == forum.SortNewest {
+			order = `pt.created_at DESC, pt.post_id DESC`
+		}
 	}
 	if f.AuthorID != nil {
 		where = append(where, `p.author_id = ?`)
-		args = append(args, *f.AuthorID)
+		whereArgs = append(whereArgs, *f.AuthorID)
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := db.readRow(ctx, `SELECT COUNT(*) FROM posts p WHERE `+cond, args...).Scan(&total); err != nil {
+	total, err := db.questionTotal(ctx, f, from, cond, append(append([]any{}, fromArgs...), whereArgs...))
+	if err != nil {
 		return nil, 0, fmt.Errorf("count questions: %w", err)
 	}
-	query := selectPost + `WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	rows, err := db.readRows(ctx, query, append(append([]any{viewerID}, args...), f.PageSize, (f.Page-1)*f.PageSize)...)
+	query := `SELECT ` + postColumns + `, mv.value, ` + userColumns + ` FROM posts p` + from +
+		strings.TrimPrefix(postFrom, " FROM posts p") + `WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+	// The viewer's id binds the votes join, between the tag join and the WHERE clause.
+	qargs := append(append(append(append([]any{}, fromArgs...), viewerID), whereArgs...), f.PageSize, (f.Page-1)*f.PageSize)
+	rows, err := db.readRows(ctx, query, qargs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list questions: %w", err)
 	}
@@ -59,6 +67,26 @@ func (db *DB) Questions(ctx context.Context, f forum.QuestionFilter, viewerID in
 		out = append(out, p)
 	}
 	return out, total, rows.Err()
+}
+
+// questionTotal counts the questions a filter matches: from the counters kept beside the
+// rows when it can (no filter, or one tag), else by counting.
+func (db *DB) questionTotal(ctx context.Context, f forum.QuestionFilter, from, cond string, args []any) (int, error) {
+	var total int
+	switch {
+	case f.Tag == nil && f.AuthorID == nil:
+		name := "questions"
+		if f.Sort == forum.SortUnanswered {
+			name = "unanswered"
+		}
+		err := db.readRow(ctx, `SELECT value FROM site_counters WHERE name = ?`, name).Scan(&total)
+		return total, err
+	case f.Tag != nil && f.AuthorID == nil && f.Sort != forum.SortUnanswered:
+		err := db.readRow(ctx, `SELECT COALESCE((SELECT question_count FROM tags WHERE name = ?), 0)`, *f.Tag).Scan(&total)
+		return total, err
+	}
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM posts p`+from+`WHERE `+cond, args...).Scan(&total)
+	return total, err
 }
 
 // Thread implements forum.PostStore.

@@ -28,6 +28,10 @@ var recountChecks = []struct {
 	{"user %d reputation",
 		`SELECT u.id, u.reputation, 1 + COALESCE((SELECT SUM(delta) FROM reputation_events r WHERE r.user_id = u.id), 0) AS actual FROM users u WHERE u.reputation <> actual`,
 		`UPDATE users SET reputation = ? WHERE id = ?`},
+	{"site counter %d (1: questions, 2: unanswered)",
+		`SELECT CASE name WHEN 'questions' THEN 1 ELSE 2 END, value, (SELECT COUNT(*) FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL
+		   AND (site_counters.name = 'questions' OR p.answer_count = 0)) AS actual FROM site_counters WHERE value <> actual`,
+		`UPDATE site_counters SET value = ? WHERE name = CASE ? WHEN 1 THEN 'questions' ELSE 'unanswered' END`},
 	{"tag %d question count",
 		`SELECT t.id, t.question_count, (SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.deleted_at IS NULL) AS actual
 		 FROM tags t WHERE t.question_count <> actual`,

@@ -232,9 +232,23 @@ func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now 
 				accepted_answer_id = CASE WHEN accepted_answer_id = ? THEN NULL ELSE accepted_answer_id END WHERE id = ?`, postID, questionID); err != nil {
 				return err
 			}
+			if err := countFirstAnswer(ctx, tx, questionID, 1); err != nil {
+				return err
+			}
 		} else {
 			if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count - 1
 				WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
+				return err
+			}
+			var answers int
+			if err := tx.QueryRowContext(ctx, `SELECT answer_count FROM posts WHERE id = ?`, postID).Scan(&answers); err != nil {
+				return err
+			}
+			unanswered := 0
+			if answers == 0 {
+				unanswered = -1
+			}
+			if err := countQuestions(ctx, tx, -1, unanswered); err != nil {
 				return err
 			}
 		}

@@ -87,3 +87,34 @@ func BenchmarkQuestionList(b *testing.B) {
 	s, _ := benchSite(b)
 	benchGet(b, s, "/")
 }
+
+// BenchmarkPostAnswer is posting an answer through the API: parsed, rendered, sanitized,
+// stored and committed before the answer returns.
+func BenchmarkPostAnswer(b *testing.B) {
+	s, qid := benchSite(b)
+	h := s.server.App().Handler()
+	a := s.signup("bencher")
+	body := jsonBody(map[string]string{"body": "We tried **weekly standards checks** with a four-point scale.\n\n" +
+		"- Post the targets in student language\n- Collect one piece of evidence per standard\n- Re-assess after feedback\n\n" +
+		"| Level | Meaning |\n|---|---|\n| 4 | extends |\n| 3 | meets |\n\nIt took a month to settle; see [our guide](https://example.org/guide)."})
+	b.ReportAllocs()
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var ctx fasthttp.RequestCtx
+		for pb.Next() {
+			ctx.Request.Reset()
+			ctx.Response.Reset()
+			ctx.Request.Header.SetMethod("POST")
+			ctx.Request.SetRequestURI(fmt.Sprintf("/api/v1/questions/%d/answers", qid))
+			ctx.Request.Header.Set("Authorization", "Bearer "+a.Token)
+			ctx.Request.Header.SetContentType("application/json")
+			ctx.Request.SetBodyString(body)
+			h(&ctx)
+			if ctx.Response.StatusCode() != 201 {
+				b.Fatalf("status %d: %s", ctx.Response.StatusCode(), ctx.Response.Body())
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+}
