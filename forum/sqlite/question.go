@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"staffroom/forum"
@@ -128,9 +129,7 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 	for _, c := range comments {
 		t.Comments[c.PostID] = append(t.Comments[c.PostID], c)
 	}
-	if t.Related, err = db.questionList(ctx, `SELECT pt.post_id FROM post_tags mine JOIN post_tags pt ON pt.tag_id = mine.tag_id
-		WHERE mine.post_id = ? AND pt.post_id <> ? GROUP BY pt.post_id ORDER BY COUNT(*) DESC, pt.post_id DESC LIMIT ?`,
-		questionID, questionID, aroundQuestions); err != nil {
+	if t.Related, err = db.related(ctx, q); err != nil {
 		return nil, err
 	}
 	if t.Linked, err = db.questionList(ctx, `SELECT to_id FROM question_links WHERE from_id = ?
@@ -142,6 +141,55 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 
 // aroundQuestions is how many related and linked questions a question page lists.
 const aroundQuestions = 8
+
+// relatedCandidates bounds the work of finding related questions: the newest this many of
+// each tag are the candidates, so a tag with a million questions costs what a small one does.
+const relatedCandidates = 100
+
+// related finds the questions that share the most tags with q, among the newest of each.
+func (db *DB) related(ctx context.Context, q *forum.Post) ([]*forum.Post, error) {
+	shared := map[int64]int{}
+	var order []int64
+	for _, tag := range q.Tags {
+		rows, err := db.readRows(ctx, `SELECT pt.post_id FROM post_tags pt WHERE pt.tag_id = (SELECT id FROM tags WHERE name = ?)
+			ORDER BY pt.created_at DESC, pt.post_id DESC LIMIT ?`, tag, relatedCandidates)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if id == q.ID {
+				continue
+			}
+			if shared[id] == 0 {
+				order = append(order, id)
+			}
+			shared[id]++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	// Most shared tags first; among equals, the newest (the order they were met in).
+	sort.SliceStable(order, func(i, j int) bool { return shared[order[i]] > shared[order[j]] })
+	if len(order) > 2*aroundQuestions { // a few spare for deleted ones
+		order = order[:2*aroundQuestions]
+	}
+	ids := make([]any, len(order))
+	for i, id := range order {
+		ids[i] = id
+	}
+	posts, err := db.postsByID(ctx, ids)
+	if len(posts) > aroundQuestions {
+		posts = posts[:aroundQuestions]
+	}
+	return posts, err
+}
 
 // questionList reads the live questions whose ids a query returns, in its order.
 func (db *DB) questionList(ctx context.Context, idQuery string, args ...any) ([]*forum.Post, error) {
@@ -159,8 +207,16 @@ func (db *DB) questionList(ctx context.Context, idQuery string, args ...any) ([]
 		ids = append(ids, id)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
+	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	return db.postsByID(ctx, ids)
+}
+
+// postsByID reads live questions by id, in the order given.
+func (db *DB) postsByID(ctx context.Context, ids []any) ([]*forum.Post, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
 	prows, err := db.reader.QueryContext(ctx, selectPost+`WHERE p.id IN (`+marks+`) AND p.kind = 'question' AND p.deleted_at IS NULL`,
