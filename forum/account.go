@@ -333,7 +333,7 @@ func (a *Accounts) UpdateProfile(ctx context.Context, v *Viewer, upd UserUpdate)
 }
 
 // ChangePassword replaces the viewer's password after checking the current one, and ends
-// every other session so a stolen cookie stops working.
+// every other session and API token, so a stolen cookie or token stops working.
 func (a *Accounts) ChangePassword(ctx context.Context, v *Viewer, current, next string) error {
 	if err := v.User.CheckCanWrite(a.now()); err != nil {
 		return err
@@ -344,12 +344,15 @@ func (a *Accounts) ChangePassword(ctx context.Context, v *Viewer, current, next 
 	if err := CheckPassword("new_password", next); err != nil {
 		return err
 	}
-	var keep []byte
+	var keepSession, keepToken []byte
 	if v.Session != nil {
-		keep = v.Session.Hash
+		keepSession = v.Session.Hash
+	}
+	if v.Token != nil {
+		keepToken = v.Token.Hash
 	}
 	defer a.cache.forgetUser(v.User.ID)
-	return a.Users.SetPassword(ctx, v.User.ID, a.Hasher.Hash(next), keep)
+	return a.Users.SetPassword(ctx, v.User.ID, a.Hasher.Hash(next), keepSession, keepToken)
 }
 
 // ListSessions returns the viewer's browser sessions, newest activity first.

@@ -108,9 +108,9 @@ type UserStore interface {
 	UserByLogin(ctx context.Context, login string) (*User, error)
 	// UpdateUser applies upd and returns the new state; conflict "email_taken" as above.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
-	// SetPassword stores a new hash and ends every session of the account except keepSession
-	// (a session id hash; nil ends them all).
-	SetPassword(ctx context.Context, id int64, hash string, keepSession []byte) error
+	// SetPassword stores a new hash and ends every session and API token of the account
+	// except keepSession and keepToken (hashes; nil keeps none): the one making the change.
+	SetPassword(ctx context.Context, id int64, hash string, keepSession, keepToken []byte) error
 	// SetRole changes an account's role.
 	SetRole(ctx context.Context, id int64, role Role) error
 	// CountUsers counts accounts, demo ones included.

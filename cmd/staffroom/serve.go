@@ -199,6 +199,9 @@ func (m *Main) pruneSessions(ctx context.Context) {
 		} else if n > 0 {
 			m.Log.Info("pruned idle sessions", "count", n)
 		}
+		if _, err := m.DB.PruneIdempotencyKeys(ctx, m.Now().Add(-forum.IdempotencyWindow)); err != nil && ctx.Err() == nil {
+			m.Log.Warn("pruning idempotency keys", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -8,6 +8,24 @@ import (
 	"staffroom/forum"
 )
 
+// abandonedClaim is how long a claim may stay unanswered before it is taken to be lost (the
+// server stopped mid-request) and a retry may run.
+const abandonedClaim = time.Minute
+
+// PruneIdempotencyKeys deletes keys older than the window.
+func (db *DB) PruneIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.write(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, before)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
 // ClaimKey implements forum.IdempotencyStore. A claim in progress is stored with status 0.
 func (db *DB) ClaimKey(ctx context.Context, userID int64, key string, now time.Time) (*forum.StoredResponse, bool, error) {
 	var stored *forum.StoredResponse
@@ -19,11 +37,11 @@ func (db *DB) ClaimKey(ctx context.Context, userID int64, key string, now time.T
 		err := tx.QueryRowContext(ctx, `SELECT status, response, created_at FROM idempotency_keys WHERE user_id = ? AND key = ?`, userID, key).
 			Scan(&status, &body, &at)
 		switch {
-		case err == nil && now.Sub(at) < forum.IdempotencyWindow:
-			if status != 0 {
-				stored = &forum.StoredResponse{Status: status, Body: []byte(body)}
-			}
+		case err == nil && status != 0 && now.Sub(at) < forum.IdempotencyWindow:
+			stored = &forum.StoredResponse{Status: status, Body: []byte(body)}
 			return nil
+		case err == nil && status == 0 && now.Sub(at) < abandonedClaim:
+			return nil // the first request is still running
 		case err != nil && err != sql.ErrNoRows:
 			return err
 		}

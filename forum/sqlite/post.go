@@ -248,6 +248,13 @@ func (db *DB) Post(ctx context.Context, id, viewerID int64, includeDeleted bool)
 	if p.DeletedAt != nil && !includeDeleted {
 		return nil, forum.Errorf(forum.ENotFound, "There is no post %d.", id)
 	}
+	if p.Kind == forum.KindAnswer && !includeDeleted {
+		// An answer goes with its question: a deleted question hides its answers too.
+		var gone bool
+		if err := db.readRow(ctx, `SELECT deleted_at IS NOT NULL FROM posts WHERE id = ?`, p.QuestionID).Scan(&gone); err != nil || gone {
+			return nil, forum.Errorf(forum.ENotFound, "There is no post %d.", id)
+		}
+	}
 	return p, nil
 }
 

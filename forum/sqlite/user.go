@@ -121,12 +121,16 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd forum.UserUpdate) (*
 }
 
 // SetPassword implements forum.UserStore.
-func (db *DB) SetPassword(ctx context.Context, id int64, hash string, keepSession []byte) error {
+func (db *DB) SetPassword(ctx context.Context, id int64, hash string, keepSession, keepToken []byte) error {
 	return db.write(ctx, func(tx *txn) error {
 		if err := mustAffect("There is no user %d.", id)(tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND hash IS NOT ?`, id, keepSession)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND hash IS NOT ?`, id, keepSession); err != nil {
+			return err
+		}
+		// Tokens are sign-ins too: whoever knew the old password may hold one.
+		_, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = ? AND hash IS NOT ?`, id, keepToken)
 		return err
 	})
 }

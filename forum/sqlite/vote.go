@@ -25,15 +25,20 @@ func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules 
 			return err
 		}
 		if value != current {
-			if current == 0 && rules.DailyVotes > 0 {
+			if value != 0 && rules.DailyVotes > 0 {
+				// Votes cast today, taken back or not: toggling a vote cannot dodge the limit.
 				var today int
 				day := forum.UTCDay(now)
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM votes WHERE user_id = ? AND created_at >= ?`, voterID, day).Scan(&today); err != nil {
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reputation_events WHERE actor_id = ? AND kind IN (?, ?) AND created_at >= ?`,
+					voterID, forum.RepKindVoteUp, forum.RepKindVoteDown, day).Scan(&today); err != nil {
 					return err
 				}
 				if today >= rules.DailyVotes {
 					return forum.RateLimited(day.Add(24*time.Hour).Sub(now), "You have used your %d votes for today; more tomorrow (UTC).", rules.DailyVotes)
 				}
+			}
+			if err := returnEarnings(ctx, tx, postID, voterID, authorID, now); err != nil {
+				return err
 			}
 			if err := undoReputation(ctx, tx, postID, voterID, "vote", forum.RepKindVoteUndo, now); err != nil {
 				return err
@@ -60,6 +65,22 @@ func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules 
 		return tx.QueryRowContext(ctx, `SELECT score FROM posts WHERE id = ?`, postID).Scan(&res.Score)
 	})
 	return res, err
+}
+
+// returnEarnings gives back to today's cap what a vote about to be undone earned its author,
+// so that voting and unvoting cannot use up someone's daily reputation.
+func returnEarnings(ctx context.Context, tx *txn, postID, voterID, authorID int64, now time.Time) error {
+	var net int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(delta), 0) FROM reputation_events
+		WHERE post_id = ? AND actor_id = ? AND user_id = ? AND kind LIKE 'vote%'`, postID, voterID, authorID).Scan(&net); err != nil {
+		return err
+	}
+	if net <= 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE vote_earnings SET earned = MAX(0, earned - ?) WHERE user_id = ? AND day = ?`,
+		net, authorID, forum.UTCDay(now).Format("2006-01-02"))
+	return err
 }
 
 // applyVoteReputation records what a new vote gives its author (under the daily cap) and

@@ -264,12 +264,16 @@ func testSessions(t *testing.T, open Opener) {
 		for _, h := range []string{"c1", "c2", "c3"} {
 			s.CreateSession(ctx, newSession(u.ID, h, t0))
 		}
-		if err := s.SetPassword(ctx, u.ID, "new-hash", []byte("c2")); err != nil {
+		s.CreateToken(ctx, &forum.APIToken{UserID: u.ID, Name: "script", Hash: []byte("tok"), CreatedAt: t0})
+		if err := s.SetPassword(ctx, u.ID, "new-hash", []byte("c2"), nil); err != nil {
 			t.Fatal(err)
 		}
 		list, _ := s.ListSessions(ctx, u.ID)
 		if len(list) != 1 || string(list[0].Hash) != "c2" {
 			t.Fatalf("sessions left = %d, want only c2", len(list))
+		}
+		if toks, _ := s.ListTokens(ctx, u.ID); len(toks) != 0 {
+			t.Fatalf("%d API tokens survive the password change", len(toks))
 		}
 		got, _ := s.UserByID(ctx, u.ID)
 		if got.PasswordHash != "new-hash" {

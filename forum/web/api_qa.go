@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -49,6 +50,15 @@ func questionFilter(c *fiber.Ctx) (forum.QuestionFilter, error) {
 		return f, err
 	}
 	return f, f.Normalize()
+}
+
+// pathParam is a path parameter with its %-escapes decoded (tags may hold # and +).
+func pathParam(c *fiber.Ctx, name string) string {
+	raw := c.Params(name)
+	if v, err := url.PathUnescape(raw); err == nil {
+		return v
+	}
+	return raw
 }
 
 // viewerUser is the signed-in person, or nil.
@@ -271,7 +281,7 @@ func (s *Server) apiTags(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiTag(c *fiber.Ctx) error {
-	t, err := s.qa.Tag(c.UserContext(), c.Params("name"))
+	t, err := s.qa.Tag(c.UserContext(), pathParam(c, "name"))
 	if err != nil {
 		return err
 	}
@@ -291,7 +301,7 @@ func (s *Server) apiDescribeTag(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	t, err := s.qa.DescribeTag(c.UserContext(), v.User, c.Params("name"), req.Excerpt)
+	t, err := s.qa.DescribeTag(c.UserContext(), v.User, pathParam(c, "name"), req.Excerpt)
 	if err != nil {
 		return err
 	}

@@ -378,7 +378,7 @@ func (s *Server) describeTagSubmit(c *fiber.Ctx) error {
 	if !ok {
 		return nil
 	}
-	t, err := s.qa.DescribeTag(c.UserContext(), v.User, c.Params("tag"), c.FormValue("excerpt"))
+	t, err := s.qa.DescribeTag(c.UserContext(), v.User, pathParam(c, "tag"), c.FormValue("excerpt"))
 	if err != nil {
 		return err
 	}
@@ -387,7 +387,7 @@ func (s *Server) describeTagSubmit(c *fiber.Ctx) error {
 
 // tagPage shows a tag's description and its questions.
 func (s *Server) tagPage(c *fiber.Ctx) error {
-	t, err := s.qa.Tag(c.UserContext(), c.Params("tag"))
+	t, err := s.qa.Tag(c.UserContext(), pathParam(c, "tag"))
 	if err != nil {
 		return err
 	}

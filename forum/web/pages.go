@@ -35,6 +35,7 @@ type Page struct {
 var templateFuncs = template.FuncMap{
 	"profilePath":  profilePath,
 	"questionPath": questionPath,
+	"tagPath":      tagPath,
 	"add":          func(a, b int) int { return a + b },
 	"safe":         moderation.SafeHTML,
 	"date":         func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
@@ -70,6 +71,9 @@ type formField struct {
 func profilePath(u *forum.User) string {
 	return "/users/" + strconv.FormatInt(u.ID, 10) + "/" + url.PathEscape(u.Username)
 }
+
+// tagPath is a tag's page; tags may hold # and +, which must be escaped in a path.
+func tagPath(name string) string { return "/tags/" + url.PathEscape(name) }
 
 // ago says how long ago t was, the way people say it.
 func ago(t time.Time) string {
@@ -173,8 +177,14 @@ func (s *Server) formFailure(c *fiber.Ctx, name string, p *Page, err error) erro
 // safeNext returns a local path to go to after signing in, refusing anything that would
 // leave the site.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	// Browsers drop tabs and newlines inside URLs, so "/\t/evil.example" would become
+	// "//evil.example": refuse every control character and space outright.
+	for i := 0; i < len(next); i++ {
+		if next[i] <= 0x20 || next[i] == 0x7f {
+			return "/"
+		}
+	}
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
 		return "/"
 	}
 	return next

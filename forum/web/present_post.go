@@ -48,7 +48,7 @@ type postJSON struct {
 	EditedAt         *time.Time    `json:"edited_at,omitempty"`
 	ActivityAt       *time.Time    `json:"activity_at,omitempty"`
 	URL              string        `json:"url"`
-	Answers          []postJSON    `json:"answers,omitempty"`
+	Answers          *[]postJSON   `json:"answers,omitempty"` // questions read whole: always present, even when empty
 	Comments         []commentJSON `json:"comments"`
 }
 
@@ -87,12 +87,13 @@ func presentPost(p *forum.Post, withBody bool) postJSON {
 func presentThread(t *forum.QuestionThread) postJSON {
 	q := presentPost(t.Question, true)
 	q.Comments = presentComments(t.Comments[t.Question.ID])
-	q.Answers = make([]postJSON, 0, len(t.Answers))
+	answers := make([]postJSON, 0, len(t.Answers))
 	for _, a := range t.Answers {
 		aj := presentPost(a, true)
 		aj.Comments = presentComments(t.Comments[a.ID])
-		q.Answers = append(q.Answers, aj)
+		answers = append(answers, aj)
 	}
+	q.Answers = &answers
 	return q
 }
 
@@ -133,7 +134,7 @@ type tagJSON struct {
 }
 
 func presentTag(t forum.Tag) tagJSON {
-	return tagJSON{Name: t.Name, Count: t.Count, Excerpt: t.Excerpt, URL: "/tags/" + t.Name}
+	return tagJSON{Name: t.Name, Count: t.Count, Excerpt: t.Excerpt, URL: tagPath(t.Name)}
 }
 
 // questionPath is a question's canonical address, with a slug of its title.

@@ -147,6 +147,12 @@ func (s *Server) editSubmit(c *fiber.Ctx) error {
 	return backToQuestion(c, qid, fmt.Sprintf("post-%d", edited.ID))
 }
 
+// Limits of the revisions page.
+const (
+	diffTimeout       = 50 * time.Millisecond
+	maxRevisionsShown = 50
+)
+
 // diffPart is one run of a diff: kept, added or removed text. Templates escape it like any
 // other text; the diff never builds HTML itself.
 type diffPart struct {
@@ -202,14 +208,18 @@ func (s *Server) revisionsPage(c *fiber.Ctx) error {
 		return err
 	}
 	dmp := diffmatchpatch.New()
+	// Diffs are worked out on every view: bound each, and show only the newest revisions,
+	// so a post edited hundreds of times cannot make the page expensive.
+	dmp.DiffTimeout = diffTimeout
+	oldest := max(0, len(revs)-maxRevisionsShown)
 	view := revisionsView{Post: p, CanEdit: u != nil && (u.ID == p.Author.ID || s.qa.Privileges.Allowed(u, forum.PrivEdit))}
-	for i := len(revs) - 1; i >= 0; i-- {
+	for i := len(revs) - 1; i >= oldest; i-- {
 		r := revs[i]
 		prev := &forum.Revision{}
 		if i > 0 {
 			prev = revs[i-1]
 		}
-		view.Revisions = append(view.Revisions, revisionDiff{Rev: r, First: i == 0,
+		view.Revisions = append(view.Revisions, revisionDiff{Rev: r, First: r.Number == 1,
 			Title: textDiff(dmp, prev.Title, r.Title), Body: textDiff(dmp, prev.Body, r.Body),
 			Tags: textDiff(dmp, strings.Join(prev.Tags, " "), strings.Join(r.Tags, " "))})
 	}
