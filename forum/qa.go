@@ -16,6 +16,7 @@ type QA struct {
 	Render     Renderer
 	Privileges Privileges
 	Votes      VoteRules
+	NewUsers   NewUserRules
 	Now        func() time.Time
 }
 
@@ -55,6 +56,12 @@ func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkNewUserLinks(u, "body", body); err != nil {
+		return nil, err
+	}
+	if err := s.checkQuestionInterval(ctx, u); err != nil {
+		return nil, err
+	}
 	if err := s.checkNewTags(ctx, u, tags); err != nil {
 		return nil, err
 	}
@@ -70,6 +77,9 @@ func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
 func (s *QA) Answer(ctx context.Context, u *User, questionID int64, body string) (*Post, error) {
 	body, err := checkLength("body", body, MinBodyLen, MaxBodyLen)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkNewUserLinks(u, "body", body); err != nil {
 		return nil, err
 	}
 	html, err := s.Render.Body(body)

@@ -126,10 +126,14 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Views = &forum.ViewCounter{Store: m.DB}
 	m.QA = &forum.QA{
 		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: moderation.NewRenderer(), Privileges: privileges, Now: m.Now,
-		Votes: forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
+		Votes:    forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
+		NewUsers: forum.DefaultNewUserRules,
 	}
 	if !on {
-		m.QA.Votes.DailyVotes = 0 // a quota, lifted with the rate limits; the reputation cap is a rule and stays
+		// Quotas and intervals are lifted with the rate limits; the reputation cap and the
+		// link limit are rules and stay.
+		m.QA.Votes.DailyVotes = 0
+		m.QA.NewUsers.QuestionInterval = 0
 	}
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg,

@@ -86,7 +86,7 @@ func (db *DB) questionTotal(ctx context.Context, f forum.QuestionFilter, from, c
 		err := db.readRow(ctx, `SELECT COALESCE((SELECT question_count FROM tags WHERE name = ?), 0)`, *f.Tag).Scan(&total)
 		return total, err
 	}
-	err := db.readRow(ctx, `SELECT COUNT(*) FROM posts p`+from+`WHERE `+cond, args...).Scan(&total)
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM posts p `+from+` WHERE `+cond, args...).Scan(&total)
 	return total, err
 }
 

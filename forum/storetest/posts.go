@@ -352,6 +352,13 @@ func testQuestionList(t *testing.T, open Opener) {
 	if err != nil || total != 1 || tags[0].Name != "math" || tags[0].Count != 4 {
 		t.Fatalf("tags by prefix: %+v %d %v", tags, total, err)
 	}
+	author := u.ID
+	if _, total, err := s.Questions(ctx, forum.QuestionFilter{AuthorID: &author}, 0); err != nil || total != 7 {
+		t.Fatalf("by author: %d, %v", total, err)
+	}
+	if _, total, err := s.Questions(ctx, forum.QuestionFilter{AuthorID: &author, Sort: forum.SortUnanswered, Tag: &math}, 0); err != nil || total != 3 {
+		t.Fatalf("by author, unanswered, tagged: %d, %v", total, err)
+	}
 	_, _, err = s.Questions(ctx, forum.QuestionFilter{PageSize: 1000}, 0)
 	wantCode(t, err, forum.EInvalid, "invalid_page_size")
 }

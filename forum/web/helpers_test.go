@@ -81,7 +81,8 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	s.views = &forum.ViewCounter{Store: db}
 	s.qa = &forum.QA{Posts: db, Revisions: db, Profiles: db, Closes: db, Render: moderation.NewRenderer(), Now: s.clock.Now,
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
-		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap}}
+		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
+		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}}
 	s.server, err = web.New(s.cfg, web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db})
 	if err != nil {
 		t.Fatal(err)
