@@ -118,6 +118,26 @@ func ParseQuestionSort(s string) (QuestionSort, error) {
 	return "", Invalid("sort", "invalid_sort", "Sort must be newest, active, votes or unanswered.")
 }
 
+// AnswerSort orders a question's answers.
+type AnswerSort string
+
+const (
+	AnswersByScore  AnswerSort = "score" // the accepted answer first, then by score
+	AnswersByNewest AnswerSort = "newest"
+	AnswersByOldest AnswerSort = "oldest"
+)
+
+// ParseAnswerSort accepts the three answer orders; empty means score.
+func ParseAnswerSort(s string) (AnswerSort, error) {
+	switch a := AnswerSort(s); a {
+	case "":
+		return AnswersByScore, nil
+	case AnswersByScore, AnswersByNewest, AnswersByOldest:
+		return a, nil
+	}
+	return "", Invalid("answers", "invalid_sort", "Answers sort by score, newest or oldest.")
+}
+
 // QuestionFilter selects a page of questions.
 type QuestionFilter struct {
 	Sort     QuestionSort
@@ -275,8 +295,8 @@ type PostStore interface {
 	// Post returns one question or answer; not_found when missing or deleted (unless
 	// includeDeleted).
 	Post(ctx context.Context, id, viewerID int64, includeDeleted bool) (*Post, error)
-	// Thread returns a question with all its answers and comments.
-	Thread(ctx context.Context, questionID, viewerID int64, includeDeleted bool) (*QuestionThread, error)
+	// Thread returns a question with all its answers (in the given order) and comments.
+	Thread(ctx context.Context, questionID, viewerID int64, includeDeleted bool, order AnswerSort) (*QuestionThread, error)
 	// Questions lists a page of questions and the total matching.
 	Questions(ctx context.Context, f QuestionFilter, viewerID int64) ([]*Post, int, error)
 	// Comments lists a post's comments in order (replies after their parents).

@@ -158,8 +158,8 @@ func (s *QA) Delete(ctx context.Context, u *User, postID int64) error {
 }
 
 // Thread returns a question page's content for the viewer (nil when anonymous).
-func (s *QA) Thread(ctx context.Context, u *User, questionID int64) (*QuestionThread, error) {
-	return s.Posts.Thread(ctx, questionID, viewerID(u), seesDeleted(u))
+func (s *QA) Thread(ctx context.Context, u *User, questionID int64, order AnswerSort) (*QuestionThread, error) {
+	return s.Posts.Thread(ctx, questionID, viewerID(u), seesDeleted(u), order)
 }
 
 // Post returns one question or answer as the viewer may see it.

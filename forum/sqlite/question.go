@@ -70,6 +70,15 @@ func (db *DB) Questions(ctx context.Context, f forum.QuestionFilter, viewerID in
 	return out, total, rows.Err()
 }
 
+// answerOrders maps each answer sort to its ORDER BY; under the default, the accepted
+// answer comes first (the posts row of the question is q, joined by the caller's query).
+var answerOrders = map[forum.AnswerSort]string{
+	"":                    `(p.id = (SELECT accepted_answer_id FROM posts WHERE id = p.question_id)) DESC, p.score DESC, p.id`,
+	forum.AnswersByScore:  `(p.id = (SELECT accepted_answer_id FROM posts WHERE id = p.question_id)) DESC, p.score DESC, p.id`,
+	forum.AnswersByNewest: `p.created_at DESC, p.id DESC`,
+	forum.AnswersByOldest: `p.created_at, p.id`,
+}
+
 // questionTotal counts the questions a filter matches: from the counters kept beside the
 // rows when it can (no filter, or one tag), else by counting.
 func (db *DB) questionTotal(ctx context.Context, f forum.QuestionFilter, from, cond string, args []any) (int, error) {
@@ -91,7 +100,7 @@ func (db *DB) questionTotal(ctx context.Context, f forum.QuestionFilter, from, c
 }
 
 // Thread implements forum.PostStore.
-func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDeleted bool) (*forum.QuestionThread, error) {
+func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDeleted bool, order forum.AnswerSort) (*forum.QuestionThread, error) {
 	q, err := db.Post(ctx, questionID, viewerID, includeDeleted)
 	if err != nil {
 		return nil, err
@@ -104,7 +113,7 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 		deleted = ""
 	}
 	rows, err := db.readRows(ctx, selectPost+`WHERE p.question_id = ? AND p.kind = 'answer'`+deleted+
-		` ORDER BY p.score DESC, p.id`, viewerID, questionID)
+		` ORDER BY `+answerOrders[order], viewerID, questionID)
 	if err != nil {
 		return nil, err
 	}

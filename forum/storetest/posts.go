@@ -96,7 +96,7 @@ func testPosts(t *testing.T, open Opener) {
 		}
 		_, err = s.CreateComment(ctx, forum.NewComment{PostID: q.ID, ParentID: c1.ID, AuthorID: answerer.ID, Body: "wrong post", BodyHTML: "x", Now: t0})
 		wantCode(t, err, forum.EInvalid, "bad_parent")
-		th, err := s.Thread(ctx, q.ID, 0, false)
+		th, err := s.Thread(ctx, q.ID, 0, false, forum.AnswersByScore)
 		if err != nil || len(th.Answers) != 1 || len(th.Comments[a.ID]) != 2 {
 			t.Fatalf("thread = %+v, %v", th, err)
 		}
@@ -123,7 +123,7 @@ func testPosts(t *testing.T, open Opener) {
 		if err := s.DeletePost(ctx, q.ID, asker, t0); err != nil {
 			t.Fatalf("question without live upvoted answers: %v", err)
 		}
-		if _, err := s.Thread(ctx, q.ID, 0, false); !errors.Is(err, forum.ErrNotFound) {
+		if _, err := s.Thread(ctx, q.ID, 0, false, forum.AnswersByScore); !errors.Is(err, forum.ErrNotFound) {
 			t.Fatalf("deleted question's thread: %v", err)
 		}
 		if tag, _ := s.Tag(ctx, "grading"); tag.Count != 0 {
@@ -260,7 +260,7 @@ func testAccept(t *testing.T, open Opener) {
 	}
 	check := func(step string, acceptedID int64, askerRep, a1Rep, a2Rep int) {
 		t.Helper()
-		th, err := s.Thread(ctx, q.ID, 0, false)
+		th, err := s.Thread(ctx, q.ID, 0, false, forum.AnswersByScore)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -116,7 +116,11 @@ func (s *Server) apiQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id)
+	order, err := forum.ParseAnswerSort(c.Query("answers"))
+	if err != nil {
+		return err
+	}
+	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id, order)
 	if err != nil {
 		return err
 	}

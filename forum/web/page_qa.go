@@ -92,6 +92,9 @@ type questionView struct {
 	CanClose bool
 	// CloseReasons for the close form.
 	CloseReasons map[string]string
+	// AnswerSort is the order the answers are in; AnswerSorts the choices.
+	AnswerSort  forum.AnswerSort
+	AnswerSorts []forum.AnswerSort
 }
 
 // commentNode is a comment with its replies, nested to maxCommentDepth and flat after.
@@ -152,7 +155,11 @@ func (s *Server) questionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id)
+	order, err := forum.ParseAnswerSort(c.Query("answers"))
+	if err != nil {
+		return err
+	}
+	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id, order)
 	if err != nil {
 		return err
 	}
@@ -176,7 +183,8 @@ func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThrea
 	view := questionView{Thread: t, Canonical: s.baseURL() + questionPath(t.Question), Threads: threads,
 		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID,
 		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit), CanClose: s.qa.Privileges.Allowed(u, forum.PrivCloseVote),
-		CloseReasons: forum.CloseReasonText}
+		CloseReasons: forum.CloseReasonText, AnswerSort: forum.AnswerSort(c.Query("answers", string(forum.AnswersByScore))),
+		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest}}
 	p := s.page(c, t.Question.Title, &view)
 	p.Flash = flash(c)
 	if formErr != nil {
@@ -242,7 +250,7 @@ func (s *Server) questionFormFailure(c *fiber.Ctx, questionID int64, formErr err
 	if forum.AsError(formErr) == nil || forum.KindOf(formErr) == forum.ENotFound {
 		return formErr
 	}
-	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), questionID)
+	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), questionID, forum.AnswersByScore)
 	if err != nil {
 		return err
 	}
