@@ -292,6 +292,9 @@ type PostStore interface {
 	// DeletePost soft-deletes a post. by may be the author or a moderator (the service
 	// decides); conflict "has_upvoted_answers" when an author deletes such a question.
 	DeletePost(ctx context.Context, postID int64, by *User, now time.Time) error
+	// UndeletePost restores a soft-deleted post (moderators only; the service decides).
+	// not_found when the post or, for an answer, its question is missing or deleted.
+	UndeletePost(ctx context.Context, postID int64, now time.Time) error
 	// Post returns one question or answer; not_found when missing or deleted (unless
 	// includeDeleted).
 	Post(ctx context.Context, id, viewerID int64, includeDeleted bool) (*Post, error)

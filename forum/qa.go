@@ -157,6 +157,14 @@ func (s *QA) Delete(ctx context.Context, u *User, postID int64) error {
 	return s.Posts.DeletePost(ctx, postID, u, s.now())
 }
 
+// Undelete restores a deleted post; only moderators may.
+func (s *QA) Undelete(ctx context.Context, u *User, postID int64) error {
+	if !u.Role.IsModerator() {
+		return Errorf(ENotFound, "There is no post %d.", postID) // to others it does not exist
+	}
+	return s.Posts.UndeletePost(ctx, postID, s.now())
+}
+
 // Thread returns a question page's content for the viewer (nil when anonymous).
 func (s *QA) Thread(ctx context.Context, u *User, questionID int64, order AnswerSort) (*QuestionThread, error) {
 	return s.Posts.Thread(ctx, questionID, viewerID(u), seesDeleted(u), order)

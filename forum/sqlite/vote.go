@@ -314,3 +314,46 @@ func (db *DB) VoteComment(ctx context.Context, commentID, voterID int64, up bool
 	})
 	return score, err
 }
+
+// UndeletePost implements forum.PostStore.
+func (db *DB) UndeletePost(ctx context.Context, postID int64, now time.Time) error {
+	return db.write(ctx, func(tx *txn) error {
+		var kind string
+		var questionID sql.NullInt64
+		var deleted bool
+		err := tx.QueryRowContext(ctx, `SELECT kind, question_id, deleted_at IS NOT NULL FROM posts WHERE id = ?`, postID).Scan(&kind, &questionID, &deleted)
+		if err != nil {
+			return notFound(err, "There is no post %d.", postID)
+		}
+		if !deleted {
+			return forum.Coded(forum.EConflict, "not_deleted", "Post %d is not deleted.", postID)
+		}
+		if kind == string(forum.KindAnswer) {
+			if _, _, _, err := liveQuestion(ctx, tx, questionID.Int64); err != nil {
+				return forum.Coded(forum.EConflict, "question_deleted", "Undelete the question first.")
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = NULL, deleted_by = NULL WHERE id = ?`, postID); err != nil {
+			return err
+		}
+		if kind == string(forum.KindAnswer) {
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1 WHERE id = ?`, questionID.Int64); err != nil {
+				return err
+			}
+			return countFirstAnswer(ctx, tx, questionID.Int64, -1)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count + 1
+			WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
+			return err
+		}
+		var answers int
+		if err := tx.QueryRowContext(ctx, `SELECT answer_count FROM posts WHERE id = ?`, postID).Scan(&answers); err != nil {
+			return err
+		}
+		unanswered := 0
+		if answers == 0 {
+			unanswered = 1
+		}
+		return countQuestions(ctx, tx, 1, unanswered)
+	})
+}

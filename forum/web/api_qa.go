@@ -265,6 +265,25 @@ func (s *Server) apiDeletePost(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+func (s *Server) apiUndelete(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.qa.Undelete(c.UserContext(), v.User, id); err != nil {
+		return err
+	}
+	p, err := s.qa.Post(c.UserContext(), v.User, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(presentPost(p, true))
+}
+
 func (s *Server) apiTags(c *fiber.Ctx) error {
 	page, err := queryInt(c, "page")
 	if err != nil {

@@ -357,6 +357,25 @@ func (s *Server) deleteSubmit(c *fiber.Ctx) error {
 	return c.Redirect("/?done=deleted", fiber.StatusSeeOther)
 }
 
+func (s *Server) undeleteSubmit(c *fiber.Ctx) error {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	qid, err := s.postQuestionID(c, id)
+	if err != nil {
+		return err
+	}
+	if err := s.qa.Undelete(c.UserContext(), v.User, id); err != nil {
+		return s.questionFormFailure(c, qid, err)
+	}
+	return backToQuestion(c, qid, fmt.Sprintf("post-%d", id))
+}
+
 // tagsView is the data of the tags page.
 type tagsView struct {
 	Tags  []forum.Tag
@@ -404,12 +423,13 @@ func (s *Server) tagPage(c *fiber.Ctx) error {
 
 // postCtx is what the "post" template draws: one question or answer on its page.
 type postCtx struct {
-	P         *Page
-	Post      *forum.Post
-	Comments  []commentNode
-	IsAsker   bool
-	CanDelete bool
-	CanEdit   bool
+	P           *Page
+	Post        *forum.Post
+	Comments    []commentNode
+	IsAsker     bool
+	CanDelete   bool
+	CanEdit     bool
+	CanUndelete bool
 }
 
 // commentsCtx is one level of a comment list: the first Shown, then the Rest folded.
@@ -443,6 +463,7 @@ var questionFuncs = map[string]any{
 			ctx.Comments = v.Threads[post.ID]
 			ctx.IsAsker = v.IsAsker
 		}
+		ctx.CanUndelete = p.Viewer != nil && post.DeletedAt != nil && p.Viewer.Role.IsModerator()
 		if p.Viewer != nil && post.DeletedAt == nil {
 			ctx.CanDelete = p.Viewer.ID == post.Author.ID || p.Viewer.Role.IsModerator()
 			ctx.CanEdit = p.Viewer.ID == post.Author.ID || (v != nil && v.CanEditOthers)
