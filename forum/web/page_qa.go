@@ -163,14 +163,27 @@ func (s *Server) questionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if s.views != nil {
-		who := "ip:" + c.IP()
-		if u := viewerUser(c); u != nil {
-			who = "user:" + strconv.FormatInt(u.ID, 10)
-		}
-		s.views.Record(id, who, s.now())
-	}
+	s.countView(c, id)
 	return s.renderQuestion(c, fiber.StatusOK, t, nil)
+}
+
+// countView counts a view of a question page by the person or address asking.
+func (s *Server) countView(c *fiber.Ctx, questionID int64) {
+	if s.views == nil {
+		return
+	}
+	who := "ip:" + c.IP()
+	if u := viewerUser(c); u != nil {
+		who = "user:" + strconv.FormatInt(u.ID, 10)
+	}
+	s.views.Record(questionID, who, s.now())
+}
+
+// countAnonymousView counts a view answered from the micro-cache.
+func (s *Server) countAnonymousView(c *fiber.Ctx) {
+	if id, err := strconv.ParseInt(c.Params("id"), 10, 64); err == nil && id > 0 {
+		s.countView(c, id)
+	}
 }
 
 // renderQuestion draws a question page; a failed form on it passes its error.

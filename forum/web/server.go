@@ -81,6 +81,7 @@ type Server struct {
 	metrics  *httpMetrics
 	secure   bool // the base URL is https: cookies get Secure
 	draining atomic.Bool
+	cache    *microcache
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -110,6 +111,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	s := &Server{
 		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, views: svc.Views, idem: svc.Idem, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
+		cache:  newMicrocache(),
 	}
 	if s.pages, err = assets.ParsePages(static, templateFuncs); err != nil {
 		return nil, err
@@ -195,12 +197,14 @@ func (s *Server) routes() {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
 
-	app.Get("/", s.homePage)
+	cached := s.anonymousCache(nil)
+	app.Get("/", cached, s.homePage)
 	app.Get("/questions", func(c *fiber.Ctx) error { return c.Redirect("/", fiber.StatusMovedPermanently) })
 	app.Get("/questions/ask", s.askPage)
 	app.Post("/questions/ask", s.askSubmit)
-	app.Get("/questions/:id", s.questionPage)
-	app.Get("/questions/:id/:slug", s.questionPage)
+	cachedQuestion := s.anonymousCache(s.countAnonymousView)
+	app.Get("/questions/:id", cachedQuestion, s.questionPage)
+	app.Get("/questions/:id/:slug", cachedQuestion, s.questionPage)
 	app.Post("/questions/:id/answers", s.answerSubmit)
 	app.Post("/questions/:id/close", s.closeSubmit)
 	app.Post("/questions/:id/reopen", s.reopenSubmit)
@@ -214,7 +218,7 @@ func (s *Server) routes() {
 	app.Post("/posts/:id/revisions/:n/rollback", s.rollbackSubmit)
 	app.Post("/answers/:id/accept", s.acceptSubmit)
 	app.Get("/tags", s.tagsPage)
-	app.Get("/tags/:tag", s.tagPage)
+	app.Get("/tags/:tag", cached, s.tagPage)
 	app.Post("/tags/:tag", s.describeTagSubmit)
 	app.Get("/signup", s.signupPage)
 	app.Post("/signup", s.signupSubmit)
