@@ -148,11 +148,7 @@ func (s *Server) apiSessions(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiRevokeSession(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -197,11 +193,7 @@ func (s *Server) apiCreateToken(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiRevokeToken(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -250,6 +242,31 @@ func (s *Server) apiUserPosts(c *fiber.Ctx) error {
 		items = append(items, j)
 	}
 	return c.JSON(listResponse[postJSON]{Items: items, Total: total, Page: max(page, 1)})
+}
+
+// viewerAndID is the signed-in person and the :id of the path, the start of every API
+// action on one thing.
+func viewerAndID(c *fiber.Ctx) (*forum.Viewer, int64, error) {
+	v, err := requireViewer(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := paramID(c, "id")
+	return v, id, err
+}
+
+// pageViewerAndID is viewerAndID for pages: an anonymous visitor is sent to sign in, and
+// both results are nil.
+func pageViewerAndID(c *fiber.Ctx) (*forum.Viewer, int64, error) {
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil, 0, nil
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return nil, 0, err
+	}
+	return v, id, nil
 }
 
 // paramID parses a positive integer id from the path; anything else is not found, as no

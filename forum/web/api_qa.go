@@ -133,11 +133,7 @@ type bodyRequest struct {
 }
 
 func (s *Server) apiAnswer(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -165,11 +161,7 @@ func (s *Server) apiComments(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiComment(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -189,11 +181,7 @@ type voteRequest struct {
 }
 
 func (s *Server) apiVote(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -212,11 +200,7 @@ func (s *Server) apiVote(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiVoteComment(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -235,11 +219,7 @@ func (s *Server) apiVoteComment(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiAccept(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -251,11 +231,7 @@ func (s *Server) apiAccept(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiDeletePost(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -266,11 +242,7 @@ func (s *Server) apiDeletePost(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiUndelete(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}

@@ -26,11 +26,7 @@ func presentClose(st forum.CloseState) closeJSON {
 }
 
 func (s *Server) apiClose(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -46,11 +42,7 @@ func (s *Server) apiClose(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiReopen(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -62,12 +54,8 @@ func (s *Server) apiReopen(c *fiber.Ctx) error {
 }
 
 func (s *Server) closeSubmit(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	dup, _ := strconv.ParseInt(c.FormValue("duplicate_of"), 10, 64)
@@ -78,12 +66,8 @@ func (s *Server) closeSubmit(c *fiber.Ctx) error {
 }
 
 func (s *Server) reopenSubmit(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	if _, err := s.qa.Reopen(c.UserContext(), v.User, id); err != nil {

@@ -192,12 +192,8 @@ func (s *Server) settingsPasswordSubmit(c *fiber.Ctx) error {
 }
 
 func (s *Server) settingsRevokeSession(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	if err := s.accounts.RevokeSession(c.UserContext(), v, id); err != nil {
@@ -234,12 +230,8 @@ func (s *Server) settingsCreateToken(c *fiber.Ctx) error {
 }
 
 func (s *Server) settingsRevokeToken(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	if err := s.accounts.RevokeToken(c.UserContext(), v, id); err != nil {

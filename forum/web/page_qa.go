@@ -243,12 +243,8 @@ func splitTags(s string) []string {
 }
 
 func (s *Server) answerSubmit(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	a, err := s.qa.Answer(c.UserContext(), v.User, id, c.FormValue("body"))
@@ -283,12 +279,8 @@ func (s *Server) postQuestionID(c *fiber.Ctx, postID int64) (int64, error) {
 }
 
 func (s *Server) commentSubmit(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	qid, err := s.postQuestionID(c, id)
@@ -304,12 +296,8 @@ func (s *Server) commentSubmit(c *fiber.Ctx) error {
 }
 
 func (s *Server) voteSubmit(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	qid, err := s.postQuestionID(c, id)
@@ -327,12 +315,8 @@ func (s *Server) voteSubmit(c *fiber.Ctx) error {
 }
 
 func (s *Server) acceptSubmit(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	qid, err := s.postQuestionID(c, id)
@@ -346,12 +330,8 @@ func (s *Server) acceptSubmit(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteSubmit(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	p, err := s.qa.Post(c.UserContext(), v.User, id)
@@ -371,12 +351,8 @@ func (s *Server) deleteSubmit(c *fiber.Ctx) error {
 }
 
 func (s *Server) undeleteSubmit(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	qid, err := s.postQuestionID(c, id)

@@ -21,11 +21,7 @@ type editRequest struct {
 }
 
 func (s *Server) apiEditPost(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -70,11 +66,7 @@ func (s *Server) apiRevisions(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiRollback(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
-	}
-	id, err := paramID(c, "id")
+	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
 	}
@@ -95,12 +87,8 @@ type editView struct {
 }
 
 func (s *Server) editPage(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	p, err := s.qa.Post(c.UserContext(), v.User, id)
@@ -114,12 +102,8 @@ func (s *Server) editPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) editSubmit(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	p, err := s.qa.Post(c.UserContext(), v.User, id)
@@ -229,12 +213,8 @@ func (s *Server) revisionsPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) rollbackSubmit(c *fiber.Ctx) error {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
 		return err
 	}
 	n, err := strconv.Atoi(c.Params("n"))
