@@ -50,24 +50,28 @@ func (db *DB) Questions(ctx context.Context, f forum.QuestionFilter, viewerID in
 	if err != nil {
 		return nil, 0, fmt.Errorf("count questions: %w", err)
 	}
-	query := `SELECT ` + postColumns + `, mv.value, ` + userColumns + ` FROM posts p` + from +
-		strings.TrimPrefix(postFrom, " FROM posts p") + `WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	// The viewer's id binds the votes join, between the tag join and the WHERE clause.
-	qargs := append(append(append(append([]any{}, fromArgs...), viewerID), whereArgs...), f.PageSize, (f.Page-1)*f.PageSize)
-	rows, err := db.readRows(ctx, query, qargs...)
+	// The page's ids first, walking the index alone (deep pages skip index entries, not
+	// joined rows), then those posts in full.
+	query := `SELECT p.id FROM posts p ` + from + ` WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+	rows, err := db.readRows(ctx, query, append(append(append([]any{}, fromArgs...), whereArgs...), f.PageSize, (f.Page-1)*f.PageSize)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list questions: %w", err)
 	}
-	defer rows.Close()
-	var out []*forum.Post
+	var ids []any
 	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
 			return nil, 0, err
 		}
-		out = append(out, p)
+		ids = append(ids, id)
 	}
-	return out, total, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	out, err := db.postsByID(ctx, viewerID, ids)
+	return out, total, err
 }
 
 // answerOrders maps each answer sort to its ORDER BY; under the default, the accepted
@@ -193,7 +197,7 @@ func (db *DB) related(ctx context.Context, q *forum.Post) ([]*forum.Post, error)
 	for i, id := range order {
 		ids[i] = id
 	}
-	posts, err := db.postsByID(ctx, ids)
+	posts, err := db.postsByID(ctx, 0, ids)
 	if len(posts) > aroundQuestions {
 		posts = posts[:aroundQuestions]
 	}
@@ -219,17 +223,17 @@ func (db *DB) questionList(ctx context.Context, idQuery string, args ...any) ([]
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return db.postsByID(ctx, ids)
+	return db.postsByID(ctx, 0, ids)
 }
 
-// postsByID reads live questions by id, in the order given.
-func (db *DB) postsByID(ctx context.Context, ids []any) ([]*forum.Post, error) {
+// postsByID reads live questions by id, in the order given, with viewerID's votes.
+func (db *DB) postsByID(ctx context.Context, viewerID int64, ids []any) ([]*forum.Post, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
 	prows, err := db.reader.QueryContext(ctx, selectPost+`WHERE p.id IN (`+marks+`) AND p.kind = 'question' AND p.deleted_at IS NULL`,
-		append([]any{0}, ids...)...)
+		append([]any{viewerID}, ids...)...)
 	if err != nil {
 		return nil, err
 	}
