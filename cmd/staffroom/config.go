@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ type Config struct {
 	LogLevel    string
 	LogFormat   string
 	SessionIdle time.Duration
+	DailyVotes  int
 	// TrustedProxies is a comma-separated list of reverse proxy addresses or CIDRs.
 	TrustedProxies string
 	ProxyHeader    string
@@ -102,6 +104,11 @@ func addServeFlags(fs *flag.FlagSet, c *Config) error {
 		return fmt.Errorf("STAFFROOM_SESSION_IDLE must be a duration like 720h, not %q", idle)
 	}
 	fs.DurationVar(&c.SessionIdle, "session-idle", c.SessionIdle, "sign out sessions unused this long (STAFFROOM_SESSION_IDLE)")
+	votes := envOr("DAILY_VOTES", strconv.Itoa(forum.DefaultDailyVotes))
+	if c.DailyVotes, err = strconv.Atoi(votes); err != nil || c.DailyVotes < 1 {
+		return fmt.Errorf("STAFFROOM_DAILY_VOTES must be a whole number of 1 or more, not %q", votes)
+	}
+	fs.IntVar(&c.DailyVotes, "daily-votes", c.DailyVotes, "votes one person may cast per UTC day (STAFFROOM_DAILY_VOTES)")
 	if c.RateLimits, err = onOff("STAFFROOM_RATE_LIMITS", envOr("RATE_LIMITS", "on")); err != nil {
 		return err
 	}
@@ -141,6 +148,9 @@ func (c *Config) check() (*url.URL, error) {
 	}
 	if c.SessionIdle <= 0 {
 		return nil, fmt.Errorf("session idle time must be positive")
+	}
+	if c.DailyVotes < 1 {
+		return nil, fmt.Errorf("daily votes must be 1 or more")
 	}
 	if c.BaseURL == "" {
 		if host == "" || host == "0.0.0.0" || host == "::" {

@@ -126,7 +126,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Views = &forum.ViewCounter{Store: m.DB}
 	m.QA = &forum.QA{
 		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: moderation.NewRenderer(), Privileges: privileges, Now: m.Now,
-		Votes:    forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
+		Votes:    forum.VoteRules{DailyVotes: m.Config.DailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 		NewUsers: forum.DefaultNewUserRules,
 	}
 	if !on {
