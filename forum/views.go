@@ -40,7 +40,10 @@ func (c *ViewCounter) Record(questionID int64, who string, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.pending == nil {
-		c.pending, c.seen = map[int64]int{}, map[viewKey]time.Time{}
+		c.pending = map[int64]int{}
+	}
+	if c.seen == nil {
+		c.seen = map[viewKey]time.Time{}
 	}
 	k := viewKey{questionID, who}
 	if last, ok := c.seen[k]; ok && now.Sub(last) < viewWindow {
