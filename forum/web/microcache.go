@@ -96,7 +96,8 @@ func (s *Server) anonymousCache(onHit func(c *fiber.Ctx)) fiber.Handler {
 			}
 			c.Set(fiber.HeaderContentType, page.ctype)
 			c.Set(fiber.HeaderCacheControl, "no-cache, private")
-			return c.Send(page.body)
+			c.Response().SetBodyRaw(page.body) // shared and never changed: no copy per request
+			return nil
 		}
 		if err := c.Next(); err != nil {
 			s.cache.release(key)
