@@ -31,8 +31,8 @@ type Page struct {
 	Error string
 }
 
-// templateFuncs are the helpers templates may call.
-var templateFuncs = template.FuncMap{
+// pageFuncs are the helpers every template may call.
+var pageFuncs = template.FuncMap{
 	"profilePath":  profilePath,
 	"questionPath": questionPath,
 	"tagPath":      tagPath,
@@ -54,10 +54,15 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
-func init() {
-	for k, v := range questionFuncs {
-		templateFuncs[k] = v
+// templateFuncs returns the page helpers together with the question page's.
+func templateFuncs() template.FuncMap {
+	all := template.FuncMap{}
+	for _, m := range []map[string]any{pageFuncs, questionFuncs} {
+		for k, v := range m {
+			all[k] = v
+		}
 	}
+	return all
 }
 
 // formField is one labelled input of a form, as the "input" template draws it.

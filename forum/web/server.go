@@ -113,7 +113,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 		cache:  newMicrocache(),
 	}
-	if s.pages, err = assets.ParsePages(static, templateFuncs); err != nil {
+	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
 		return nil, err
 	}
 	if s.metrics, err = newHTTPMetrics(cfg.Registry); err != nil {
