@@ -118,3 +118,27 @@ func BenchmarkPostAnswer(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
 }
+
+// BenchmarkQuestionPageSignedIn is the question page for a signed-in reader: no cache,
+// their votes and forms on it.
+func BenchmarkQuestionPageSignedIn(b *testing.B) {
+	s, qid := benchSite(b)
+	reader := s.signup("reader")
+	h := s.server.App().Handler()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		var ctx fasthttp.RequestCtx
+		for pb.Next() {
+			ctx.Request.Reset()
+			ctx.Response.Reset()
+			ctx.Request.Header.SetMethod("GET")
+			ctx.Request.SetRequestURI(fmt.Sprintf("/questions/%d", qid))
+			ctx.Request.Header.Set("Authorization", "Bearer "+reader.Token)
+			h(&ctx)
+			if ctx.Response.StatusCode() != 200 {
+				b.Fatalf("status %d", ctx.Response.StatusCode())
+			}
+		}
+	})
+}
