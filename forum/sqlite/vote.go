@@ -257,19 +257,7 @@ func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now 
 				return err
 			}
 		} else {
-			if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count - 1
-				WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
-				return err
-			}
-			var answers int
-			if err := tx.QueryRowContext(ctx, `SELECT answer_count FROM posts WHERE id = ?`, postID).Scan(&answers); err != nil {
-				return err
-			}
-			unanswered := 0
-			if answers == 0 {
-				unanswered = -1
-			}
-			if err := countQuestions(ctx, tx, -1, unanswered); err != nil {
+			if err := countQuestionLife(ctx, tx, postID, -1); err != nil {
 				return err
 			}
 		}
@@ -342,18 +330,24 @@ func (db *DB) UndeletePost(ctx context.Context, postID int64, now time.Time) err
 			}
 			return countFirstAnswer(ctx, tx, questionID.Int64, -1)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count + 1
-			WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, postID); err != nil {
-			return err
-		}
-		var answers int
-		if err := tx.QueryRowContext(ctx, `SELECT answer_count FROM posts WHERE id = ?`, postID).Scan(&answers); err != nil {
-			return err
-		}
-		unanswered := 0
-		if answers == 0 {
-			unanswered = 1
-		}
-		return countQuestions(ctx, tx, 1, unanswered)
+		return countQuestionLife(ctx, tx, postID, 1)
 	})
+}
+
+// countQuestionLife moves every count a question is part of, its tags' and the site's, by
+// delta: -1 when it is deleted, +1 when it comes back.
+func countQuestionLife(ctx context.Context, tx *txn, questionID int64, delta int) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count + ?
+		WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, delta, questionID); err != nil {
+		return err
+	}
+	var answers int
+	if err := tx.QueryRowContext(ctx, `SELECT answer_count FROM posts WHERE id = ?`, questionID).Scan(&answers); err != nil {
+		return err
+	}
+	unanswered := 0
+	if answers == 0 {
+		unanswered = delta
+	}
+	return countQuestions(ctx, tx, delta, unanswered)
 }
