@@ -17,6 +17,10 @@ import (
 	"staffroom/forum"
 )
 
+// defaultEventRetention keeps a week of live-update events: a laptop closed over a
+// weekend still resumes from its tab's last event.
+const defaultEventRetention = 7 * 24 * time.Hour
+
 // Config is the server's configuration. Each field has a flag and a STAFFROOM_*
 // environment variable; a flag wins over the environment, which wins over the default.
 type Config struct {
@@ -31,6 +35,8 @@ type Config struct {
 	LogFormat   string
 	SessionIdle time.Duration
 	DailyVotes  int
+	// EventRetention is how long live-update events are kept for clients that resume.
+	EventRetention time.Duration
 	// TrustedProxies is a comma-separated list of reverse proxy addresses or CIDRs.
 	TrustedProxies string
 	ProxyHeader    string
@@ -109,6 +115,11 @@ func addServeFlags(fs *flag.FlagSet, c *Config) error {
 		return fmt.Errorf("STAFFROOM_DAILY_VOTES must be a whole number of 1 or more, not %q", votes)
 	}
 	fs.IntVar(&c.DailyVotes, "daily-votes", c.DailyVotes, "votes one person may cast per UTC day (STAFFROOM_DAILY_VOTES)")
+	keep := envOr("EVENT_RETENTION", defaultEventRetention.String())
+	if c.EventRetention, err = time.ParseDuration(keep); err != nil || c.EventRetention <= 0 {
+		return fmt.Errorf("STAFFROOM_EVENT_RETENTION must be a duration like 168h, not %q", keep)
+	}
+	fs.DurationVar(&c.EventRetention, "event-retention", c.EventRetention, "keep live-update events this long for clients that reconnect (STAFFROOM_EVENT_RETENTION)")
 	if c.RateLimits, err = onOff("STAFFROOM_RATE_LIMITS", envOr("RATE_LIMITS", "on")); err != nil {
 		return err
 	}
@@ -151,6 +162,9 @@ func (c *Config) check() (*url.URL, error) {
 	}
 	if c.DailyVotes < 1 {
 		return nil, fmt.Errorf("daily votes must be 1 or more")
+	}
+	if c.EventRetention <= 0 {
+		return nil, fmt.Errorf("event retention must be positive")
 	}
 	if c.BaseURL == "" {
 		if host == "" || host == "0.0.0.0" || host == "::" {

@@ -127,7 +127,8 @@ func startMain(t *testing.T, db string) (*Main, context.CancelFunc, chan error) 
 	m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	m.Hasher = forum.PasswordHasher{Memory: 64, Time: 1, Threads: 1}
 	m.Config = Config{Addr: "127.0.0.1:0", DB: db, SiteName: "Staffroom", Privileges: "moderate", RateLimits: true, Demo: true,
-		LogLevel: "info", LogFormat: "text", SessionIdle: forum.DefaultSessionIdle, DailyVotes: forum.DefaultDailyVotes}
+		LogLevel: "info", LogFormat: "text", SessionIdle: forum.DefaultSessionIdle, DailyVotes: forum.DefaultDailyVotes,
+		EventRetention: defaultEventRetention}
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := m.Open(ctx); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"staffroom/forum/sqlite"
 	"staffroom/forum/web"
 	"staffroom/moderation"
+	"staffroom/realtime"
 )
 
 const (
@@ -26,6 +27,8 @@ const (
 	// viewFlushEvery is how often counted page views are written: one small write for
 	// every page view in that time.
 	viewFlushEvery = 5 * time.Second
+	// hubGrace is how long websocket clients get to hear the server is going away.
+	hubGrace = 2 * time.Second
 )
 
 // Rate limits on accounts. A workshop of 40 teachers behind one school address must be
@@ -62,6 +65,7 @@ type Main struct {
 	QA       *forum.QA
 	Views    *forum.ViewCounter
 	Server   *web.Server
+	Hub      *realtime.Hub
 	ln       net.Listener
 }
 
@@ -88,6 +92,8 @@ func (m *Main) Open(ctx context.Context) error {
 	for _, mg := range applied {
 		m.Log.Info("applied migration", "version", mg.Version, "name", mg.Name)
 	}
+	// Events are logged from the first write on, the demo's included, in the API's shape.
+	m.DB.SetEvents(web.EncodeEvent, nil)
 	if m.Config.Demo {
 		seeded, err := forum.SeedDemo(ctx, m.DB, m.Now().UTC())
 		if err != nil {
@@ -135,10 +141,14 @@ func (m *Main) Open(ctx context.Context) error {
 		m.QA.Votes.DailyVotes = 0
 		m.QA.NewUsers.QuestionInterval = 0
 	}
+	m.Hub = realtime.NewHub(realtime.Config{Unlimited: !on, Logger: m.Log}, realtime.NewLocal(),
+		web.History{Log: m.DB}, web.Authorizer(m.QA, m.Accounts))
+	m.DB.SetEvents(web.EncodeEvent, web.Publisher{Hub: m.Hub})
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg,
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader,
-	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB})
+	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
+		Live: realtime.NewUpgrader(m.Hub), Events: m.DB})
 	if err != nil {
 		return err
 	}
@@ -166,6 +176,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Log.Info("shutting down", "grace", shutdownGrace.String())
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
+	// Websocket clients first: they are told to reconnect (to the next process) and resume.
+	hctx, hcancel := context.WithTimeout(sctx, hubGrace)
+	m.Hub.Close(hctx)
+	hcancel()
 	if err := m.Server.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
@@ -205,6 +219,9 @@ func (m *Main) pruneSessions(ctx context.Context) {
 		}
 		if _, err := m.DB.PruneIdempotencyKeys(ctx, m.Now().Add(-forum.IdempotencyWindow)); err != nil && ctx.Err() == nil {
 			m.Log.Warn("pruning idempotency keys", "err", err)
+		}
+		if _, err := m.DB.PruneEvents(ctx, m.Now().Add(-m.Config.EventRetention)); err != nil && ctx.Err() == nil {
+			m.Log.Warn("pruning old live-update events", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -70,8 +70,14 @@ func (db *DB) VoteClose(ctx context.Context, v forum.CloseVote) (forum.CloseStat
 			return err
 		}
 		st.Votes = 0
-		_, err = tx.ExecContext(ctx, `DELETE FROM close_votes WHERE post_id = ?`, v.QuestionID)
-		return err
+		if _, err = tx.ExecContext(ctx, `DELETE FROM close_votes WHERE post_id = ?`, v.QuestionID); err != nil {
+			return err
+		}
+		q, err := postTx(ctx, tx, v.QuestionID)
+		if err != nil {
+			return err
+		}
+		return tx.emit(ctx, v.Now, forum.Event{Topic: forum.TopicQuestion(v.QuestionID), Name: forum.EventPostUpdated, Data: q})
 	})
 	return st, err
 }

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -48,6 +49,9 @@ type DB struct {
 	closed     bool
 	queue      chan *writeRequest
 	writerDone chan struct{}
+
+	// events is where committed events go (events.go).
+	events atomic.Pointer[eventSink]
 }
 
 // Open opens (creating if needed) the database at path. It does not migrate; call Migrate.
@@ -85,6 +89,7 @@ func Open(path string) (*DB, error) {
 	reader.SetConnMaxIdleTime(0)
 	db := &DB{path: path, writer: writer, reader: reader, stmts: map[string]*sql.Stmt{}, wstmts: map[string]*sql.Stmt{},
 		wantStmts: map[string]struct{}{}}
+	db.SetEvents(nil, nil)
 	db.startWriter()
 	return db, nil
 }

@@ -47,8 +47,9 @@ const selectPost = `SELECT ` + postColumns + `, mv.value, ` + userColumns + post
 
 // CreateQuestion implements forum.PostStore.
 func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.Post, error) {
-	var id int64
+	var created *forum.Post
 	err := db.write(ctx, func(tx *txn) error {
+		var id int64
 		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, author_id, title, body, body_html, tags, created_at, activity_at)
 			VALUES ('question', ?, ?, ?, ?, ?, ?, ?)`, q.AuthorID, q.Title, q.Body, q.BodyHTML, strings.Join(q.Tags, " "), q.Now, q.Now)
 		if err != nil {
@@ -66,12 +67,32 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 		if err := linkQuestions(ctx, tx, id, q.Body); err != nil {
 			return err
 		}
-		return insertRevision(ctx, tx, id, 1, q.Title, q.Body, q.Tags, "", q.AuthorID, q.Now)
+		if err := insertRevision(ctx, tx, id, 1, q.Title, q.Body, q.Tags, "", q.AuthorID, q.Now); err != nil {
+			return err
+		}
+		if created, err = postTx(ctx, tx, id); err != nil {
+			return err
+		}
+		events := []forum.Event{{Topic: forum.TopicQuestions, Name: forum.EventQuestionCreated, Data: created}}
+		for _, tag := range created.Tags {
+			events = append(events, forum.Event{Topic: forum.TopicTag(tag), Name: forum.EventQuestionCreated, Data: created})
+		}
+		return tx.emit(ctx, q.Now, events...)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.Post(ctx, id, q.AuthorID, false)
+	return created, nil
+}
+
+// postTx reads a post inside a write, as its author sees it, for the write's event and
+// answer.
+func postTx(ctx context.Context, tx *txn, id int64) (*forum.Post, error) {
+	p, err := scanPost(tx.QueryRowContext(ctx, selectPost+`WHERE p.id = ?`, 0, id))
+	if err != nil {
+		return nil, fmt.Errorf("read post %d back: %w", id, err)
+	}
+	return p, nil
 }
 
 // tagPost files a question under its tags, creating the missing ones and counting.
@@ -115,8 +136,9 @@ func liveQuestion(ctx context.Context, tx *txn, id int64) (authorID int64, close
 
 // CreateAnswer implements forum.PostStore.
 func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post, error) {
-	var id int64
+	var created *forum.Post
 	err := db.write(ctx, func(tx *txn) error {
+		var id int64
 		_, closed, _, err := liveQuestion(ctx, tx, a.QuestionID)
 		if err != nil {
 			return err
@@ -141,12 +163,18 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 		if err := linkQuestions(ctx, tx, a.QuestionID, a.Body); err != nil {
 			return err
 		}
-		return insertRevision(ctx, tx, id, 1, "", a.Body, nil, "", a.AuthorID, a.Now)
+		if err := insertRevision(ctx, tx, id, 1, "", a.Body, nil, "", a.AuthorID, a.Now); err != nil {
+			return err
+		}
+		if created, err = postTx(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.emit(ctx, a.Now, forum.Event{Topic: forum.TopicQuestion(a.QuestionID), Name: forum.EventAnswerCreated, Data: created})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.Post(ctx, id, a.AuthorID, false)
+	return created, nil
 }
 
 // livePost loads a post's state for a write: not_found when it, or its question, is
@@ -172,8 +200,9 @@ func livePost(ctx context.Context, tx *txn, id int64) (kind forum.PostKind, auth
 
 // CreateComment implements forum.PostStore.
 func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Comment, error) {
-	var id int64
+	var created *forum.Comment
 	err := db.write(ctx, func(tx *txn) error {
+		var id int64
 		_, _, questionID, err := livePost(ctx, tx, c.PostID)
 		if err != nil {
 			return err
@@ -198,17 +227,24 @@ func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Com
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, c.PostID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET activity_at = ? WHERE id = ?`, c.Now, questionID)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE posts SET activity_at = ? WHERE id = ?`, c.Now, questionID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, selectComments+`c.id = ?`, id)
+		if err != nil {
+			return err
+		}
+		cs, err := scanComments(rows)
+		if err != nil || len(cs) == 0 {
+			return fmt.Errorf("read comment %d back: %w", id, err)
+		}
+		created = cs[0]
+		return tx.emit(ctx, c.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventCommentCreated, Data: created})
 	})
 	if err != nil {
 		return nil, err
 	}
-	cs, err := db.comments(ctx, `c.id = ?`, id)
-	if err != nil || len(cs) == 0 {
-		return nil, fmt.Errorf("read comment %d back: %w", id, err)
-	}
-	return cs[0], nil
+	return created, nil
 }
 
 // Comments implements forum.PostStore.
@@ -216,14 +252,22 @@ func (db *DB) Comments(ctx context.Context, postID int64) ([]*forum.Comment, err
 	return db.comments(ctx, `c.post_id = ? AND c.deleted_at IS NULL`, postID)
 }
 
-func (db *DB) comments(ctx context.Context, where string, args ...any) ([]*forum.Comment, error) {
-	rows, err := db.readRows(ctx, `SELECT c.id, c.post_id, COALESCE(c.parent_id, 0), c.body, c.body_html, c.score,
-		c.created_at, c.deleted_at, `+userColumns+`
+// selectComments is followed by a condition on comments c.
+const selectComments = `SELECT c.id, c.post_id, COALESCE(c.parent_id, 0), c.body, c.body_html, c.score,
+		c.created_at, c.deleted_at, ` + userColumns + `
 		FROM comments c JOIN users u ON u.id = c.author_id LEFT JOIN districts d ON d.id = u.district_id
-		WHERE `+where+` ORDER BY c.id`, args...)
+		WHERE `
+
+func (db *DB) comments(ctx context.Context, where string, args ...any) ([]*forum.Comment, error) {
+	rows, err := db.readRows(ctx, selectComments+where+` ORDER BY c.id`, args...)
 	if err != nil {
 		return nil, err
 	}
+	return scanComments(rows)
+}
+
+// scanComments reads selectComments rows and closes them.
+func scanComments(rows *sql.Rows) ([]*forum.Comment, error) {
 	defer rows.Close()
 	var out []*forum.Comment
 	for rows.Next() {

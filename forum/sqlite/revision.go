@@ -10,6 +10,7 @@ import (
 
 // EditPost implements forum.RevisionStore.
 func (db *DB) EditPost(ctx context.Context, e forum.StoredEdit) (*forum.Post, error) {
+	var edited *forum.Post
 	err := db.write(ctx, func(tx *txn) error {
 		kind, _, questionID, err := livePost(ctx, tx, e.PostID)
 		if err != nil {
@@ -60,7 +61,13 @@ func (db *DB) EditPost(ctx context.Context, e forum.StoredEdit) (*forum.Post, er
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET activity_at = ? WHERE id = ?`, e.Now, questionID); err != nil {
 			return err
 		}
-		return insertRevision(ctx, tx, e.PostID, revision+1, title, body, strings.Fields(tags), e.Summary, e.EditorID, e.Now)
+		if err := insertRevision(ctx, tx, e.PostID, revision+1, title, body, strings.Fields(tags), e.Summary, e.EditorID, e.Now); err != nil {
+			return err
+		}
+		if edited, err = postTx(ctx, tx, e.PostID); err != nil {
+			return err
+		}
+		return tx.emit(ctx, e.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostUpdated, Data: edited})
 	})
 	if err != nil {
 		return nil, err

@@ -13,7 +13,7 @@ import (
 func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules forum.VoteRules, now time.Time) (forum.VoteResult, error) {
 	var res forum.VoteResult
 	err := db.write(ctx, func(tx *txn) error {
-		kind, authorID, _, err := livePost(ctx, tx, postID)
+		kind, authorID, questionID, err := livePost(ctx, tx, postID)
 		if err != nil {
 			return err
 		}
@@ -62,7 +62,14 @@ func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules 
 			}
 		}
 		res.MyVote = value
-		return tx.QueryRowContext(ctx, `SELECT score FROM posts WHERE id = ?`, postID).Scan(&res.Score)
+		if err := tx.QueryRowContext(ctx, `SELECT score FROM posts WHERE id = ?`, postID).Scan(&res.Score); err != nil {
+			return err
+		}
+		if value == current {
+			return nil // nothing changed, nothing to tell
+		}
+		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventVoteChanged,
+			Data: forum.VoteChange{PostID: postID, Score: res.Score}})
 	})
 	return res, err
 }
@@ -208,8 +215,11 @@ func (db *DB) Accept(ctx context.Context, answerID, askerID int64, now time.Time
 				}
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE posts SET accepted_answer_id = ?, activity_at = ? WHERE id = ?`, next, now, questionID)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE posts SET accepted_answer_id = ?, activity_at = ? WHERE id = ?`, next, now, questionID); err != nil {
+			return err
+		}
+		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventAnswerAccepted,
+			Data: forum.AcceptChange{QuestionID: questionID, AnswerID: next.Int64}})
 	})
 	return accepted, err
 }
@@ -261,7 +271,8 @@ func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now 
 				return err
 			}
 		}
-		return nil
+		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostDeleted,
+			Data: forum.PostGone{PostID: postID, QuestionID: questionID}})
 	})
 }
 
@@ -274,7 +285,8 @@ func (db *DB) VoteComment(ctx context.Context, commentID, voterID int64, up bool
 		if err != nil {
 			return notFound(err, "There is no comment %d.", commentID)
 		}
-		if _, _, _, err := livePost(ctx, tx, postID); err != nil {
+		_, _, questionID, err := livePost(ctx, tx, postID)
+		if err != nil {
 			return forum.Errorf(forum.ENotFound, "There is no comment %d.", commentID)
 		}
 		if authorID == voterID {
@@ -289,7 +301,8 @@ func (db *DB) VoteComment(ctx context.Context, commentID, voterID int64, up bool
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n > 0 {
+		changed, _ := res.RowsAffected()
+		if changed > 0 {
 			delta := 1
 			if !up {
 				delta = -1
@@ -298,7 +311,14 @@ func (db *DB) VoteComment(ctx context.Context, commentID, voterID int64, up bool
 				return err
 			}
 		}
-		return tx.QueryRowContext(ctx, `SELECT score FROM comments WHERE id = ?`, commentID).Scan(&score)
+		if err := tx.QueryRowContext(ctx, `SELECT score FROM comments WHERE id = ?`, commentID).Scan(&score); err != nil {
+			return err
+		}
+		if changed == 0 {
+			return nil
+		}
+		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventVoteChanged,
+			Data: forum.VoteChange{PostID: postID, CommentID: commentID, Score: score}})
 	})
 	return score, err
 }
@@ -328,9 +348,20 @@ func (db *DB) UndeletePost(ctx context.Context, postID int64, now time.Time) err
 			if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1 WHERE id = ?`, questionID.Int64); err != nil {
 				return err
 			}
-			return countFirstAnswer(ctx, tx, questionID.Int64, -1)
+			if err := countFirstAnswer(ctx, tx, questionID.Int64, -1); err != nil {
+				return err
+			}
+		} else {
+			if err := countQuestionLife(ctx, tx, postID, 1); err != nil {
+				return err
+			}
+			questionID.Int64 = postID
 		}
-		return countQuestionLife(ctx, tx, postID, 1)
+		back, err := postTx(ctx, tx, postID)
+		if err != nil {
+			return err
+		}
+		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID.Int64), Name: forum.EventPostUpdated, Data: back})
 	})
 }
 

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"staffroom/forum"
 )
 
 // Group commit. SQLite commits one transaction at a time, and with synchronous=FULL each
@@ -36,6 +38,8 @@ type writeRequest struct {
 type txn struct {
 	*sql.Tx
 	db *DB
+	// pending are the events logged by this batch's writes so far, published after commit.
+	pending []forum.LoggedEvent
 }
 
 // stmt returns the statement for query in this transaction: the cached one prepared on
@@ -180,8 +184,10 @@ func (db *DB) runBatch(batch []*writeRequest) {
 			finish(fmt.Errorf("savepoint: %w", err))
 			return
 		}
+		logged := len(tx.pending)
 		if err := req.fn(tx); err != nil {
 			results[i] = err
+			tx.pending = tx.pending[:logged]
 			if _, rerr := tx.Exec(`ROLLBACK TO write`); rerr != nil {
 				tx.Rollback()
 				finish(fmt.Errorf("rollback to savepoint: %w", rerr))
@@ -198,5 +204,8 @@ func (db *DB) runBatch(batch []*writeRequest) {
 		finish(fmt.Errorf("commit: %w", err))
 		return
 	}
+	// Published before the callers hear of their commit, so that a client that acts and
+	// then subscribes finds its own event already in the log and the hub's hands alike.
+	db.publishCommitted(tx.pending)
 	finish(nil)
 }

@@ -92,5 +92,5 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 
 // wantsJSON reports whether a request is an API call.
 func wantsJSON(c *fiber.Ctx) bool {
-	return strings.HasPrefix(c.Path(), "/api/")
+	return strings.HasPrefix(c.Path(), "/api/") || c.Path() == "/ws"
 }

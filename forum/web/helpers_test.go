@@ -19,6 +19,7 @@ import (
 	"staffroom/forum/sqlite"
 	"staffroom/forum/web"
 	"staffroom/moderation"
+	"staffroom/realtime"
 )
 
 // clock is a settable time source.
@@ -41,6 +42,9 @@ type testSite struct {
 	clock    *clock
 	home     web.HomeSource
 	cfg      web.Config
+	live     bool
+	hubCfg   realtime.Config
+	hub      *realtime.Hub
 }
 
 type siteOption func(*testSite)
@@ -48,6 +52,11 @@ type siteOption func(*testSite)
 // withTrustedProxies makes the site believe X-Forwarded-For from these addresses.
 func withTrustedProxies(p ...string) siteOption {
 	return func(s *testSite) { s.cfg.TrustedProxies = p }
+}
+
+// withLive turns on live updates: events go from the store to a hub behind /ws.
+func withLive(cfg realtime.Config) siteOption {
+	return func(s *testSite) { s.live, s.hubCfg = true, cfg }
 }
 
 // withHome replaces the home page's data source (to inject faults).
@@ -83,7 +92,14 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}}
-	s.server, err = web.New(s.cfg, web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db})
+	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db}
+	if s.live {
+		s.hub = realtime.NewHub(s.hubCfg, realtime.NewLocal(), web.History{Log: db}, web.Authorizer(s.qa, s.accounts))
+		db.SetEvents(web.EncodeEvent, web.Publisher{Hub: s.hub})
+		svc.Live, svc.Events = realtime.NewUpgrader(s.hub), db
+		t.Cleanup(func() { s.hub.Close(context.Background()) })
+	}
+	s.server, err = web.New(s.cfg, svc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"staffroom/assets"
 	"staffroom/forum"
 	"staffroom/moderation"
+	"staffroom/realtime"
 )
 
 // HTTP limits.
@@ -63,6 +64,9 @@ type Services struct {
 	Health   Health
 	Views    *forum.ViewCounter // nil: views are not counted
 	Idem     forum.IdempotencyStore
+	// Live upgrades /ws; Events gives pages their topics' head seq. Nil: no live updates.
+	Live   *realtime.Upgrader
+	Events forum.EventLog
 }
 
 // Server is the Staffroom web application.
@@ -82,6 +86,8 @@ type Server struct {
 	secure   bool // the base URL is https: cookies get Secure
 	draining atomic.Bool
 	cache    *microcache
+	live     *realtime.Upgrader
+	events   forum.EventLog
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -112,6 +118,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, views: svc.Views, idem: svc.Idem, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 		cache:  newMicrocache(),
+		live:   svc.Live, events: svc.Events,
 	}
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
 		return nil, err
@@ -153,6 +160,8 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())
+	// Live updates: authenticated, but neither compressed nor tagged (the answer is 101).
+	app.Get("/ws", s.authenticate, s.websocket)
 
 	app.Use(compress.New())
 	app.Get("/static/*", s.staticFile)

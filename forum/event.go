@@ -1,0 +1,91 @@
+package forum
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// Live updates. A change that others can see writes its event in the same transaction as
+// the change, numbered in its topic, so that nobody hears of a write that rolled back and a
+// client that was away can replay exactly what it missed. The store writes the log; the
+// realtime hub (plugged in by the wiring) delivers what was committed.
+
+// Event names, as the websocket protocol spells them.
+const (
+	EventQuestionCreated = "question.created"
+	EventAnswerCreated   = "answer.created"
+	EventCommentCreated  = "comment.created"
+	EventPostUpdated     = "post.updated"
+	EventVoteChanged     = "vote.changed"
+	EventAnswerAccepted  = "answer.accepted"
+	EventPostDeleted     = "post.deleted"
+)
+
+// TopicQuestions is the feed of new questions.
+const TopicQuestions = "questions"
+
+// TopicQuestion is one question's page: its answers, comments, votes and edits.
+func TopicQuestion(id int64) string { return "question:" + strconv.FormatInt(id, 10) }
+
+// TopicTag is the feed of new questions under one tag.
+func TopicTag(name string) string { return "tag:" + name }
+
+// TopicUser is one person's own notifications.
+func TopicUser(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
+
+// Event is a change as the store logs it. Data is a domain value (*Post, *Comment,
+// VoteChange, AcceptChange, PostGone); an EventEncoder turns it into what clients receive.
+type Event struct {
+	Topic string
+	Name  string
+	Data  any
+}
+
+// LoggedEvent is an event as the log keeps it: numbered in its topic, data encoded.
+type LoggedEvent struct {
+	Topic string
+	Seq   int64
+	Name  string
+	Data  []byte // JSON
+	At    time.Time
+}
+
+// VoteChange is the data of vote.changed: a post's (or one comment's) new score.
+type VoteChange struct {
+	PostID    int64
+	CommentID int64 // 0 for a vote on the post itself
+	Score     int
+}
+
+// AcceptChange is the data of answer.accepted. AnswerID 0 means the asker took the
+// acceptance back.
+type AcceptChange struct {
+	QuestionID int64
+	AnswerID   int64
+}
+
+// PostGone is the data of post.deleted.
+type PostGone struct {
+	PostID     int64
+	QuestionID int64
+}
+
+// EventEncoder turns an event's data into the JSON that clients receive: the object as the
+// API shows it, so that a page can apply the event without a fetch.
+type EventEncoder func(Event) ([]byte, error)
+
+// Publisher hears committed events, in commit order, and must not block.
+type Publisher interface {
+	Publish([]LoggedEvent)
+}
+
+// EventLog reads the log back for clients that resume.
+type EventLog interface {
+	// TopicHead is the seq of the topic's newest event, 0 when it has none.
+	TopicHead(ctx context.Context, topic string) (int64, error)
+	// EventsSince lists up to limit events of topic with seq > since, oldest first.
+	EventsSince(ctx context.Context, topic string, since int64, limit int) ([]LoggedEvent, error)
+	// PruneEvents forgets events older than before; topic heads are kept.
+	PruneEvents(ctx context.Context, before time.Time) (int64, error)
+}

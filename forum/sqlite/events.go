@@ -1,0 +1,107 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"staffroom/forum"
+)
+
+// eventSink is where committed events go: the encoder that makes their JSON and the
+// publisher that hears them after commit.
+type eventSink struct {
+	encode  forum.EventEncoder
+	publish forum.Publisher
+}
+
+// SetEvents plugs in the encoder of event data (nil: plain JSON) and the publisher of
+// committed events (nil: events are only logged). Set it before serving.
+func (db *DB) SetEvents(encode forum.EventEncoder, publish forum.Publisher) {
+	if encode == nil {
+		encode = func(e forum.Event) ([]byte, error) { return json.Marshal(e.Data) }
+	}
+	db.events.Store(&eventSink{encode: encode, publish: publish})
+}
+
+// emit logs events in the transaction, each numbered one past its topic's head. They are
+// published once the transaction commits, and forgotten if this write rolls back.
+func (t *txn) emit(ctx context.Context, now time.Time, events ...forum.Event) error {
+	sink := t.db.events.Load()
+	for _, e := range events {
+		data, err := sink.encode(e)
+		if err != nil {
+			return fmt.Errorf("encode %s event: %w", e.Name, err)
+		}
+		var seq int64
+		if err := t.QueryRowContext(ctx, `INSERT INTO topic_heads (topic, seq) VALUES (?, 1)
+			ON CONFLICT (topic) DO UPDATE SET seq = seq + 1 RETURNING seq`, e.Topic).Scan(&seq); err != nil {
+			return fmt.Errorf("number %s event: %w", e.Name, err)
+		}
+		if _, err := t.ExecContext(ctx, `INSERT INTO events (topic, seq, name, data, created_at) VALUES (?, ?, ?, ?, ?)`,
+			e.Topic, seq, e.Name, string(data), now); err != nil {
+			return fmt.Errorf("log %s event: %w", e.Name, err)
+		}
+		t.pending = append(t.pending, forum.LoggedEvent{Topic: e.Topic, Seq: seq, Name: e.Name, Data: data, At: now})
+	}
+	return nil
+}
+
+// publishCommitted hands a committed batch's events to the publisher, in commit order.
+func (db *DB) publishCommitted(events []forum.LoggedEvent) {
+	if len(events) == 0 {
+		return
+	}
+	if sink := db.events.Load(); sink.publish != nil {
+		sink.publish.Publish(events)
+	}
+}
+
+// TopicHead implements forum.EventLog.
+func (db *DB) TopicHead(ctx context.Context, topic string) (int64, error) {
+	var seq int64
+	err := db.readRow(ctx, `SELECT COALESCE((SELECT seq FROM topic_heads WHERE topic = ?), 0)`, topic).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("head of %s: %w", topic, err)
+	}
+	return seq, nil
+}
+
+// EventsSince implements forum.EventLog.
+func (db *DB) EventsSince(ctx context.Context, topic string, since int64, limit int) ([]forum.LoggedEvent, error) {
+	rows, err := db.readRows(ctx, `SELECT seq, name, data, created_at FROM events WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		topic, since, limit)
+	if err != nil {
+		return nil, fmt.Errorf("events of %s: %w", topic, err)
+	}
+	defer rows.Close()
+	var out []forum.LoggedEvent
+	for rows.Next() {
+		e := forum.LoggedEvent{Topic: topic}
+		var data string
+		if err := rows.Scan(&e.Seq, &e.Name, &data, &e.At); err != nil {
+			return nil, fmt.Errorf("events of %s: %w", topic, err)
+		}
+		e.Data, e.At = []byte(data), e.At.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// PruneEvents implements forum.EventLog.
+func (db *DB) PruneEvents(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.write(ctx, func(tx *txn) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM events WHERE created_at < ?`, before)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune events: %w", err)
+	}
+	return n, nil
+}

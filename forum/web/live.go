@@ -1,0 +1,170 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"staffroom/forum"
+	"staffroom/realtime"
+)
+
+// Live updates: this file joins the forum's event log to the realtime hub. The store logs
+// events in the transactions that make the changes; EncodeEvent shapes their data as the
+// API shows it; after commit the store hands them to Publisher, which gives them to the
+// hub; the hub authorizes subscriptions with authorizeTopic and replays from the log.
+
+// EncodeEvent turns a forum event's data into the JSON a client receives: the object as
+// the API returns it, so that a page can apply the event without a fetch.
+func EncodeEvent(e forum.Event) ([]byte, error) {
+	switch d := e.Data.(type) {
+	case *forum.Post:
+		j := presentPost(d, true)
+		if d.Kind == forum.KindQuestion && e.Name == forum.EventQuestionCreated {
+			answers := []postJSON{}
+			j.Answers = &answers
+		}
+		return json.Marshal(j)
+	case *forum.Comment:
+		return json.Marshal(presentComment(d))
+	case forum.VoteChange:
+		v := struct {
+			PostID    int64 `json:"post_id"`
+			CommentID int64 `json:"comment_id,omitempty"`
+			Score     int   `json:"score"`
+		}{d.PostID, d.CommentID, d.Score}
+		return json.Marshal(v)
+	case forum.AcceptChange:
+		v := struct {
+			QuestionID int64 `json:"question_id"`
+			AnswerID   int64 `json:"answer_id"` // 0: no answer is accepted now
+		}{d.QuestionID, d.AnswerID}
+		return json.Marshal(v)
+	case forum.PostGone:
+		v := struct {
+			PostID     int64 `json:"post_id"`
+			QuestionID int64 `json:"question_id"`
+		}{d.PostID, d.QuestionID}
+		return json.Marshal(v)
+	default:
+		return json.Marshal(d)
+	}
+}
+
+// Publisher hands the store's committed events to a realtime hub.
+type Publisher struct{ Hub *realtime.Hub }
+
+// Publish implements forum.Publisher.
+func (p Publisher) Publish(events []forum.LoggedEvent) {
+	out := make([]realtime.Event, len(events))
+	for i, e := range events {
+		out[i] = realtime.Event{Topic: e.Topic, Seq: e.Seq, Name: e.Name, Data: e.Data}
+	}
+	p.Hub.Publish(context.Background(), out)
+}
+
+// History reads the forum's event log for the hub.
+type History struct{ Log forum.EventLog }
+
+// Head implements realtime.History.
+func (h History) Head(ctx context.Context, topic string) (int64, error) {
+	return h.Log.TopicHead(ctx, topic)
+}
+
+// Since implements realtime.History.
+func (h History) Since(ctx context.Context, topic string, since int64, limit int) ([]realtime.Event, error) {
+	logged, err := h.Log.EventsSince(ctx, topic, since, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]realtime.Event, len(logged))
+	for i, e := range logged {
+		out[i] = realtime.Event{Topic: e.Topic, Seq: e.Seq, Name: e.Name, Data: e.Data}
+	}
+	return out, nil
+}
+
+// Authorizer decides who may follow which topic: the same visibility as pages and API.
+func Authorizer(qa *forum.QA, accounts *forum.Accounts) realtime.Authorizer {
+	return func(ctx context.Context, who realtime.Identity, topic string) error {
+		kind, arg, _ := strings.Cut(topic, ":")
+		switch kind {
+		case forum.TopicQuestions:
+			if arg != "" || strings.Contains(topic, ":") {
+				return realtime.ErrBadTopic
+			}
+			return nil
+		case "tag":
+			if t, err := forum.NormalizeTag(arg); err != nil || t != arg {
+				return realtime.ErrBadTopic
+			}
+			return nil
+		case "question":
+			id, err := strconv.ParseInt(arg, 10, 64)
+			if err != nil || id <= 0 || strconv.FormatInt(id, 10) != arg {
+				return realtime.ErrBadTopic
+			}
+			var u *forum.User
+			if who.UserID != 0 {
+				if u, err = accounts.User(ctx, who.UserID); err != nil {
+					return realtime.ErrNotFound
+				}
+			}
+			p, err := qa.Post(ctx, u, id)
+			if err != nil {
+				if forum.KindOf(err) == forum.ENotFound {
+					return realtime.ErrNotFound
+				}
+				return err
+			}
+			if p.Kind != forum.KindQuestion {
+				return realtime.ErrNotFound
+			}
+			return nil
+		case "user":
+			id, err := strconv.ParseInt(arg, 10, 64)
+			if err != nil || id <= 0 {
+				return realtime.ErrBadTopic
+			}
+			if id != who.UserID {
+				return realtime.ErrForbidden
+			}
+			return nil
+		case "channel", "collaborative":
+			if arg == "" {
+				return realtime.ErrBadTopic
+			}
+			return realtime.ErrNotFound // none exist yet: answered exactly as a missing one
+		default:
+			return realtime.ErrBadTopic
+		}
+	}
+}
+
+// websocket upgrades GET /ws. Browsers must come from this site: a page elsewhere could
+// otherwise open a socket with the visitor's cookie. Clients with a bearer token are not
+// browsers and need no Origin.
+func (s *Server) websocket(c *fiber.Ctx) error {
+	if s.live == nil {
+		return forum.Errorf(forum.ENotFound, "Live updates are not enabled on this server.")
+	}
+	if !realtime.IsUpgrade(c) {
+		return forum.Coded(forum.EInvalid, "upgrade_required", "GET /ws is a websocket: send Connection: Upgrade and Upgrade: websocket.")
+	}
+	v := viewer(c)
+	origin := c.Get(fiber.HeaderOrigin)
+	switch {
+	case origin != "" && !s.sameOrigin(c, origin):
+		return forum.Coded(forum.EForbidden, "bad_origin", "Websockets are accepted only from pages of this site.")
+	case origin == "" && v != nil && v.Session != nil:
+		return forum.Coded(forum.EForbidden, "bad_origin", "A browser session must send the Origin header; API clients use a bearer token.")
+	}
+	who := realtime.Identity{}
+	if v != nil {
+		who = realtime.Identity{UserID: v.User.ID, Name: v.User.DisplayName}
+	}
+	return s.live.Accept(c, who)
+}

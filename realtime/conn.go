@@ -1,0 +1,397 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fasthttp/websocket"
+	"golang.org/x/time/rate"
+)
+
+// conn is one client. Its reader runs on the goroutine the upgrade handed over; a writer
+// goroutine exists only while frames wait, so an idle connection costs no goroutine of
+// its own beyond the reader.
+type conn struct {
+	hub *Hub
+	ws  *websocket.Conn
+	raw net.Conn // the socket itself, for deadlines from any goroutine
+	who Identity
+	id  uint64
+
+	// subs is guarded by hub.mu.
+	subs map[string]*subscription
+
+	mu      sync.Mutex
+	queue   []item
+	writing bool
+	closed  bool
+	writers sync.WaitGroup // the writer goroutine, while it runs
+
+	// Reader goroutine only.
+	subscribeRate *rate.Limiter
+	typedAt       map[string]time.Time
+
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// subscription is one topic followed by one connection. last and ready belong to the
+// connection's writer: events arrive in the queue in order and the writer alone decides,
+// by seq, which are new.
+type subscription struct {
+	topic     string
+	since     int64
+	hasSince  bool
+	cancelled atomic.Bool
+
+	ready bool
+	last  int64
+}
+
+type itemKind uint8
+
+const (
+	itemEvent itemKind = iota
+	itemSubscribe
+	itemFrame // a prepared reply to this client
+	itemPing
+	itemClose
+)
+
+type item struct {
+	kind  itemKind
+	sub   *subscription
+	out   *outgoing
+	frame []byte
+	code  int
+}
+
+// outgoing is one event as every subscriber receives it, encoded and framed once.
+type outgoing struct {
+	event    Event
+	prepared *websocket.PreparedMessage
+}
+
+func (o *outgoing) prepare() {
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, eventFrame(o.event))
+	if err == nil {
+		o.prepared = pm
+	}
+}
+
+// enqueue queues an item for the writer, starting it if it is not running. A client whose
+// queue is full is too slow to keep up: it is dropped, and resumes when it reconnects.
+func (c *conn) enqueue(it item) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	if len(c.queue) >= c.hub.cfg.SendQueue && it.kind != itemClose {
+		// Its writer is stuck on a full socket: end the connection now rather than wait
+		// out the write deadline. The client reconnects and resumes with since.
+		c.closed = true
+		c.queue = nil
+		c.mu.Unlock()
+		c.hub.stats.Dropped.Add(1)
+		c.hub.cfg.Logger.Info("websocket client too slow: dropped", "user", c.who.UserID, "queue", c.hub.cfg.SendQueue)
+		c.abort()
+		return
+	}
+	c.queue = append(c.queue, it)
+	if !c.writing {
+		c.writing = true
+		c.writers.Add(1)
+		go c.write()
+	}
+	c.mu.Unlock()
+}
+
+// reply queues a frame for this client alone.
+func (c *conn) reply(frame []byte) { c.enqueue(item{kind: itemFrame, frame: frame}) }
+
+// shut queues a close frame behind what is already queued.
+func (c *conn) shut(code int, text string) {
+	c.enqueue(item{kind: itemClose, code: code, frame: websocket.FormatCloseMessage(code, text)})
+}
+
+// write drains the queue and exits when it is empty.
+func (c *conn) write() {
+	defer c.writers.Done()
+	var batch []item
+	for {
+		c.mu.Lock()
+		if len(c.queue) == 0 {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		batch, c.queue = c.queue, batch[:0]
+		c.mu.Unlock()
+		for i := range batch {
+			if err := c.process(&batch[i]); err != nil {
+				c.mu.Lock()
+				c.closed, c.queue, c.writing = true, nil, false
+				c.mu.Unlock()
+				c.abort()
+				return
+			}
+			batch[i] = item{}
+		}
+	}
+}
+
+// errClosing ends the writer after a close frame.
+var errClosing = errors.New("realtime: connection closing")
+
+func (c *conn) process(it *item) error {
+	switch it.kind {
+	case itemFrame:
+		return c.send(it.frame)
+	case itemPing:
+		return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.hub.cfg.WriteWait))
+	case itemClose:
+		c.ws.WriteControl(websocket.CloseMessage, it.frame, time.Now().Add(time.Second))
+		return errClosing
+	case itemSubscribe:
+		return c.start(it.sub)
+	case itemEvent:
+		return c.deliver(it.sub, it.out)
+	}
+	return nil
+}
+
+func (c *conn) send(frame []byte) error {
+	c.ws.SetWriteDeadline(time.Now().Add(c.hub.cfg.WriteWait))
+	return c.ws.WriteMessage(websocket.TextMessage, frame)
+}
+
+// deliver writes one event to one subscription: only if it is the next the client needs.
+// An event already replayed is skipped; a gap (events still on their way from another
+// node, say) is filled from the log first.
+func (c *conn) deliver(sub *subscription, out *outgoing) error {
+	if sub.cancelled.Load() {
+		return nil
+	}
+	e := out.event
+	if e.Ephemeral() {
+		return c.writeEvent(out)
+	}
+	if !sub.ready || e.Seq <= sub.last {
+		// Not ready: the subscription's start reads the head after this event was
+		// committed, so the event is counted there (or replayed).
+		return nil
+	}
+	if e.Seq > sub.last+1 {
+		if err := c.replay(sub, e.Seq-1); err != nil {
+			return err
+		}
+		if e.Seq <= sub.last {
+			return nil
+		}
+	}
+	sub.last = e.Seq
+	return c.writeEvent(out)
+}
+
+func (c *conn) writeEvent(out *outgoing) error {
+	c.ws.SetWriteDeadline(time.Now().Add(c.hub.cfg.WriteWait))
+	var err error
+	if out.prepared != nil {
+		err = c.ws.WritePreparedMessage(out.prepared)
+	} else {
+		err = c.ws.WriteMessage(websocket.TextMessage, eventFrame(out.event))
+	}
+	if err == nil {
+		c.hub.stats.Delivered.Add(1)
+	}
+	return err
+}
+
+// start answers a subscribe: the topic's head, then (with since) every event the client
+// missed, then live events from the queue.
+func (c *conn) start(sub *subscription) error {
+	if sub.cancelled.Load() {
+		return nil
+	}
+	head, err := c.hub.history.Head(c.ctx, sub.topic)
+	if err != nil {
+		c.hub.remove(c, sub.topic)
+		c.hub.cfg.Logger.Error("websocket subscribe: read head", "topic", sub.topic, "err", err)
+		return c.send(errorFrame(sub.topic, CodeUnavailable, "The server could not read this topic; try again."))
+	}
+	if sub.hasSince && sub.since > head {
+		c.hub.remove(c, sub.topic)
+		return c.send(errorFrame(sub.topic, CodeBadRequest,
+			fmt.Sprintf("\"since\" is %d but the topic's newest event is %d: send the seq of the last event you received.", sub.since, head)))
+	}
+	if err := c.send(seqFrame(typeSubscribed, sub.topic, head)); err != nil {
+		return err
+	}
+	sub.last = head
+	if sub.hasSince {
+		sub.last = sub.since
+		if err := c.replay(sub, head); err != nil {
+			return err
+		}
+	}
+	sub.ready = true
+	return nil
+}
+
+// replay writes the logged events after sub.last up to upto. If the log no longer has
+// them all, the client is told to reset: reload its data and go on from the head.
+func (c *conn) replay(sub *subscription, upto int64) error {
+	for sub.last < upto {
+		events, err := c.hub.history.Since(c.ctx, sub.topic, sub.last, replayPage)
+		if err != nil {
+			c.hub.cfg.Logger.Error("websocket replay", "topic", sub.topic, "err", err)
+			return err
+		}
+		if len(events) == 0 || events[0].Seq != sub.last+1 {
+			sub.last = upto
+			return c.send(seqFrame(typeReset, sub.topic, upto))
+		}
+		for _, e := range events {
+			if err := c.send(eventFrame(e)); err != nil {
+				return err
+			}
+			c.hub.stats.Delivered.Add(1)
+			sub.last = e.Seq
+		}
+		if len(events) < replayPage {
+			break
+		}
+	}
+	return nil
+}
+
+// abort ends the connection now, from any goroutine. Closing a hijacked fasthttp
+// connection from another goroutine does not wake its blocked read, but a deadline in the
+// past does: the reader returns and the upgrade handler closes the socket.
+func (c *conn) abort() {
+	c.cancel()
+	c.raw.SetDeadline(time.Unix(1, 0))
+}
+
+// finish waits for the writer once the reader is done: the websocket must not be written
+// after the upgrade handler returns and fasthttp takes the socket back.
+func (c *conn) finish() {
+	c.mu.Lock()
+	c.closed, c.queue = true, nil
+	writing := c.writing
+	c.mu.Unlock()
+	if writing {
+		c.raw.SetWriteDeadline(time.Unix(1, 0))
+	}
+	c.writers.Wait()
+}
+
+// handle answers one frame from the client, on the reader goroutine.
+func (c *conn) handle(msg []byte) {
+	f, problem := parseClientFrame(msg)
+	if problem != "" {
+		c.reply(errorFrame(f.Topic, CodeBadRequest, problem))
+		return
+	}
+	switch f.Type {
+	case typePing:
+		c.reply([]byte(`{"type":"pong"}`))
+	case typeSubscribe:
+		c.subscribe(f)
+	case typeUnsubscribe:
+		if !c.hub.remove(c, f.Topic) {
+			c.reply(errorFrame(f.Topic, CodeBadRequest, "You are not subscribed to this topic."))
+			return
+		}
+		c.reply(encodeFrame(serverFrame{Type: typeUnsubscribed, Topic: f.Topic}))
+	case typeTyping:
+		c.typing(f.Topic)
+	}
+}
+
+func (c *conn) subscribe(f clientFrame) {
+	h := c.hub
+	if !h.cfg.Unlimited {
+		if c.subscribeRate == nil {
+			c.subscribeRate = rate.NewLimiter(rate.Every(h.cfg.SubscribeEvery), h.cfg.SubscribeBurst)
+		}
+		if !c.subscribeRate.Allow() {
+			c.reply(errorFrame(f.Topic, CodeRateLimited, "Too many subscribe frames; slow down and try again in a moment."))
+			return
+		}
+	}
+	h.mu.RLock()
+	_, again := c.subs[f.Topic]
+	n := len(c.subs)
+	h.mu.RUnlock()
+	if !again && n >= h.cfg.MaxSubscriptions {
+		c.reply(errorFrame(f.Topic, CodeBadRequest, fmt.Sprintf("A connection follows at most %d topics; unsubscribe from some first.", h.cfg.MaxSubscriptions)))
+		return
+	}
+	if err := h.authorize(c.ctx, c.who, f.Topic); err != nil {
+		c.reply(authorizeError(f.Topic, err, h))
+		return
+	}
+	sub := &subscription{topic: f.Topic}
+	if f.Since != nil {
+		sub.since, sub.hasSince = *f.Since, true
+	}
+	// Subscribe before the start is queued: events committed from now on reach the queue
+	// behind it, and the start's head read covers everything before.
+	h.add(c, sub)
+	c.enqueue(item{kind: itemSubscribe, sub: sub})
+}
+
+func authorizeError(topic string, err error, h *Hub) []byte {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return errorFrame(topic, CodeNotFound, "There is no such topic, or you may not see it.")
+	case errors.Is(err, ErrForbidden):
+		return errorFrame(topic, CodeForbidden, "This topic is someone else's.")
+	case errors.Is(err, ErrBadTopic):
+		return errorFrame(topic, CodeBadRequest, "Unknown topic: use questions, question:{id}, tag:{name}, channel:{id}, collaborative:{slug} or user:{id}.")
+	default:
+		h.cfg.Logger.Error("websocket authorize", "topic", topic, "err", err)
+		return errorFrame(topic, CodeUnavailable, "The server could not check this topic; try again.")
+	}
+}
+
+// typing tells a topic's other viewers that this person is typing, at most once per
+// TypingEvery; extra frames are dropped, as a typing indicator is best effort.
+func (c *conn) typing(topic string) {
+	h := c.hub
+	if !h.cfg.Typing(topic) {
+		c.reply(errorFrame(topic, CodeBadRequest, "This topic does not take typing events; channels do."))
+		return
+	}
+	if c.who.UserID == 0 {
+		c.reply(errorFrame(topic, CodeForbidden, "Sign in to type here."))
+		return
+	}
+	h.mu.RLock()
+	_, subscribed := c.subs[topic]
+	h.mu.RUnlock()
+	if !subscribed {
+		c.reply(errorFrame(topic, CodeBadRequest, "Subscribe to the topic before sending typing."))
+		return
+	}
+	now := time.Now()
+	if !h.cfg.Unlimited && now.Sub(c.typedAt[topic]) < h.cfg.TypingEvery {
+		return
+	}
+	if c.typedAt == nil {
+		c.typedAt = map[string]time.Time{}
+	}
+	c.typedAt[topic] = now
+	data, _ := json.Marshal(typingData{Topic: topic, User: presenceperson{ID: c.who.UserID, Name: c.who.Name}, ExpiresMS: typingShownFor})
+	if err := h.broker.Publish(c.ctx, []Event{{Topic: topic, Name: EventTyping, Data: data}}); err != nil {
+		h.cfg.Logger.Error("websocket typing", "topic", topic, "err", err)
+	}
+}

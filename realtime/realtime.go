@@ -1,0 +1,64 @@
+// Package realtime delivers live updates over websockets: a hub of topics and
+// subscriptions, one bounded send queue per connection, replay of missed events for clients
+// that resume, presence and typing, and the Broker seam that lets several nodes share their
+// events later. It knows nothing of the forum: the wiring gives it an Authorizer for topics
+// and a History that reads the event log.
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+)
+
+// Event is one thing that happened on a topic. Seq numbers a topic's logged events one by
+// one; ephemeral events (presence, typing) have Seq 0 and are never logged or replayed.
+type Event struct {
+	Topic string
+	Seq   int64
+	Name  string
+	Data  json.RawMessage
+}
+
+// Ephemeral reports whether the event is outside the log.
+func (e Event) Ephemeral() bool { return e.Seq == 0 }
+
+// Identity is who holds a connection.
+type Identity struct {
+	UserID int64  // 0: anonymous
+	Name   string // shown in presence and typing
+}
+
+// Errors an Authorizer answers with. Anything else is reported to the client as a server
+// error and logged.
+var (
+	// ErrNotFound: the topic does not exist or the person may not see it. The two are
+	// answered alike so that a subscription cannot probe for private things.
+	ErrNotFound = errors.New("realtime: no such topic")
+	// ErrForbidden: the topic exists and is known to be someone else's (user:{id}).
+	ErrForbidden = errors.New("realtime: topic is someone else's")
+	// ErrBadTopic: the topic's name is malformed.
+	ErrBadTopic = errors.New("realtime: malformed topic")
+)
+
+// Authorizer decides whether who may subscribe to topic.
+type Authorizer func(ctx context.Context, who Identity, topic string) error
+
+// History reads the event log back, for resume.
+type History interface {
+	// Head is the seq of the topic's newest logged event, 0 when none.
+	Head(ctx context.Context, topic string) (int64, error)
+	// Since lists up to limit logged events of topic with seq > since, oldest first. If the
+	// first one is not since+1, the ones between were pruned.
+	Since(ctx context.Context, topic string, since int64, limit int) ([]Event, error)
+}
+
+// Broker carries events to every node's hub. The in-process Local broker is the default;
+// a Redis or NATS broker implements the same two methods.
+type Broker interface {
+	// Publish hands committed events (and ephemeral ones) to every node, in order.
+	Publish(ctx context.Context, events []Event) error
+	// Subscribe has deliver called with every batch published on any node, one batch at a
+	// time and in publish order per topic. deliver must not block for long.
+	Subscribe(deliver func([]Event)) (stop func())
+}
