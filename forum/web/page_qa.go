@@ -51,9 +51,12 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 	if err != nil {
 		return err
 	}
+	live := forum.TopicQuestions
 	if tag != nil {
 		f.Tag = &tag.Name
+		live = forum.TopicTag(tag.Name)
 	}
+	head := s.liveHead(c, live)
 	qs, total, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
 	if err != nil {
 		return err
@@ -74,6 +77,7 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		Sorts:       []forum.QuestionSort{forum.SortNewest, forum.SortActive, forum.SortVotes, forum.SortUnanswered},
 		Pages:       newPager(f.Page, f.PageSize, total, link)})
 	p.Flash = flash(c)
+	p.Live = head
 	return s.render(c, fiber.StatusOK, "home", p)
 }
 
@@ -159,12 +163,13 @@ func (s *Server) questionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	head := s.liveHead(c, forum.TopicQuestion(id))
 	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id, order)
 	if err != nil {
 		return err
 	}
 	s.countView(c, id)
-	return s.renderQuestion(c, fiber.StatusOK, t, nil)
+	return s.renderQuestion(c, fiber.StatusOK, t, nil, head)
 }
 
 // countView counts a view of a question page by the person or address asking.
@@ -187,7 +192,7 @@ func (s *Server) countAnonymousView(c *fiber.Ctx) {
 }
 
 // renderQuestion draws a question page; a failed form on it passes its error.
-func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThread, formErr error) error {
+func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThread, formErr error, live *LiveTopic) error {
 	u := viewerUser(c)
 	threads := map[int64][]commentNode{}
 	for postID, cs := range t.Comments {
@@ -200,6 +205,7 @@ func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThrea
 		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest}}
 	p := s.page(c, t.Question.Title, &view)
 	p.Flash = flash(c)
+	p.Live = live
 	if formErr != nil {
 		view.AnswerBody = c.FormValue("body")
 		p.Form = map[string]string{"form": c.FormValue("form")}
@@ -263,7 +269,7 @@ func (s *Server) questionFormFailure(c *fiber.Ctx, questionID int64, formErr err
 	if err != nil {
 		return err
 	}
-	return s.renderQuestion(c, statusOf[forum.KindOf(formErr)], t, formErr)
+	return s.renderQuestion(c, statusOf[forum.KindOf(formErr)], t, formErr, nil)
 }
 
 // postQuestionID finds the question a post belongs to, for redirects.

@@ -29,6 +29,29 @@ type Page struct {
 	Errors map[string]string
 	// Error is the page-level message of a failed form or of an error page.
 	Error string
+	// Live names the topic the page's script follows, and its head when the page's data
+	// was read: the script subscribes with since set to it and misses nothing.
+	Live *LiveTopic
+}
+
+// LiveTopic is a page's live-update topic and the seq its data is current to.
+type LiveTopic struct {
+	Topic string
+	Seq   int64
+}
+
+// liveHead reads a topic's head for a page, before the page's data. Without live updates,
+// or if the head cannot be read, the page is simply not live.
+func (s *Server) liveHead(c *fiber.Ctx, topic string) *LiveTopic {
+	if s.events == nil || s.live == nil {
+		return nil
+	}
+	seq, err := s.events.TopicHead(c.UserContext(), topic)
+	if err != nil {
+		s.log.Warn("page live head", "topic", topic, "err", err)
+		return nil
+	}
+	return &LiveTopic{Topic: topic, Seq: seq}
 }
 
 // pageFuncs are the helpers every template may call.
