@@ -49,24 +49,47 @@ func IsUpgrade(c *fiber.Ctx) bool { return websocket.IsWebSocketUpgrade(c) }
 // Accept upgrades c to a websocket held by who.
 func (u *Upgrader) Accept(c *fiber.Ctx, who Identity) error {
 	c.Locals(localIdentity, who)
+	c.Locals(localDetach, c.App().Server().KeepHijackedConns)
 	return u.upgrade(c)
 }
 
+// localDetach says whether the connection may outlive the upgrade handler.
+const localDetach = "realtime.detach"
+
+// serve runs on the goroutine fasthttp started for the upgraded connection. When the
+// server keeps hijacked connections (KeepHijackedConns), the connection's reading moves
+// to a goroutine of its own and this one returns, letting fasthttp recycle the request
+// it still holds: several kilobytes per idle connection. Otherwise it reads here.
 func (u *Upgrader) serve(ws *websocket.Conn) {
 	who, _ := ws.Locals(localIdentity).(Identity)
+	detach, _ := ws.Locals(localDetach).(bool)
 	h := u.hub
 	c := &conn{hub: h, ws: ws.Conn, raw: rawConn(ws.UnderlyingConn()), who: who, subs: map[string]*subscription{}}
 	c.ctx, c.cancel = context.WithCancel(h.ctx)
-	defer c.cancel()
 	if !h.register(c) {
-		ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "The server is restarting; reconnect and resume."),
+		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "The server is restarting; reconnect and resume."),
 			time.Now().Add(time.Second))
+		c.cancel()
+		c.raw.Close()
 		return
 	}
+	if detach {
+		go c.read()
+		return
+	}
+	c.read()
+}
+
+// read reads frames until the connection ends, then cleans up after it.
+func (c *conn) read() {
+	h := c.hub
 	defer func() {
 		h.unregister(c)
 		c.finish()
+		c.cancel()
+		c.raw.Close()
 	}()
+	ws := c.ws
 	ws.SetReadLimit(h.cfg.ReadLimit)
 	ws.SetReadDeadline(time.Now().Add(h.cfg.PongWait))
 	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(h.cfg.PongWait)) })

@@ -146,6 +146,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 		fcfg.EnableIPValidation = true
 	}
 	s.app = fiber.New(fcfg)
+	// Websockets outlive their upgrade handler (realtime.Upgrader), so that an idle one
+	// holds no request state; they close themselves.
+	s.app.Server().KeepHijackedConns = true
 	s.routes()
 	return s, nil
 }
