@@ -39,11 +39,11 @@ func (s *QA) checkQuestionInterval(ctx context.Context, u *User) error {
 		return nil
 	}
 	author := u.ID
-	last, _, err := s.Posts.Questions(ctx, QuestionFilter{Sort: SortNewest, AuthorID: &author, Page: 1, PageSize: 1}, u.ID)
-	if err != nil || len(last) == 0 {
+	last, err := s.Posts.Questions(ctx, QuestionFilter{Sort: SortNewest, AuthorID: &author, Page: 1, PageSize: 1}, u.ID)
+	if err != nil || len(last.Items) == 0 {
 		return err
 	}
-	if wait := last[0].CreatedAt.Add(r.QuestionInterval).Sub(s.now()); wait > 0 {
+	if wait := last.Items[0].CreatedAt.Add(r.QuestionInterval).Sub(s.now()); wait > 0 {
 		return RateLimited(wait, "New members can ask one question every %d minutes; you can ask again in %s.", int(r.QuestionInterval.Minutes()), humanDuration(wait))
 	}
 	return nil

@@ -143,8 +143,22 @@ type QuestionFilter struct {
 	Sort     QuestionSort
 	Tag      *string
 	AuthorID *int64
-	Page     int // from 1
+	Page     int // from 1; with After or Before it only labels the page
 	PageSize int
+	// After and Before are cursors from a QuestionPage (Next, Prev): the page starts right
+	// after, or ends right before, the question the cursor names, found through the index
+	// in the time of one page at any depth. Empty: the page is found by number.
+	After, Before string
+}
+
+// QuestionPage is one page of a question list.
+type QuestionPage struct {
+	Items []*Post
+	Total int // questions the filter matches, on every page
+	// Next and Prev are cursors for the pages after and before this one (QuestionFilter's
+	// After and Before), empty where there is none. They stay right when questions are
+	// added or removed in between, and cost one page of work at any depth.
+	Next, Prev string
 }
 
 // Normalize checks the paging and fills defaults.
@@ -163,6 +177,9 @@ func (f *QuestionFilter) Normalize() error {
 	}
 	if f.PageSize < 1 || f.PageSize > MaxPageSize {
 		return Invalid("page_size", "invalid_page_size", "Page size must be 1 to %d.", MaxPageSize)
+	}
+	if f.After != "" && f.Before != "" {
+		return Invalid("before", "invalid_cursor", "Use after or before, not both.")
 	}
 	return nil
 }
@@ -300,8 +317,9 @@ type PostStore interface {
 	Post(ctx context.Context, id, viewerID int64, includeDeleted bool) (*Post, error)
 	// Thread returns a question with all its answers (in the given order) and comments.
 	Thread(ctx context.Context, questionID, viewerID int64, includeDeleted bool, order AnswerSort) (*QuestionThread, error)
-	// Questions lists a page of questions and the total matching.
-	Questions(ctx context.Context, f QuestionFilter, viewerID int64) ([]*Post, int, error)
+	// Questions lists a page of questions, the total matching, and cursors to the pages
+	// around it. invalid (invalid_cursor) when After or Before is not a cursor of this sort.
+	Questions(ctx context.Context, f QuestionFilter, viewerID int64) (*QuestionPage, error)
 	// Comments lists a post's comments in order (replies after their parents).
 	Comments(ctx context.Context, postID int64) ([]*Comment, error)
 	// ExistingTags reports which of names exist.

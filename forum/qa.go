@@ -184,9 +184,9 @@ func (s *QA) Comments(ctx context.Context, u *User, postID int64) ([]*Comment, e
 }
 
 // Questions lists a page of questions.
-func (s *QA) Questions(ctx context.Context, u *User, f QuestionFilter) ([]*Post, int, error) {
+func (s *QA) Questions(ctx context.Context, u *User, f QuestionFilter) (*QuestionPage, error) {
 	if err := f.Normalize(); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	return s.Posts.Questions(ctx, f, viewerID(u))
 }

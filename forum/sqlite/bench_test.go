@@ -3,10 +3,12 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
 	"staffroom/forum"
+	"staffroom/forum/sqlite"
 	"staffroom/forum/storetest"
 )
 
@@ -55,4 +57,83 @@ func BenchmarkVotes(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "votes/s")
+}
+
+// BenchmarkQuestionList is a page of each list, by number and by cursor, shallow and deep.
+// It generates 20,000 questions; set STAFFROOM_BENCH_DB to a database made by
+// `staffroom bench-data` (it is migrated first) to measure at a million.
+func BenchmarkQuestionList(b *testing.B) {
+	ctx := context.Background()
+	var db *sqlite.DB
+	if path := os.Getenv("STAFFROOM_BENCH_DB"); path != "" {
+		var err error
+		if db, err = sqlite.Open(path); err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		start := time.Now()
+		if applied, err := db.Migrate(ctx); err != nil {
+			b.Fatal(err)
+		} else if len(applied) > 0 {
+			b.Logf("migrated %s in %v", path, time.Since(start))
+		}
+	} else {
+		db = openTestDB(&testing.T{})
+		if err := db.BenchmarkData(ctx, 20000, 0, 0, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var total int
+	var bigTag string
+	if tags, _, err := db.Tags(ctx, "", 1, 1); err != nil {
+		b.Fatal(err)
+	} else {
+		bigTag = tags[0].Name
+	}
+	for _, tag := range []string{"", bigTag} {
+		for _, sort := range []forum.QuestionSort{forum.SortNewest, forum.SortActive, forum.SortVotes, forum.SortUnanswered} {
+			f := forum.QuestionFilter{Sort: sort, PageSize: forum.DefaultPageSize}
+			name := string(sort)
+			if tag != "" {
+				f.Tag = &tag
+				name += "/tag"
+			}
+			first, err := db.Questions(ctx, f, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			total = first.Total
+			last := max(1, (total+f.PageSize-1)/f.PageSize)
+			for _, page := range []int{1, 1000, 10000, last / 2, last} {
+				if page > last {
+					continue
+				}
+				f := f
+				f.Page = page
+				b.Run(fmt.Sprintf("%s/page=%d", name, page), func(b *testing.B) {
+					for b.Loop() {
+						if _, err := db.Questions(ctx, f, 0); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+				if page == last/2 {
+					// Next from the middle by cursor.
+					p, err := db.Questions(ctx, f, 0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					next := f
+					next.Page, next.After = page+1, p.Next
+					b.Run(fmt.Sprintf("%s/next-after-page=%d", name, page), func(b *testing.B) {
+						for b.Loop() {
+							if _, err := db.Questions(ctx, next, 0); err != nil {
+								b.Fatal(err)
+							}
+						}
+					})
+				}
+			}
+		}
+	}
 }

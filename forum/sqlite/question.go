@@ -2,77 +2,12 @@ package sqlite
 
 import (
 	"context"
-	"fmt"
+	"database/sql"
 	"sort"
 	"strings"
 
 	"staffroom/forum"
 )
-
-// questionOrders maps each sort to its ORDER BY, written to match the partial indexes in
-// 0002_qa.sql. The request never reaches the SQL: only these strings do.
-var questionOrders = map[forum.QuestionSort]string{
-	forum.SortNewest:     `p.created_at DESC, p.id DESC`,
-	forum.SortActive:     `p.activity_at DESC, p.id DESC`,
-	forum.SortVotes:      `p.score DESC, p.id DESC`,
-	forum.SortUnanswered: `p.created_at DESC, p.id DESC`,
-}
-
-// Questions implements forum.PostStore.
-func (db *DB) Questions(ctx context.Context, f forum.QuestionFilter, viewerID int64) ([]*forum.Post, int, error) {
-	if err := f.Normalize(); err != nil {
-		return nil, 0, err
-	}
-	order, ok := questionOrders[f.Sort]
-	if !ok {
-		return nil, 0, forum.Invalid("sort", "invalid_sort", "Sort must be newest, active, votes or unanswered.")
-	}
-	where := []string{`p.kind = 'question'`, `p.deleted_at IS NULL`}
-	var fromArgs, whereArgs []any // bound in the order they appear in the text
-	from := ""
-	if f.Sort == forum.SortUnanswered {
-		where = append(where, `p.answer_count = 0`)
-	}
-	if f.Tag != nil {
-		// Through the tag's own index: its newest questions are a walk down post_tags_tag.
-		from = ` JOIN post_tags pt ON pt.post_id = p.id AND pt.tag_id = (SELECT id FROM tags WHERE name = ?) `
-		fromArgs = append(fromArgs, *f.Tag)
-		if f.Sort == forum.SortNewest {
-			order = `pt.created_at DESC, pt.post_id DESC`
-		}
-	}
-	if f.AuthorID != nil {
-		where = append(where, `p.author_id = ?`)
-		whereArgs = append(whereArgs, *f.AuthorID)
-	}
-	cond := strings.Join(where, " AND ")
-	total, err := db.questionTotal(ctx, f, from, cond, append(append([]any{}, fromArgs...), whereArgs...))
-	if err != nil {
-		return nil, 0, fmt.Errorf("count questions: %w", err)
-	}
-	// The page's ids first, walking the index alone (deep pages skip index entries, not
-	// joined rows), then those posts in full.
-	query := `SELECT p.id FROM posts p ` + from + ` WHERE ` + cond + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
-	rows, err := db.readRows(ctx, query, append(append(append([]any{}, fromArgs...), whereArgs...), f.PageSize, (f.Page-1)*f.PageSize)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list questions: %w", err)
-	}
-	var ids []any
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, 0, err
-	}
-	out, err := db.postsByID(ctx, viewerID, ids)
-	return out, total, err
-}
 
 // answerOrders maps each answer sort to its ORDER BY; under the default, the accepted
 // answer comes first (the posts row of the question is q, joined by the caller's query).
@@ -81,26 +16,6 @@ var answerOrders = map[forum.AnswerSort]string{
 	forum.AnswersByScore:  `(p.id = (SELECT accepted_answer_id FROM posts WHERE id = p.question_id)) DESC, p.score DESC, p.id`,
 	forum.AnswersByNewest: `p.created_at DESC, p.id DESC`,
 	forum.AnswersByOldest: `p.created_at, p.id`,
-}
-
-// questionTotal counts the questions a filter matches: from the counters kept beside the
-// rows when it can (no filter, or one tag), else by counting.
-func (db *DB) questionTotal(ctx context.Context, f forum.QuestionFilter, from, cond string, args []any) (int, error) {
-	var total int
-	switch {
-	case f.Tag == nil && f.AuthorID == nil:
-		name := "questions"
-		if f.Sort == forum.SortUnanswered {
-			name = "unanswered"
-		}
-		err := db.readRow(ctx, `SELECT value FROM site_counters WHERE name = ?`, name).Scan(&total)
-		return total, err
-	case f.Tag != nil && f.AuthorID == nil && f.Sort != forum.SortUnanswered:
-		err := db.readRow(ctx, `SELECT COALESCE((SELECT question_count FROM tags WHERE name = ?), 0)`, *f.Tag).Scan(&total)
-		return total, err
-	}
-	err := db.readRow(ctx, `SELECT COUNT(*) FROM posts p `+from+` WHERE `+cond, args...).Scan(&total)
-	return total, err
 }
 
 // Thread implements forum.PostStore.
@@ -165,7 +80,7 @@ func (db *DB) related(ctx context.Context, q *forum.Post) ([]*forum.Post, error)
 	var order []int64
 	for _, tag := range q.Tags {
 		rows, err := db.readRows(ctx, `SELECT pt.post_id FROM post_tags pt WHERE pt.tag_id = (SELECT id FROM tags WHERE name = ?)
-			ORDER BY pt.created_at DESC, pt.post_id DESC LIMIT ?`, tag, relatedCandidates)
+			AND pt.deleted_at IS NULL ORDER BY pt.created_at DESC, pt.post_id DESC LIMIT ?`, tag, relatedCandidates)
 		if err != nil {
 			return nil, err
 		}
@@ -197,7 +112,7 @@ func (db *DB) related(ctx context.Context, q *forum.Post) ([]*forum.Post, error)
 	for i, id := range order {
 		ids[i] = id
 	}
-	posts, err := db.postsByID(ctx, 0, ids)
+	posts, err := postsByID(ctx, db.reader, 0, ids)
 	if len(posts) > aroundQuestions {
 		posts = posts[:aroundQuestions]
 	}
@@ -223,16 +138,21 @@ func (db *DB) questionList(ctx context.Context, idQuery string, args ...any) ([]
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return db.postsByID(ctx, 0, ids)
+	return postsByID(ctx, db.reader, 0, ids)
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // postsByID reads live questions by id, in the order given, with viewerID's votes.
-func (db *DB) postsByID(ctx context.Context, viewerID int64, ids []any) ([]*forum.Post, error) {
+func postsByID(ctx context.Context, q querier, viewerID int64, ids []any) ([]*forum.Post, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	prows, err := db.reader.QueryContext(ctx, selectPost+`WHERE p.id IN (`+marks+`) AND p.kind = 'question' AND p.deleted_at IS NULL`,
+	prows, err := q.QueryContext(ctx, selectPost+`WHERE p.id IN (`+marks+`) AND p.kind = 'question' AND p.deleted_at IS NULL`,
 		append([]any{viewerID}, ids...)...)
 	if err != nil {
 		return nil, err

@@ -36,10 +36,26 @@ var recountChecks = []struct {
 		`SELECT t.id, t.question_count, (SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.deleted_at IS NULL) AS actual
 		 FROM tags t WHERE t.question_count <> actual`,
 		`UPDATE tags SET question_count = ? WHERE id = ?`},
+	// After the posts' own counters (whose fixes the triggers copy to the links): the copy
+	// of each question's sort keys on its tag links (0008_list_keys.sql), reported as the
+	// number of links out of step and fixed by copying again (?2 is the question's id).
+	{"question %d tag links out of step with it (sort keys, answers or deletion)",
+		`SELECT pt.post_id, COUNT(*), 0 FROM post_tags pt JOIN posts p ON p.id = pt.post_id
+		 WHERE pt.score IS NOT p.score OR pt.activity_at IS NOT p.activity_at OR pt.answer_count IS NOT p.answer_count
+		    OR pt.deleted_at IS NOT p.deleted_at
+		 GROUP BY pt.post_id`,
+		`UPDATE post_tags SET (score, activity_at, answer_count, deleted_at) =
+		   (SELECT p.score, p.activity_at, p.answer_count, p.deleted_at FROM posts p WHERE p.id = post_tags.post_id)
+		 WHERE post_id = ?2`},
+	{"tag %d unanswered count",
+		`SELECT t.id, t.unanswered_count, (SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id
+		   WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND p.answer_count = 0) AS actual
+		 FROM tags t WHERE t.unanswered_count <> actual`,
+		`UPDATE tags SET unanswered_count = ? WHERE id = ?`},
 }
 
 // Recount implements forum.Recounter: it recomputes every stored counter (scores, answer and comment counts, reputation,
-// tag counts) from the rows it summarizes and reports each that drifted; with fix, it
+// tag counts, the sort keys copied onto tag links) from the rows it summarizes and reports each that drifted; with fix, it
 // also corrects them, in one transaction.
 func (db *DB) Recount(ctx context.Context, fix bool) ([]forum.Drift, error) {
 	var drifts []forum.Drift

@@ -14,6 +14,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
+	"staffroom/forum"
 	"staffroom/forum/sqlite"
 	"staffroom/forum/storetest"
 )
@@ -131,5 +132,43 @@ func TestBackupDuringWrites(t *testing.T) {
 	}
 	if err := db.Backup(ctx, dest); err == nil {
 		t.Fatal("backup over an existing file succeeded; it must refuse")
+	}
+}
+
+// TestRecountListKeys: the sort keys copied onto tag links and the tags' unanswered counts
+// are checked by recount and put right by recount --fix.
+func TestRecountListKeys(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	u := storetest.MustCreateUser(t, db, "asker")
+	q := storetest.MustAsk(t, db, u, "A question whose copies drift", "drift", "other")
+	if _, err := db.Writer().Exec(`UPDATE post_tags SET score = 7, activity_at = '2001-01-01 00:00:00+00:00' WHERE post_id = ?`, q.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Writer().Exec(`UPDATE tags SET unanswered_count = 5 WHERE name = 'drift'`); err != nil {
+		t.Fatal(err)
+	}
+	drifts, err := db.Recount(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var what []string
+	for _, d := range drifts {
+		what = append(what, d.What)
+	}
+	got := strings.Join(what, "; ")
+	if len(drifts) != 2 || !strings.Contains(got, fmt.Sprintf("question %d tag links", q.ID)) || !strings.Contains(got, "unanswered count") {
+		t.Fatalf("drifts: %+v", drifts)
+	}
+	if _, err := db.Recount(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if drifts, err := db.Recount(ctx, false); err != nil || len(drifts) != 0 {
+		t.Fatalf("after fix: %+v, %v", drifts, err)
+	}
+	tag := "drift"
+	page, err := db.Questions(ctx, forum.QuestionFilter{Sort: forum.SortUnanswered, Tag: &tag}, 0)
+	if err != nil || page.Total != 1 || len(page.Items) != 1 {
+		t.Fatalf("unanswered in the tag after fix: %+v, %v", page, err)
 	}
 }

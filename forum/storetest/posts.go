@@ -319,12 +319,13 @@ func testQuestionList(t *testing.T, open Opener) {
 	}
 	list := func(f forum.QuestionFilter) ([]int64, int) {
 		t.Helper()
-		ps, total, err := s.Questions(ctx, f, 0)
+		page, err := s.Questions(ctx, f, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
+		total := page.Total
 		var ids []int64
-		for _, p := range ps {
+		for _, p := range page.Items {
 			ids = append(ids, p.ID)
 		}
 		return ids, total
@@ -353,12 +354,12 @@ func testQuestionList(t *testing.T, open Opener) {
 		t.Fatalf("tags by prefix: %+v %d %v", tags, total, err)
 	}
 	author := u.ID
-	if _, total, err := s.Questions(ctx, forum.QuestionFilter{AuthorID: &author}, 0); err != nil || total != 7 {
-		t.Fatalf("by author: %d, %v", total, err)
+	if page, err := s.Questions(ctx, forum.QuestionFilter{AuthorID: &author}, 0); err != nil || page.Total != 7 {
+		t.Fatalf("by author: %+v, %v", page, err)
 	}
-	if _, total, err := s.Questions(ctx, forum.QuestionFilter{AuthorID: &author, Sort: forum.SortUnanswered, Tag: &math}, 0); err != nil || total != 3 {
-		t.Fatalf("by author, unanswered, tagged: %d, %v", total, err)
+	if page, err := s.Questions(ctx, forum.QuestionFilter{AuthorID: &author, Sort: forum.SortUnanswered, Tag: &math}, 0); err != nil || page.Total != 3 {
+		t.Fatalf("by author, unanswered, tagged: %+v, %v", page, err)
 	}
-	_, _, err = s.Questions(ctx, forum.QuestionFilter{PageSize: 1000}, 0)
+	_, err = s.Questions(ctx, forum.QuestionFilter{PageSize: 1000}, 0)
 	wantCode(t, err, forum.EInvalid, "invalid_page_size")
 }

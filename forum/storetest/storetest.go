@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("votes", func(t *testing.T) { testVotes(t, open) })
 	t.Run("accept", func(t *testing.T) { testAccept(t, open) })
 	t.Run("question list", func(t *testing.T) { testQuestionList(t, open) })
+	t.Run("question paging", func(t *testing.T) { testQuestionPaging(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

@@ -3,6 +3,7 @@ package web
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -49,7 +50,30 @@ func questionFilter(c *fiber.Ctx) (forum.QuestionFilter, error) {
 	if f.PageSize, err = queryInt(c, "page_size"); err != nil {
 		return f, err
 	}
+	f.After, f.Before = strings.Clone(c.Query("after")), strings.Clone(c.Query("before"))
 	return f, f.Normalize()
+}
+
+// questionPageLinks are the query strings of the pages before and after a page of a list
+// ("" where there is none): by cursor, so following them costs one page at any depth.
+func questionPageLinks(f forum.QuestionFilter, page *forum.QuestionPage, withTag bool) (prev, next string) {
+	link := func(n int, param, cursor string) string {
+		v := url.Values{"sort": {string(f.Sort)}, "page": {strconv.Itoa(n)}, param: {cursor}}
+		if f.PageSize != forum.DefaultPageSize {
+			v.Set("page_size", strconv.Itoa(f.PageSize))
+		}
+		if withTag && f.Tag != nil {
+			v.Set("tag", *f.Tag)
+		}
+		return v.Encode()
+	}
+	if page.Prev != "" && f.Page > 1 {
+		prev = link(f.Page-1, "before", page.Prev)
+	}
+	if page.Next != "" {
+		next = link(f.Page+1, "after", page.Next)
+	}
+	return prev, next
 }
 
 // pathParam is a path parameter with its %-escapes decoded (tags may hold # and +).
@@ -74,15 +98,30 @@ func (s *Server) apiQuestions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	qs, total, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
+	page, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
 	if err != nil {
 		return err
 	}
-	items := make([]postJSON, 0, len(qs))
-	for _, q := range qs {
+	items := make([]postJSON, 0, len(page.Items))
+	for _, q := range page.Items {
 		items = append(items, presentPost(q, false))
 	}
-	return c.JSON(listResponse[postJSON]{Items: items, Total: total, Page: f.Page})
+	res := questionsResponse{listResponse: listResponse[postJSON]{Items: items, Total: page.Total, Page: f.Page}}
+	prev, next := questionPageLinks(f, page, true)
+	if prev != "" {
+		res.Prev = "/api/v1/questions?" + prev
+	}
+	if next != "" {
+		res.Next = "/api/v1/questions?" + next
+	}
+	return c.JSON(res)
+}
+
+// questionsResponse is a page of questions with links to the pages around it.
+type questionsResponse struct {
+	listResponse[postJSON]
+	Next string `json:"next,omitempty"` // the next page's URL, by cursor
+	Prev string `json:"prev,omitempty"` // the previous page's URL, by cursor
 }
 
 type askRequest struct {

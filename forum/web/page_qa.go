@@ -23,11 +23,23 @@ type homeView struct {
 	CanDescribe bool       // the viewer may edit the tag's description
 }
 
-// pager is the numbered links under a list.
+// pager is the links under a list: previous and next, and numbered pages around this one
+// with the first and the last, as on Stack Overflow.
 type pager struct {
 	Page, Last int
 	Prev, Next string
+	Numbers    []pageLink
 }
+
+// pageLink is one numbered page in a pager; Gap stands for the pages left out before it.
+type pageLink struct {
+	N    int
+	Href string
+	Gap  bool
+}
+
+// pagerWindow is how many numbered pages show on each side of the current one.
+const pagerWindow = 2
 
 func newPager(page, pageSize, total int, link func(page int) string) pager {
 	last := max(1, (total+pageSize-1)/pageSize)
@@ -37,6 +49,19 @@ func newPager(page, pageSize, total int, link func(page int) string) pager {
 	}
 	if page < last {
 		p.Next = link(page + 1)
+	}
+	prev := 0
+	for n := 1; n <= last; n++ {
+		if n != 1 && n != last && (n < page-pagerWindow || n > page+pagerWindow) {
+			if n < page {
+				n = page - pagerWindow - 1 // skip to the window
+			} else {
+				n = last - 1 // skip to the last
+			}
+			continue
+		}
+		p.Numbers = append(p.Numbers, pageLink{N: n, Href: link(n), Gap: n > prev+1})
+		prev = n
 	}
 	return p
 }
@@ -57,7 +82,7 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		live = forum.TopicTag(tag.Name)
 	}
 	head := s.liveHead(c, live)
-	qs, total, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
+	list, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
 	if err != nil {
 		return err
 	}
@@ -70,12 +95,25 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		base, title = "/tags/"+url.PathEscape(tag.Name)+"?", "Questions tagged "+tag.Name
 	}
 	link := func(page int) string {
-		return base + url.Values{"sort": {string(f.Sort)}, "page": {strconv.Itoa(page)}}.Encode()
+		v := url.Values{"sort": {string(f.Sort)}, "page": {strconv.Itoa(page)}}
+		if f.PageSize != forum.DefaultPageSize {
+			v.Set("page_size", strconv.Itoa(f.PageSize))
+		}
+		return base + v.Encode()
 	}
-	p := s.page(c, title, homeView{Questions: qs, Total: total, Filter: f, Community: community, Tag: tag,
+	pages := newPager(f.Page, f.PageSize, list.Total, link)
+	// Previous and next by cursor: one page of work however deep the reader has gone.
+	prev, next := questionPageLinks(f, list, false)
+	if prev != "" {
+		pages.Prev = base + prev
+	}
+	if next != "" {
+		pages.Next = base + next
+	}
+	p := s.page(c, title, homeView{Questions: list.Items, Total: list.Total, Filter: f, Community: community, Tag: tag,
 		CanDescribe: tag != nil && s.qa.Privileges.Allowed(viewerUser(c), forum.PrivEdit),
 		Sorts:       []forum.QuestionSort{forum.SortNewest, forum.SortActive, forum.SortVotes, forum.SortUnanswered},
-		Pages:       newPager(f.Page, f.PageSize, total, link)})
+		Pages:       pages})
 	p.Flash = flash(c)
 	p.Live = head
 	return s.render(c, fiber.StatusOK, "home", p)
