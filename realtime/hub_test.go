@@ -1,0 +1,401 @@
+package realtime_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fasthttp/websocket"
+	"github.com/gofiber/fiber/v2"
+
+	"staffroom/realtime"
+)
+
+// memLog is an event log in memory: what the store is to the real server.
+type memLog struct {
+	mu     sync.Mutex
+	events map[string][]realtime.Event
+}
+
+func (l *memLog) append(topic, name string, data any) realtime.Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, _ := json.Marshal(data)
+	e := realtime.Event{Topic: topic, Seq: int64(len(l.events[topic]) + 1), Name: name, Data: b}
+	l.events[topic] = append(l.events[topic], e)
+	return e
+}
+
+func (l *memLog) Head(_ context.Context, topic string) (int64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return int64(len(l.events[topic])), nil
+}
+
+func (l *memLog) Since(_ context.Context, topic string, since int64, limit int) ([]realtime.Event, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []realtime.Event
+	for _, e := range l.events[topic] {
+		if e.Seq > since && len(out) < limit {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// testHub is a hub behind a real Fiber app on 127.0.0.1. Every topic is public except
+// "secret:*" (not_found) and "mine:*" (forbidden).
+type testHub struct {
+	t    *testing.T
+	hub  *realtime.Hub
+	log  *memLog
+	addr string
+}
+
+func newTestHub(t *testing.T, cfg realtime.Config) *testHub {
+	t.Helper()
+	log := &memLog{events: map[string][]realtime.Event{}}
+	authorize := func(_ context.Context, who realtime.Identity, topic string) error {
+		switch {
+		case strings.HasPrefix(topic, "secret:"):
+			return realtime.ErrNotFound
+		case strings.HasPrefix(topic, "mine:"):
+			return realtime.ErrForbidden
+		}
+		return nil
+	}
+	hub := realtime.NewHub(cfg, realtime.NewLocal(), log, authorize)
+	up := realtime.NewUpgrader(hub)
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Server().KeepHijackedConns = true
+	app.Get("/ws", func(c *fiber.Ctx) error {
+		var who realtime.Identity
+		if id := c.Query("user"); id != "" {
+			fmt.Sscan(id, &who.UserID)
+			who.Name = "Teacher " + id
+		}
+		return up.Accept(c, who)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Listener(ln)
+	th := &testHub{t: t, hub: hub, log: log, addr: ln.Addr().String()}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hub.Close(ctx)
+		app.ShutdownWithContext(ctx)
+	})
+	return th
+}
+
+// publish logs an event and hands it to the hub, as the store does after commit.
+func (th *testHub) publish(topic, name string, data any) realtime.Event {
+	e := th.log.append(topic, name, data)
+	th.hub.Publish(context.Background(), []realtime.Event{e})
+	return e
+}
+
+type client struct {
+	t    *testing.T
+	conn *websocket.Conn
+}
+
+type frame struct {
+	Type      string          `json:"type"`
+	Topic     string          `json:"topic"`
+	Seq       *int64          `json:"seq"`
+	Event     string          `json:"event"`
+	Ephemeral bool            `json:"ephemeral"`
+	Data      json.RawMessage `json:"data"`
+	Code      string          `json:"code"`
+}
+
+func (th *testHub) dial(user int64) *client {
+	th.t.Helper()
+	url := "ws://" + th.addr + "/ws"
+	if user != 0 {
+		url += fmt.Sprintf("?user=%d", user)
+	}
+	conn, _, err := websocket.DefaultDialer.Dial(url, http.Header{})
+	if err != nil {
+		th.t.Fatalf("dial: %v", err)
+	}
+	th.t.Cleanup(func() { conn.Close() })
+	return &client{t: th.t, conn: conn}
+}
+
+func (c *client) send(s string) {
+	c.t.Helper()
+	if err := c.conn.WriteMessage(websocket.TextMessage, []byte(s)); err != nil {
+		c.t.Fatalf("send: %v", err)
+	}
+}
+
+func (c *client) read() (frame, error) {
+	c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, msg, err := c.conn.ReadMessage()
+	if err != nil {
+		return frame{}, err
+	}
+	var f frame
+	if err := json.Unmarshal(msg, &f); err != nil {
+		c.t.Fatalf("not JSON: %s", msg)
+	}
+	return f, nil
+}
+
+// next returns the next frame that is not presence.
+func (c *client) next() frame {
+	c.t.Helper()
+	for {
+		f, err := c.read()
+		if err != nil {
+			c.t.Fatalf("read: %v", err)
+		}
+		if f.Event != realtime.EventPresence {
+			return f
+		}
+	}
+}
+
+func (c *client) subscribe(topic string) {
+	c.t.Helper()
+	c.send(`{"type":"subscribe","topic":"` + topic + `"}`)
+	if f := c.next(); f.Type != "subscribed" {
+		c.t.Fatalf("subscribe %s: %+v", topic, f)
+	}
+}
+
+func TestSlowConsumerIsDroppedAndOthersKeepUp(t *testing.T) {
+	th := newTestHub(t, realtime.Config{SendQueue: 16})
+	fast, slow := th.dial(1), th.dial(2)
+	fast.subscribe("channel:1")
+	slow.subscribe("channel:1")
+	// The slow client never reads again. Big events fill its socket buffers, then its
+	// queue, and it is dropped; the fast one receives every event, in order.
+	// The publisher goes at the fast client's pace, as a busy channel does for those who
+	// keep up.
+	big := strings.Repeat("x", 32<<10)
+	const n = 400
+	for i := int64(1); i <= n; i++ {
+		th.publish("channel:1", "message.created", map[string]string{"body": big})
+		f := fast.next() // fails the test if the fast client lost its connection
+		if f.Type != "event" || f.Seq == nil || *f.Seq != i {
+			t.Fatalf("fast client: frame %d is %+v", i, f)
+		}
+	}
+	if th.hub.Stats().Dropped.Load() != 1 {
+		t.Fatalf("dropped %d clients, want the slow one", th.hub.Stats().Dropped.Load())
+	}
+	// The dropped client's socket is really closed: reading drains what was buffered and
+	// then fails.
+	slow.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		if _, _, err := slow.conn.ReadMessage(); err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatal("the slow client's socket stayed open")
+			}
+			break
+		}
+	}
+}
+
+func TestPresenceIsCoalesced(t *testing.T) {
+	th := newTestHub(t, realtime.Config{PresenceEvery: 20 * time.Millisecond})
+	watcher := th.dial(1)
+	watcher.subscribe("question:7")
+	// Ten arrivals, then the watcher sees the count reach 11 in a few frames, not ten.
+	var others []*client
+	for i := range 10 {
+		c := th.dial(int64(100 + i%5)) // five people, two tabs each
+		c.subscribe("question:7")
+		others = append(others, c)
+	}
+	frames := 0
+	for {
+		f, err := watcher.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Event != realtime.EventPresence {
+			continue
+		}
+		frames++
+		if !f.Ephemeral || f.Seq != nil {
+			t.Fatalf("presence must be ephemeral without seq: %+v", f)
+		}
+		var d struct {
+			Count int
+			Users []struct {
+				ID   int64
+				Name string
+			}
+		}
+		json.Unmarshal(f.Data, &d)
+		if d.Count == 6 { // the watcher and five people: tabs count once
+			if len(d.Users) != 6 || d.Users[0].Name != "Teacher 1" {
+				t.Fatalf("users: %+v", d.Users)
+			}
+			break
+		}
+	}
+	if frames > 5 {
+		t.Fatalf("%d presence frames for 10 arrivals: not coalesced", frames)
+	}
+	// Presence never enters the log.
+	if head, _ := th.log.Head(context.Background(), "question:7"); head != 0 {
+		t.Fatalf("presence was logged: head %d", head)
+	}
+	for _, c := range others {
+		c.conn.Close()
+	}
+	for {
+		f := watcherPresence(t, watcher)
+		if f == 1 {
+			break
+		}
+	}
+}
+
+func watcherPresence(t *testing.T, c *client) int {
+	t.Helper()
+	for {
+		f, err := c.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Event == realtime.EventPresence {
+			var d struct{ Count int }
+			json.Unmarshal(f.Data, &d)
+			return d.Count
+		}
+	}
+}
+
+func TestTyping(t *testing.T) {
+	th := newTestHub(t, realtime.Config{TypingEvery: time.Hour})
+	a, b, anon := th.dial(1), th.dial(2), th.dial(0)
+	a.subscribe("channel:3")
+	b.subscribe("channel:3")
+	anon.subscribe("channel:3")
+	a.send(`{"type":"typing","topic":"channel:3"}`)
+	a.send(`{"type":"typing","topic":"channel:3"}`) // within TypingEvery: dropped
+	a.send(`{"type":"ping"}`)
+	for _, c := range []*client{b, anon} {
+		f := c.next()
+		if f.Event != "typing" || !f.Ephemeral || f.Seq != nil || !strings.Contains(string(f.Data), `"Teacher 1"`) {
+			t.Fatalf("typing: %+v %s", f, f.Data)
+		}
+	}
+	// a hears its own typing too (clients skip their own) and its pong, in either order:
+	// events travel through the broker, replies do not.
+	got := map[string]bool{}
+	for range 2 {
+		f := a.next()
+		got[f.Type+f.Event] = true
+	}
+	if !got["eventtyping"] || !got["pong"] {
+		t.Fatalf("a got %v", got)
+	}
+	b.send(`{"type":"ping"}`)
+	if f := b.next(); f.Type != "pong" {
+		t.Fatalf("a second typing frame got through: %+v", f)
+	}
+	if head, _ := th.log.Head(context.Background(), "channel:3"); head != 0 {
+		t.Fatal("typing was logged")
+	}
+	for _, tc := range []struct {
+		c           *client
+		frame, code string
+	}{
+		{anon, `{"type":"typing","topic":"channel:3"}`, "forbidden"},
+		{b, `{"type":"typing","topic":"question:1"}`, "bad_request"},
+		{b, `{"type":"typing","topic":"channel:9"}`, "bad_request"}, // not subscribed
+	} {
+		tc.c.send(tc.frame)
+		if f := tc.c.next(); f.Type != "error" || f.Code != tc.code {
+			t.Fatalf("%s: %+v", tc.frame, f)
+		}
+	}
+}
+
+func TestSubscriptionLimits(t *testing.T) {
+	th := newTestHub(t, realtime.Config{MaxSubscriptions: 3, SubscribeBurst: 5, SubscribeEvery: time.Hour})
+	c := th.dial(1)
+	for i := range 3 {
+		c.subscribe(fmt.Sprintf("question:%d", i))
+	}
+	c.send(`{"type":"subscribe","topic":"question:9"}`)
+	if f := c.next(); f.Code != "bad_request" {
+		t.Fatalf("a fourth topic: %+v", f)
+	}
+	c.subscribe("question:0") // again: replaces, does not count twice
+	c.send(`{"type":"subscribe","topic":"question:1"}`)
+	if f := c.next(); f.Code != "rate_limited" {
+		t.Fatalf("past the burst: %+v", f)
+	}
+	for _, tc := range []struct{ topic, code string }{{"secret:1", "not_found"}, {"mine:2", "forbidden"}} {
+		d := th.dial(2)
+		d.send(`{"type":"subscribe","topic":"` + tc.topic + `"}`)
+		if f := d.next(); f.Code != tc.code || f.Topic != tc.topic {
+			t.Fatalf("%s: %+v", tc.topic, f)
+		}
+	}
+}
+
+func TestDeadPeerIsDropped(t *testing.T) {
+	th := newTestHub(t, realtime.Config{PingInterval: 20 * time.Millisecond, PongWait: 200 * time.Millisecond, PresenceEvery: 10 * time.Millisecond})
+	alive, dead := th.dial(1), th.dial(2)
+	// A client that does not read never answers pings: it goes silent, and after PongWait
+	// the server drops it. The live one answers pings while it reads and stays.
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			alive.conn.SetReadDeadline(time.Now().Add(time.Second))
+			alive.conn.ReadMessage()
+		}
+	}()
+	_ = dead
+	deadline := time.Now().Add(5 * time.Second)
+	for th.hub.Stats().Connections.Load() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the silent client was not dropped: %d connections", th.hub.Stats().Connections.Load())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestShutdownSaysGoingAway(t *testing.T) {
+	th := newTestHub(t, realtime.Config{})
+	c := th.dial(1)
+	c.subscribe("questions")
+	done := make(chan struct{})
+	go func() {
+		th.hub.Close(context.Background())
+		close(done)
+	}()
+	_, err := c.read()
+	if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+		t.Fatalf("want close 1001, got %v", err)
+	}
+	<-done
+	if n := th.hub.Stats().Connections.Load(); n != 0 {
+		t.Fatalf("%d connections after close", n)
+	}
+}
