@@ -21,6 +21,7 @@ type Store interface {
 	forum.DemoSeeder
 	forum.PostStore
 	forum.Recounter
+	forum.EventLog
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -40,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("accept", func(t *testing.T) { testAccept(t, open) })
 	t.Run("question list", func(t *testing.T) { testQuestionList(t, open) })
 	t.Run("question paging", func(t *testing.T) { testQuestionPaging(t, open) })
+	t.Run("events", func(t *testing.T) { testEvents(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

@@ -1,0 +1,89 @@
+package storetest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"staffroom/forum"
+)
+
+// testEvents: changes log their events in their own transactions, numbered one by one per
+// topic with no gap, and the numbering outlives pruning.
+func testEvents(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	asker, answerer := MustCreateUser(t, s, "asker"), MustCreateUser(t, s, "answerer")
+	q := MustAsk(t, s, asker, "Which warm-ups work for a block schedule?", "warmups", "scheduling")
+	for _, topic := range []string{forum.TopicQuestions, forum.TopicTag("warmups"), forum.TopicTag("scheduling")} {
+		events, err := s.EventsSince(ctx, topic, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 1 || events[0].Seq != 1 || events[0].Name != forum.EventQuestionCreated || len(events[0].Data) == 0 {
+			t.Fatalf("%s: %+v", topic, events)
+		}
+	}
+
+	// Fifty answers at once: fifty events, seq 1 to 50, in commit order.
+	topic := forum.TopicQuestion(q.ID)
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			MustAnswer(t, s, answerer, q)
+		}()
+	}
+	wg.Wait()
+	if head, err := s.TopicHead(ctx, topic); err != nil || head != 50 {
+		t.Fatalf("head %d %v, want 50", head, err)
+	}
+	first, err := s.EventsSince(ctx, topic, 0, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest, err := s.EventsSince(ctx, topic, 20, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := append(first, rest...)
+	if len(first) != 20 || len(all) != 50 {
+		t.Fatalf("read %d then %d events", len(first), len(rest))
+	}
+	for i, e := range all {
+		if e.Seq != int64(i+1) || e.Name != forum.EventAnswerCreated || e.Topic != topic {
+			t.Fatalf("event %d: %+v", i, e)
+		}
+	}
+
+	// Refused writes log nothing: a self-vote, an answer to a missing question.
+	if _, err := s.Vote(ctx, q.ID, asker.ID, 1, forum.VoteRules{}, t0); err == nil {
+		t.Fatal("a self-vote was taken")
+	}
+	if _, err := s.CreateAnswer(ctx, forum.NewAnswer{QuestionID: 99999, AuthorID: answerer.ID, Body: "body", BodyHTML: "<p>body</p>", Now: t0}); err == nil {
+		t.Fatal("an answer to nothing was taken")
+	}
+	if _, err := s.Vote(ctx, q.ID, answerer.ID, 1, forum.VoteRules{DailyRepCap: 200}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if events, _ := s.EventsSince(ctx, topic, 50, 10); len(events) != 1 || events[0].Seq != 51 || events[0].Name != forum.EventVoteChanged {
+		t.Fatalf("after refused writes: %+v", events)
+	}
+
+	// Pruning forgets old events but not the numbering.
+	if n, err := s.PruneEvents(ctx, time.Now().Add(24*time.Hour)); err != nil || n < 51 {
+		t.Fatalf("pruned %d %v", n, err)
+	}
+	if events, _ := s.EventsSince(ctx, topic, 0, 10); len(events) != 0 {
+		t.Fatalf("after pruning: %+v", events)
+	}
+	MustAnswer(t, s, answerer, q)
+	if head, _ := s.TopicHead(ctx, topic); head != 52 {
+		t.Fatalf("after pruning the next event is %d, want 52", head)
+	}
+	if head, _ := s.TopicHead(ctx, "question:404"); head != 0 {
+		t.Fatalf("a topic without events has head %d", head)
+	}
+}
