@@ -17,12 +17,6 @@
     });
   });
 
-  // Ask before deleting.
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (ev) {
-      if (!window.confirm(form.dataset.confirm)) { ev.preventDefault(); }
-    });
-  });
 
   var csrfMeta = document.querySelector("meta[name='csrf-token']");
   function api(method, path, body) {
@@ -89,13 +83,15 @@
     });
   });
 
-  // Stop double submissions: the second click on a slow network would post twice.
-  document.querySelectorAll("form[method='post']").forEach(function (form) {
-    form.addEventListener("submit", function (ev) {
-      if (ev.defaultPrevented) { return; }
-      if (form.dataset.submitting) { ev.preventDefault(); return; }
-      form.dataset.submitting = "1";
-      setTimeout(function () { delete form.dataset.submitting; }, 4000);
-    });
+  // Ask before deleting, and stop double submissions: the second click on a slow network
+  // would post twice. Delegated, so that forms live.js adds behave the same.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (ev.defaultPrevented || !(form instanceof HTMLFormElement)) { return; }
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) { ev.preventDefault(); return; }
+    if (form.method !== "post") { return; }
+    if (form.dataset.submitting) { ev.preventDefault(); return; }
+    form.dataset.submitting = "1";
+    setTimeout(function () { delete form.dataset.submitting; }, 4000);
   });
 })();
