@@ -144,6 +144,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Hub = realtime.NewHub(realtime.Config{Unlimited: !on, Logger: m.Log}, realtime.NewLocal(),
 		web.History{Log: m.DB}, web.Authorizer(m.QA, m.Accounts))
 	m.DB.SetEvents(web.EncodeEvent, web.Publisher{Hub: m.Hub})
+	registerHubMetrics(reg, m.Hub.Stats())
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg,
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader,
@@ -264,4 +265,20 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	m.Log.Info("ready", "addr", m.Addr(), "db", m.Config.DB, "startup", time.Since(start).Round(time.Millisecond).String())
 	fmt.Fprintf(env.stdout, "Staffroom is running. Open %s/ in your browser. The first account to sign up becomes the admin.\n", m.BaseURL)
 	return m.Run(ctx)
+}
+
+// registerHubMetrics exposes the websocket hub's counters at /metrics.
+func registerHubMetrics(reg *prometheus.Registry, st *realtime.Stats) {
+	gauge := func(name, help string, v func() int64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return float64(v()) })
+	}
+	counter := func(name, help string, v func() int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(v()) })
+	}
+	reg.MustRegister(
+		gauge("staffroom_ws_connections", "Open websocket connections.", st.Connections.Load),
+		gauge("staffroom_ws_subscriptions", "Topic subscriptions of open websocket connections.", st.Subscriptions.Load),
+		counter("staffroom_ws_events_delivered_total", "Event frames written to websocket clients.", st.Delivered.Load),
+		counter("staffroom_ws_slow_clients_dropped_total", "Websocket clients disconnected for falling behind.", st.Dropped.Load),
+	)
 }
