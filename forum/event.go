@@ -20,6 +20,7 @@ const (
 	EventVoteChanged     = "vote.changed"
 	EventAnswerAccepted  = "answer.accepted"
 	EventPostDeleted     = "post.deleted"
+	EventPostLocked      = "post.locked"
 )
 
 // TopicQuestions is the feed of new questions.
@@ -63,6 +64,14 @@ type VoteChange struct {
 type AcceptChange struct {
 	QuestionID int64
 	AnswerID   int64
+}
+
+// CloseChange is the data of post.locked: a question closed (or reopened) to new answers.
+type CloseChange struct {
+	PostID      int64
+	Closed      bool
+	Reason      string // empty when reopened
+	DuplicateOf int64
 }
 
 // PostGone is the data of post.deleted.

@@ -43,6 +43,14 @@ func EncodeEvent(e forum.Event) ([]byte, error) {
 			AnswerID   int64 `json:"answer_id"` // 0: no answer is accepted now
 		}{d.QuestionID, d.AnswerID}
 		return json.Marshal(v)
+	case forum.CloseChange:
+		v := struct {
+			PostID       int64  `json:"post_id"`
+			Closed       bool   `json:"closed"`
+			ClosedReason string `json:"closed_reason"`
+			DuplicateOf  int64  `json:"duplicate_of,omitempty"`
+		}{d.PostID, d.Closed, d.Reason, d.DuplicateOf}
+		return json.Marshal(v)
 	case forum.PostGone:
 		v := struct {
 			PostID     int64 `json:"post_id"`

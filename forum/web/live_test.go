@@ -178,7 +178,7 @@ func bearerHeader(a *account) http.Header { return http.Header{"Authorization": 
 func TestLiveQuestionPage(t *testing.T) {
 	s := newSite(t, withLive(realtime.Config{}))
 	addr := s.listen()
-	s.signup("admin")
+	admin := s.signup("admin")
 	asker, answerer, voter := s.signup("asker"), s.signup("answerer"), s.signup("voter")
 	s.giveReputation(voter, 200)
 	qid := s.ask(asker, "How do you grade standards in a 1:1 school?", "grading")
@@ -257,6 +257,18 @@ func TestLiveQuestionPage(t *testing.T) {
 	f = watcher.expect("event", "post.deleted")
 	if d := f.data(t); int64(d["post_id"].(float64)) != second || f.seq() != 7 {
 		t.Fatalf("post.deleted: %+v %s", f, f.Data)
+	}
+
+	// Closing: the question as it now reads, and the close itself.
+	r = s.do(req{method: "POST", path: fmt.Sprintf("/api/v1/questions/%d/close", qid), headers: admin.bearer(), body: `{"reason":"off_topic"}`})
+	if r.StatusCode != 200 {
+		t.Fatalf("close: %d %s", r.StatusCode, r.body)
+	}
+	if d := watcher.expect("event", "post.updated").data(t); d["closed_reason"] != "off_topic" {
+		t.Fatalf("post.updated on close: %v", d)
+	}
+	if d := watcher.expect("event", "post.locked").data(t); d["closed"] != true || int64(d["post_id"].(float64)) != qid {
+		t.Fatalf("post.locked: %v", d)
 	}
 
 	// The new-questions feed and the tag feed.
