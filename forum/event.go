@@ -41,6 +41,9 @@ type Event struct {
 	Topic string
 	Name  string
 	Data  any
+	// PostID is the post whose words Data carries, if any: deleting the post blanks its
+	// logged events, so a replay cannot show what the site no longer does.
+	PostID int64
 }
 
 // LoggedEvent is an event as the log keeps it: numbered in its topic, data encoded.

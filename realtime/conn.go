@@ -33,9 +33,9 @@ type conn struct {
 	closed  bool
 	writers sync.WaitGroup // the writer goroutine, while it runs
 
-	// Reader goroutine only.
-	subscribeRate *rate.Limiter
-	typedAt       map[string]time.Time
+	subscribeRate *rate.Limiter // reader goroutine only
+	typedMu       sync.Mutex
+	typedAt       map[string]time.Time // when this person last typed, by topic
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -59,6 +59,7 @@ type itemKind uint8
 const (
 	itemEvent itemKind = iota
 	itemSubscribe
+	itemUnsubscribe
 	itemFrame // a prepared reply to this client
 	itemPing
 	itemClose
@@ -66,10 +67,11 @@ const (
 
 type item struct {
 	kind  itemKind
-	sub   *subscription
+	sub   *subscription // events; and the subscription a subscribe asks for
 	out   *outgoing
 	frame []byte
 	code  int
+	topic string // unsubscribe
 }
 
 // outgoing is one event as every subscriber receives it, encoded and framed once.
@@ -121,20 +123,27 @@ func (c *conn) shut(code int, text string) {
 	c.enqueue(item{kind: itemClose, code: code, frame: websocket.FormatCloseMessage(code, text)})
 }
 
-// write drains the queue and exits when it is empty.
+// write drains the queue and exits when it is empty. Everything a subscription does that
+// touches the database (authorizing it, reading its head, replaying) happens here too, on
+// a goroutine that ends when the queue is empty: the reader's stack stays shallow, and a
+// deep one is not kept for the life of an idle connection.
 func (c *conn) write() {
 	defer c.writers.Done()
-	var batch []item
 	for {
 		c.mu.Lock()
-		if len(c.queue) == 0 {
+		if len(c.queue) == 0 || c.closed {
 			c.writing = false
 			c.mu.Unlock()
 			return
 		}
-		batch, c.queue = c.queue, batch[:0]
+		// The queue's array goes with the batch: an idle connection keeps none.
+		batch := c.queue
+		c.queue = nil
 		c.mu.Unlock()
 		for i := range batch {
+			if c.ctx.Err() != nil {
+				return // aborted: leave the rest, the connection is ending
+			}
 			if err := c.process(&batch[i]); err != nil {
 				c.mu.Lock()
 				c.closed, c.queue, c.writing = true, nil, false
@@ -142,7 +151,6 @@ func (c *conn) write() {
 				c.abort()
 				return
 			}
-			batch[i] = item{}
 		}
 	}
 }
@@ -161,6 +169,12 @@ func (c *conn) process(it *item) error {
 		return errClosing
 	case itemSubscribe:
 		return c.start(it.sub)
+	case itemUnsubscribe:
+		if !c.hub.remove(c, it.topic) {
+			return c.send(errorFrame(it.topic, CodeBadRequest, "You are not subscribed to this topic."))
+		}
+		c.forgetTyping(it.topic)
+		return c.send(encodeFrame(serverFrame{Type: typeUnsubscribed, Topic: it.topic}))
 	case itemEvent:
 		return c.deliver(it.sub, it.out)
 	}
@@ -217,19 +231,25 @@ func (c *conn) writeEvent(out *outgoing) error {
 // start answers a subscribe: the topic's head, then (with since) every event the client
 // missed, then live events from the queue.
 func (c *conn) start(sub *subscription) error {
-	if sub.cancelled.Load() {
-		return nil
+	h := c.hub
+	if err := h.authorize(c.ctx, c.who, sub.topic); err != nil {
+		return c.send(authorizeError(sub.topic, err, h))
 	}
-	head, err := c.hub.history.Head(c.ctx, sub.topic)
+	// Subscribe before reading the head: events committed from now on are queued behind
+	// this item, and the head covers everything before.
+	if !h.add(c, sub) {
+		return c.send(errorFrame(sub.topic, CodeBadRequest, fmt.Sprintf("A connection follows at most %d topics; unsubscribe from some first.", h.cfg.MaxSubscriptions)))
+	}
+	head, err := h.history.Head(c.ctx, sub.topic)
 	if err != nil {
-		c.hub.remove(c, sub.topic)
-		c.hub.cfg.Logger.Error("websocket subscribe: read head", "topic", sub.topic, "err", err)
-		return c.send(errorFrame(sub.topic, CodeUnavailable, "The server could not read this topic; try again."))
+		h.removeSub(c, sub)
+		h.cfg.Logger.Error("websocket subscribe: read head", "topic", sub.topic, "err", err)
+		return c.send(errorFrame(sub.topic, CodeUnavailable, "The server could not read this topic; subscribe again."))
 	}
 	if sub.hasSince && sub.since > head {
-		c.hub.remove(c, sub.topic)
+		h.removeSub(c, sub)
 		return c.send(errorFrame(sub.topic, CodeBadRequest,
-			fmt.Sprintf("\"since\" is %d but the topic's newest event is %d: send the seq of the last event you received.", sub.since, head)))
+			fmt.Sprintf("\"since\" is %d but the topic's newest event is %d: send the seq of the last event you received, or reload. You are not subscribed to this topic now.", sub.since, head)))
 	}
 	if err := c.send(seqFrame(typeSubscribed, sub.topic, head)); err != nil {
 		return err
@@ -306,11 +326,8 @@ func (c *conn) handle(msg []byte) {
 	case typeSubscribe:
 		c.subscribe(f)
 	case typeUnsubscribe:
-		if !c.hub.remove(c, f.Topic) {
-			c.reply(errorFrame(f.Topic, CodeBadRequest, "You are not subscribed to this topic."))
-			return
-		}
-		c.reply(encodeFrame(serverFrame{Type: typeUnsubscribed, Topic: f.Topic}))
+		// In the queue, behind any subscribe to the same topic sent before it.
+		c.enqueue(item{kind: itemUnsubscribe, topic: f.Topic})
 	case typeTyping:
 		c.typing(f.Topic)
 	}
@@ -327,25 +344,10 @@ func (c *conn) subscribe(f clientFrame) {
 			return
 		}
 	}
-	h.mu.RLock()
-	_, again := c.subs[f.Topic]
-	n := len(c.subs)
-	h.mu.RUnlock()
-	if !again && n >= h.cfg.MaxSubscriptions {
-		c.reply(errorFrame(f.Topic, CodeBadRequest, fmt.Sprintf("A connection follows at most %d topics; unsubscribe from some first.", h.cfg.MaxSubscriptions)))
-		return
-	}
-	if err := h.authorize(c.ctx, c.who, f.Topic); err != nil {
-		c.reply(authorizeError(f.Topic, err, h))
-		return
-	}
 	sub := &subscription{topic: f.Topic}
 	if f.Since != nil {
 		sub.since, sub.hasSince = *f.Since, true
 	}
-	// Subscribe before the start is queued: events committed from now on reach the queue
-	// behind it, and the start's head read covers everything before.
-	h.add(c, sub)
 	c.enqueue(item{kind: itemSubscribe, sub: sub})
 }
 
@@ -383,15 +385,25 @@ func (c *conn) typing(topic string) {
 		return
 	}
 	now := time.Now()
+	c.typedMu.Lock()
 	if !h.cfg.Unlimited && now.Sub(c.typedAt[topic]) < h.cfg.TypingEvery {
+		c.typedMu.Unlock()
 		return
 	}
 	if c.typedAt == nil {
 		c.typedAt = map[string]time.Time{}
 	}
 	c.typedAt[topic] = now
+	c.typedMu.Unlock()
 	data, _ := json.Marshal(typingData{Topic: topic, User: presenceperson{ID: c.who.UserID, Name: c.who.Name}, ExpiresMS: typingShownFor})
 	if err := h.broker.Publish(c.ctx, []Event{{Topic: topic, Name: EventTyping, Data: data}}); err != nil {
 		h.cfg.Logger.Error("websocket typing", "topic", topic, "err", err)
 	}
+}
+
+// forgetTyping drops the typing clock of a topic left.
+func (c *conn) forgetTyping(topic string) {
+	c.typedMu.Lock()
+	delete(c.typedAt, topic)
+	c.typedMu.Unlock()
 }

@@ -92,13 +92,19 @@ func (c *conn) read() {
 	ws := c.ws
 	ws.SetReadLimit(h.cfg.ReadLimit)
 	ws.SetReadDeadline(time.Now().Add(h.cfg.PongWait))
-	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(h.cfg.PongWait)) })
+	// Each frame from the client extends its read deadline. abort sets a deadline in the
+	// past after cancelling ctx, so checking ctx after extending tells whether an abort
+	// came in between.
+	extend := func() error {
+		ws.SetReadDeadline(time.Now().Add(h.cfg.PongWait))
+		return c.ctx.Err()
+	}
+	ws.SetPongHandler(func(string) error { return extend() })
 	for {
 		_, msg, err := ws.ReadMessage()
-		if err != nil {
+		if err != nil || extend() != nil {
 			return
 		}
-		ws.SetReadDeadline(time.Now().Add(h.cfg.PongWait))
 		c.handle(msg)
 	}
 }

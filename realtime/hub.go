@@ -87,7 +87,11 @@ type Hub struct {
 	history   History
 	authorize Authorizer
 
-	in         chan []Event // from the broker to the dispatcher
+	// Batches from the broker wait here for the dispatcher. Unbounded, so that whoever
+	// publishes (the database's writer, after a commit) never waits on a busy fan-out.
+	inMu       sync.Mutex
+	in         [][]Event
+	inWake     chan struct{}
 	stopBroker func()
 
 	mu      sync.RWMutex
@@ -123,6 +127,7 @@ type Stats struct {
 	Subscriptions atomic.Int64
 	Delivered     atomic.Int64 // event frames written
 	Dropped       atomic.Int64 // slow clients disconnected
+	Backlog       atomic.Int64 // events published and not yet fanned out
 }
 
 // NewHub starts a hub fed by broker.
@@ -130,17 +135,12 @@ func NewHub(cfg Config, broker Broker, history History, authorize Authorizer) *H
 	cfg.defaults()
 	h := &Hub{
 		cfg: cfg, broker: broker, history: history, authorize: authorize,
-		in:     make(chan []Event, 4096),
+		inWake: make(chan struct{}, 1),
 		topics: map[string]*topicSubs{}, conns: map[*conn]struct{}{}, dirty: map[string]struct{}{},
 		done: make(chan struct{}),
 	}
 	h.ctx, h.cancel = context.WithCancel(context.Background())
-	h.stopBroker = broker.Subscribe(func(events []Event) {
-		select {
-		case h.in <- events:
-		case <-h.ctx.Done():
-		}
-	})
+	h.stopBroker = broker.Subscribe(h.receive)
 	go h.run()
 	return h
 }
@@ -153,6 +153,18 @@ func (h *Hub) Publish(ctx context.Context, events []Event) error {
 	return h.broker.Publish(ctx, events)
 }
 
+// receive takes a batch from the broker without waiting.
+func (h *Hub) receive(events []Event) {
+	h.inMu.Lock()
+	h.in = append(h.in, events)
+	h.stats.Backlog.Add(int64(len(events)))
+	h.inMu.Unlock()
+	select {
+	case h.inWake <- struct{}{}:
+	default:
+	}
+}
+
 // run dispatches events and keeps time: pings and presence.
 func (h *Hub) run() {
 	defer close(h.done)
@@ -162,9 +174,16 @@ func (h *Hub) run() {
 	round := 0
 	for {
 		select {
-		case events := <-h.in:
-			for _, e := range events {
-				h.fanout(e)
+		case <-h.inWake:
+			h.inMu.Lock()
+			batches := h.in
+			h.in = nil
+			h.inMu.Unlock()
+			for _, events := range batches {
+				for _, e := range events {
+					h.fanout(e)
+				}
+				h.stats.Backlog.Add(-int64(len(events)))
 			}
 		case <-tick.C:
 			h.sendPresence()
@@ -231,12 +250,15 @@ func (h *Hub) unregister(c *conn) {
 	h.live.Done()
 }
 
-// add subscribes c to topic; any earlier subscription of c to it is replaced.
-func (h *Hub) add(c *conn, sub *subscription) {
+// add subscribes c to topic, replacing any earlier subscription of c to it; false when c
+// follows as many topics as it may.
+func (h *Hub) add(c *conn, sub *subscription) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if old := c.subs[sub.topic]; old != nil {
 		h.removeLocked(c, sub.topic, old)
+	} else if len(c.subs) >= h.cfg.MaxSubscriptions {
+		return false
 	}
 	t := h.topics[sub.topic]
 	if t == nil {
@@ -257,6 +279,16 @@ func (h *Hub) add(c *conn, sub *subscription) {
 			t.people[c.who.UserID] = personCount{name: c.who.Name, n: p.n + 1}
 		}
 		h.dirty[sub.topic] = struct{}{}
+	}
+	return true
+}
+
+// removeSub ends sub, if it is still c's subscription to its topic.
+func (h *Hub) removeSub(c *conn, sub *subscription) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c.subs[sub.topic] == sub {
+		h.removeLocked(c, sub.topic, sub)
 	}
 }
 

@@ -171,6 +171,9 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.flushViews(ctx)
 	select {
 	case err := <-errc:
+		hctx, hcancel := context.WithTimeout(context.Background(), hubGrace)
+		defer hcancel()
+		m.Hub.Close(hctx)
 		return err
 	case <-ctx.Done():
 	}
@@ -280,5 +283,6 @@ func registerHubMetrics(reg *prometheus.Registry, st *realtime.Stats) {
 		gauge("staffroom_ws_subscriptions", "Topic subscriptions of open websocket connections.", st.Subscriptions.Load),
 		counter("staffroom_ws_events_delivered_total", "Event frames written to websocket clients.", st.Delivered.Load),
 		counter("staffroom_ws_slow_clients_dropped_total", "Websocket clients disconnected for falling behind.", st.Dropped.Load),
+		gauge("staffroom_ws_backlog_events", "Events committed and not yet handed to their subscribers.", st.Backlog.Load),
 	)
 }

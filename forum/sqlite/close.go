@@ -79,7 +79,7 @@ func (db *DB) VoteClose(ctx context.Context, v forum.CloseVote) (forum.CloseStat
 		}
 		// The question as it now reads, and the close itself for clients that only track state.
 		return tx.emit(ctx, v.Now,
-			forum.Event{Topic: forum.TopicQuestion(v.QuestionID), Name: forum.EventPostUpdated, Data: q},
+			forum.Event{Topic: forum.TopicQuestion(v.QuestionID), Name: forum.EventPostUpdated, Data: q, PostID: q.ID},
 			forum.Event{Topic: forum.TopicQuestion(v.QuestionID), Name: forum.EventPostLocked,
 				Data: forum.CloseChange{PostID: q.ID, Closed: q.ClosedReason != "", Reason: q.ClosedReason, DuplicateOf: q.DuplicateOf}})
 	})

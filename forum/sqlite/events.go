@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -39,13 +40,25 @@ func (t *txn) emit(ctx context.Context, now time.Time, events ...forum.Event) er
 			ON CONFLICT (topic) DO UPDATE SET seq = seq + 1 RETURNING seq`, e.Topic).Scan(&seq); err != nil {
 			return fmt.Errorf("number %s event: %w", e.Name, err)
 		}
-		if _, err := t.ExecContext(ctx, `INSERT INTO events (topic, seq, name, data, created_at) VALUES (?, ?, ?, ?, ?)`,
-			e.Topic, seq, e.Name, string(data), now); err != nil {
+		postID := sql.NullInt64{Int64: e.PostID, Valid: e.PostID != 0}
+		if _, err := t.ExecContext(ctx, `INSERT INTO events (topic, seq, name, data, created_at, post_id) VALUES (?, ?, ?, ?, ?, ?)`,
+			e.Topic, seq, e.Name, string(data), now, postID); err != nil {
 			return fmt.Errorf("log %s event: %w", e.Name, err)
 		}
 		t.pending = append(t.pending, forum.LoggedEvent{Topic: e.Topic, Seq: seq, Name: e.Name, Data: data, At: now})
 	}
 	return nil
+}
+
+// redactEvents blanks the logged events that carry a deleted post's words: each becomes
+// the post.deleted it now amounts to, keeping its number so that replays have no gap.
+func (t *txn) redactEvents(ctx context.Context, gone forum.PostGone) error {
+	data, err := t.db.events.Load().encode(forum.Event{Name: forum.EventPostDeleted, Data: gone})
+	if err != nil {
+		return fmt.Errorf("encode redaction: %w", err)
+	}
+	_, err = t.ExecContext(ctx, `UPDATE events SET name = ?, data = ? WHERE post_id = ?`, forum.EventPostDeleted, string(data), gone.PostID)
+	return err
 }
 
 // publishCommitted hands a committed batch's events to the publisher, in commit order.

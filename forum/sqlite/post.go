@@ -73,9 +73,9 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 		if created, err = postTx(ctx, tx, id); err != nil {
 			return err
 		}
-		events := []forum.Event{{Topic: forum.TopicQuestions, Name: forum.EventQuestionCreated, Data: created}}
+		events := []forum.Event{{Topic: forum.TopicQuestions, Name: forum.EventQuestionCreated, Data: created, PostID: id}}
 		for _, tag := range created.Tags {
-			events = append(events, forum.Event{Topic: forum.TopicTag(tag), Name: forum.EventQuestionCreated, Data: created})
+			events = append(events, forum.Event{Topic: forum.TopicTag(tag), Name: forum.EventQuestionCreated, Data: created, PostID: id})
 		}
 		return tx.emit(ctx, q.Now, events...)
 	})
@@ -169,7 +169,7 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 		if created, err = postTx(ctx, tx, id); err != nil {
 			return err
 		}
-		return tx.emit(ctx, a.Now, forum.Event{Topic: forum.TopicQuestion(a.QuestionID), Name: forum.EventAnswerCreated, Data: created})
+		return tx.emit(ctx, a.Now, forum.Event{Topic: forum.TopicQuestion(a.QuestionID), Name: forum.EventAnswerCreated, Data: created, PostID: id})
 	})
 	if err != nil {
 		return nil, err
@@ -239,7 +239,7 @@ func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Com
 			return fmt.Errorf("read comment %d back: %w", id, err)
 		}
 		created = cs[0]
-		return tx.emit(ctx, c.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventCommentCreated, Data: created})
+		return tx.emit(ctx, c.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventCommentCreated, Data: created, PostID: c.PostID})
 	})
 	if err != nil {
 		return nil, err

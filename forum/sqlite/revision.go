@@ -67,7 +67,7 @@ func (db *DB) EditPost(ctx context.Context, e forum.StoredEdit) (*forum.Post, er
 		if edited, err = postTx(ctx, tx, e.PostID); err != nil {
 			return err
 		}
-		return tx.emit(ctx, e.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostUpdated, Data: edited})
+		return tx.emit(ctx, e.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostUpdated, Data: edited, PostID: e.PostID})
 	})
 	if err != nil {
 		return nil, err

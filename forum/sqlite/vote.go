@@ -271,8 +271,11 @@ func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now 
 				return err
 			}
 		}
-		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostDeleted,
-			Data: forum.PostGone{PostID: postID, QuestionID: questionID}})
+		gone := forum.PostGone{PostID: postID, QuestionID: questionID}
+		if err := tx.redactEvents(ctx, gone); err != nil {
+			return err
+		}
+		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostDeleted, Data: gone})
 	})
 }
 
@@ -361,7 +364,7 @@ func (db *DB) UndeletePost(ctx context.Context, postID int64, now time.Time) err
 		if err != nil {
 			return err
 		}
-		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID.Int64), Name: forum.EventPostUpdated, Data: back})
+		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID.Int64), Name: forum.EventPostUpdated, Data: back, PostID: postID})
 	})
 }
 

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -72,16 +73,38 @@ func testEvents(t *testing.T, open Opener) {
 		t.Fatalf("after refused writes: %+v", events)
 	}
 
+	// Deleting a post blanks the logged events that carry its words: a replay shows the
+	// deletion, not the post, and keeps every number.
+	gone := MustAnswer(t, s, answerer, q)
+	if _, err := s.CreateComment(ctx, forum.NewComment{PostID: gone.ID, AuthorID: asker.ID, Body: "A comment on an answer that goes", BodyHTML: "<p>secret comment words</p>", Now: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeletePost(ctx, gone.ID, answerer, t0); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.EventsSince(ctx, topic, 51, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != 3 || after[0].Seq != 52 || after[2].Seq != 54 {
+		t.Fatalf("events around a deletion: %+v", after)
+	}
+	for _, e := range after {
+		if e.Name != forum.EventPostDeleted || strings.Contains(string(e.Data), "secret") || strings.Contains(string(e.Data), gone.Body) {
+			t.Fatalf("a deleted post's words are still in the log: %s %s", e.Name, e.Data)
+		}
+	}
+
 	// Pruning forgets old events but not the numbering.
-	if n, err := s.PruneEvents(ctx, time.Now().Add(24*time.Hour)); err != nil || n < 51 {
+	if n, err := s.PruneEvents(ctx, time.Now().Add(24*time.Hour)); err != nil || n < 54 {
 		t.Fatalf("pruned %d %v", n, err)
 	}
 	if events, _ := s.EventsSince(ctx, topic, 0, 10); len(events) != 0 {
 		t.Fatalf("after pruning: %+v", events)
 	}
 	MustAnswer(t, s, answerer, q)
-	if head, _ := s.TopicHead(ctx, topic); head != 52 {
-		t.Fatalf("after pruning the next event is %d, want 52", head)
+	if head, _ := s.TopicHead(ctx, topic); head != 55 {
+		t.Fatalf("after pruning the next event is %d, want 55", head)
 	}
 	if head, _ := s.TopicHead(ctx, "question:404"); head != 0 {
 		t.Fatalf("a topic without events has head %d", head)

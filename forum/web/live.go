@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"net"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -152,6 +154,30 @@ func Authorizer(qa *forum.QA, accounts *forum.Accounts) realtime.Authorizer {
 	}
 }
 
+// baseOrigin reports whether origin is the configured base URL's. Unlike forms, sockets do
+// not also accept the request's own Host: a page on a rebound DNS name could otherwise open
+// sockets here. Loopback names are one another's equals, so that a server on 127.0.0.1 is
+// live when opened as localhost.
+func (s *Server) baseOrigin(origin string) bool {
+	u, err := url.Parse(origin)
+	base := s.cfg.BaseURL
+	if err != nil || base == nil || !strings.EqualFold(u.Scheme, base.Scheme) {
+		return false
+	}
+	if strings.EqualFold(u.Host, base.Host) {
+		return true
+	}
+	return isLoopback(u.Hostname()) && isLoopback(base.Hostname()) && u.Port() == base.Port()
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 // websocket upgrades GET /ws. Browsers must come from this site: a page elsewhere could
 // otherwise open a socket with the visitor's cookie. Clients with a bearer token are not
 // browsers and need no Origin.
@@ -165,7 +191,7 @@ func (s *Server) websocket(c *fiber.Ctx) error {
 	v := viewer(c)
 	origin := c.Get(fiber.HeaderOrigin)
 	switch {
-	case origin != "" && !s.sameOrigin(c, origin):
+	case origin != "" && !s.baseOrigin(origin):
 		return forum.Coded(forum.EForbidden, "bad_origin", "Websockets are accepted only from pages of this site.")
 	case origin == "" && v != nil && v.Session != nil:
 		return forum.Coded(forum.EForbidden, "bad_origin", "A browser session must send the Origin header; API clients use a bearer token.")

@@ -75,7 +75,7 @@ func dialWS(t *testing.T, addr string, h http.Header) (*wsClient, *http.Response
 		h = http.Header{}
 	}
 	if _, ok := h["Origin"]; !ok {
-		h.Set("Origin", "http://"+addr)
+		h.Set("Origin", "http://staffroom.test") // the site's base URL
 	} else if h.Get("Origin") == "" {
 		delete(h, "Origin")
 	}
@@ -454,6 +454,8 @@ func TestLiveUpgradeChecks(t *testing.T) {
 	}{
 		{"same-site page, anonymous", nil, 101},
 		{"another site's page", http.Header{"Origin": {"http://evil.example"}}, 403},
+		{"a page on the Host but not the base URL (DNS rebinding)", http.Header{"Origin": {"http://" + addr}}, 403},
+		{"https page of the http site", http.Header{"Origin": {"https://staffroom.test"}}, 403},
 		{"another site's page with a cookie", http.Header{"Origin": {"http://evil.example"}, "Cookie": {"staffroom_session=" + a.Cookie}}, 403},
 		{"same-site page with a cookie", http.Header{"Cookie": {"staffroom_session=" + a.Cookie}}, 101},
 		{"cookie without Origin", http.Header{"Origin": {""}, "Cookie": {"staffroom_session=" + a.Cookie}}, 403},

@@ -7,3 +7,9 @@ CREATE TABLE topic_heads (
 ) WITHOUT ROWID;
 
 INSERT INTO topic_heads (topic, seq) SELECT topic, MAX(seq) FROM events GROUP BY topic;
+
+-- The post whose words an event carries (a question, an answer, or a comment's post): when
+-- the post is deleted its logged events are blanked, so that a client replaying the log
+-- cannot read what the site no longer shows.
+ALTER TABLE events ADD COLUMN post_id INTEGER;
+CREATE INDEX events_post ON events (post_id) WHERE post_id IS NOT NULL;
