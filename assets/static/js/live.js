@@ -393,6 +393,7 @@
   function subscribe() { send({ type: "subscribe", topic: topic, since: lastSeq }); }
 
   function handle(f) {
+    if (f.type === "error" && !f.topic) { return; } // about a frame, not the page's topic
     if (f.topic && f.topic !== topic) { return; }
     switch (f.type) {
     case "subscribed":
@@ -409,8 +410,15 @@
         retryTimer = setTimeout(subscribe, backoff());
         return;
       }
-      // not_found, forbidden, bad_request: this topic is not to be followed (the
-      // question was deleted or made private). Stop; the page still works.
+      if (f.code === "bad_request" && lastSeq > 0) {
+        // Our since is ahead of the server's log (a restored database, say): what we
+        // show cannot be trusted to resume from. Start over as after a reset.
+        onReset(0);
+        subscribe(); // from the start of the log (or a reset), unless the page reloaded
+        return;
+      }
+      // not_found, forbidden: this topic is not to be followed (the question was deleted
+      // or made private). Stop; the page still works.
       stop();
       return;
     case "event":
