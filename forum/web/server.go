@@ -134,7 +134,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		WriteTimeout:          writeTimeout,
 		IdleTimeout:           idleTimeout,
 		ErrorHandler:          s.handleError,
-		ReadBufferSize:        8192, // room for long cookies and headers
+		ReadBufferSize:        4096, // fasthttp's default; a websocket keeps this buffer while it lives
 	}
 	if len(cfg.TrustedProxies) > 0 {
 		fcfg.EnableTrustedProxyCheck = true
