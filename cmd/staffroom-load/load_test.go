@@ -207,16 +207,12 @@ func TestSustainedVotesAgainstFakeServer(t *testing.T) {
 	srv := newFakeServer(t, false)
 	code, rep, out := runTool(t, "sustained", "--url", srv.URL, "--conns", "10", "--accounts", "2", "--rate", "200", "--duration", "1s",
 		"--voters", "3", "--posts", "4", "--settle", "10ms", "--drain", "2s")
-	if code != exitOK {
-		t.Fatalf("exit %d, problems %v\n%s", code, rep.Problems, out)
-	}
-	d := rep.Delivery
-	// 3 answers created before subscribing do not count; 200 votes to 10 subscribers do.
-	if d.Expected != 2000 || d.Delivered != 2000 || d.Matched != 2000 || d.Unmatched != 0 {
-		t.Errorf("delivery = %+v", *d)
-	}
-	if rep.Sustain.Sent != 200 || rep.Sustain.Failed != 0 {
-		t.Errorf("sustained = %+v", *rep.Sustain)
+	checkOnlyRateMissed(t, code, rep, out)
+	d, s := rep.Delivery, rep.Sustain
+	// The 3 answers created before subscribing do not count; every vote to every subscriber does.
+	want := s.Sent * 10
+	if s.Sent < 50 || s.Failed != 0 || d.Expected != want || d.Delivered != want || d.Matched != want || d.Unmatched != 0 {
+		t.Errorf("sustained = %+v\ndelivery = %+v", *s, *d)
 	}
 }
 
@@ -224,11 +220,30 @@ func TestSustainedCommentsAnonymous(t *testing.T) {
 	srv := newFakeServer(t, false)
 	code, rep, out := runTool(t, "sustained", "--url", srv.URL, "--conns", "4", "--accounts", "0", "--rate", "100", "--duration", "500ms",
 		"--event", "comment", "--voters", "2", "--settle", "10ms", "--drain", "2s")
-	if code != exitOK || rep.Delivery.Matched != 200 {
-		t.Fatalf("exit %d, delivery %+v\n%s", code, rep.Delivery, out)
+	checkOnlyRateMissed(t, code, rep, out)
+	if d := rep.Delivery; rep.Sustain.Sent < 20 || d.Matched != 4*rep.Sustain.Sent || d.Delivered != d.Expected || d.Unmatched != 0 {
+		t.Fatalf("delivery %+v", rep.Delivery)
 	}
 	if !strings.Contains(strings.Join(rep.Notes, "\n"), "anonymous") {
 		t.Errorf("notes do not say the connections are anonymous: %v", rep.Notes)
+	}
+}
+
+// checkOnlyRateMissed accepts a run whose only problem is a missed rate: a loaded machine
+// (or the race detector) may not send every request in time, which is not what these
+// tests are about.
+func checkOnlyRateMissed(t *testing.T, code int, rep Report, out string) {
+	t.Helper()
+	if code == exitOK {
+		return
+	}
+	for _, p := range rep.Problems {
+		if !strings.Contains(p, "achieved rate") {
+			t.Fatalf("exit %d, problems %v\n%s", code, rep.Problems, out)
+		}
+	}
+	if code != exitIncomplete {
+		t.Fatalf("exit %d\n%s", code, out)
 	}
 }
 
