@@ -32,6 +32,7 @@ type conn struct {
 	writing bool
 	closed  bool
 	writers sync.WaitGroup // the writer goroutine, while it runs
+	out     []byte         // frames gathered for one write; the writer's alone
 
 	subscribeRate *rate.Limiter // reader goroutine only
 	typedMu       sync.Mutex
@@ -62,6 +63,7 @@ const (
 	itemUnsubscribe
 	itemFrame // a prepared reply to this client
 	itemPing
+	itemPong
 	itemClose
 )
 
@@ -76,16 +78,11 @@ type item struct {
 
 // outgoing is one event as every subscriber receives it, encoded and framed once.
 type outgoing struct {
-	event    Event
-	prepared *websocket.PreparedMessage
+	event Event
+	frame []byte // the whole websocket frame, header included
 }
 
-func (o *outgoing) prepare() {
-	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, eventFrame(o.event))
-	if err == nil {
-		o.prepared = pm
-	}
-}
+func (o *outgoing) prepare() { o.frame = appendFrame(nil, opText, eventFrame(o.event)) }
 
 // enqueue queues an item for the writer, starting it if it is not running. A client whose
 // queue is full is too slow to keep up: it is dropped, and resumes when it reconnects.
@@ -123,15 +120,60 @@ func (c *conn) shut(code int, text string) {
 	c.enqueue(item{kind: itemClose, code: code, frame: websocket.FormatCloseMessage(code, text)})
 }
 
+// Writing. The writer frames whatever is queued into one buffer and hands it to the socket
+// in one write: a client that receives ten events in a burst costs one system call, not
+// ten, which is what lets one busy topic feed hundreds of clients. (The websocket library
+// writes one message per call; its framing of a server's frame is a few bytes of header,
+// done here by appendFrame. Reading stays with the library.)
+
+// maxBuffered is how much the writer gathers before it writes.
+const maxBuffered = 64 << 10
+
+var outBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// flush writes the gathered frames.
+func (c *conn) flush() error {
+	if len(c.out) == 0 {
+		return nil
+	}
+	c.raw.SetWriteDeadline(time.Now().Add(c.hub.cfg.WriteWait))
+	_, err := c.raw.Write(c.out)
+	c.out = c.out[:0]
+	return err
+}
+
+// gather adds a frame, writing first if the buffer is full.
+func (c *conn) gather(op byte, payload []byte) error {
+	if len(c.out) > maxBuffered {
+		if err := c.flush(); err != nil {
+			return err
+		}
+	}
+	c.out = appendFrame(c.out, op, payload)
+	return nil
+}
+
 // write drains the queue and exits when it is empty. Everything a subscription does that
 // touches the database (authorizing it, reading its head, replaying) happens here too, on
 // a goroutine that ends when the queue is empty: the reader's stack stays shallow, and a
 // deep one is not kept for the life of an idle connection.
 func (c *conn) write() {
 	defer c.writers.Done()
+	buf := outBuffers.Get().(*[]byte)
+	c.out = (*buf)[:0]
+	// done gives the buffer back; it runs before writing turns false, as the next writer
+	// may start at once after.
+	done := func() {
+		if cap(c.out) <= 4*maxBuffered { // a huge replay's buffer is not kept
+			*buf = c.out[:0]
+			outBuffers.Put(buf)
+		}
+		c.out = nil
+	}
 	for {
 		c.mu.Lock()
-		if len(c.queue) == 0 || c.closed {
+		if len(c.queue) == 0 {
+			done()
 			c.writing = false
 			c.mu.Unlock()
 			return
@@ -141,11 +183,20 @@ func (c *conn) write() {
 		c.queue = nil
 		c.mu.Unlock()
 		for i := range batch {
-			if c.ctx.Err() != nil {
-				return // aborted: leave the rest, the connection is ending
-			}
-			if err := c.process(&batch[i]); err != nil {
+			if c.ctx.Err() != nil { // aborted: leave the rest, the connection is ending
 				c.mu.Lock()
+				done()
+				c.writing = false
+				c.mu.Unlock()
+				return
+			}
+			err := c.process(&batch[i])
+			if err == nil && i == len(batch)-1 {
+				err = c.flush()
+			}
+			if err != nil {
+				c.mu.Lock()
+				done()
 				c.closed, c.queue, c.writing = true, nil, false
 				c.mu.Unlock()
 				c.abort()
@@ -163,9 +214,13 @@ func (c *conn) process(it *item) error {
 	case itemFrame:
 		return c.send(it.frame)
 	case itemPing:
-		return c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.hub.cfg.WriteWait))
+		return c.gather(opPing, nil)
+	case itemPong:
+		return c.gather(opPong, it.frame)
 	case itemClose:
-		c.ws.WriteControl(websocket.CloseMessage, it.frame, time.Now().Add(time.Second))
+		if err := c.gather(opClose, it.frame); err == nil {
+			c.flush()
+		}
 		return errClosing
 	case itemSubscribe:
 		return c.start(it.sub)
@@ -181,10 +236,7 @@ func (c *conn) process(it *item) error {
 	return nil
 }
 
-func (c *conn) send(frame []byte) error {
-	c.ws.SetWriteDeadline(time.Now().Add(c.hub.cfg.WriteWait))
-	return c.ws.WriteMessage(websocket.TextMessage, frame)
-}
+func (c *conn) send(frame []byte) error { return c.gather(opText, frame) }
 
 // deliver writes one event to one subscription: only if it is the next the client needs.
 // An event already replayed is skipped; a gap (events still on their way from another
@@ -215,17 +267,14 @@ func (c *conn) deliver(sub *subscription, out *outgoing) error {
 }
 
 func (c *conn) writeEvent(out *outgoing) error {
-	c.ws.SetWriteDeadline(time.Now().Add(c.hub.cfg.WriteWait))
-	var err error
-	if out.prepared != nil {
-		err = c.ws.WritePreparedMessage(out.prepared)
-	} else {
-		err = c.ws.WriteMessage(websocket.TextMessage, eventFrame(out.event))
+	if len(c.out) > maxBuffered {
+		if err := c.flush(); err != nil {
+			return err
+		}
 	}
-	if err == nil {
-		c.hub.stats.Delivered.Add(1)
-	}
-	return err
+	c.out = append(c.out, out.frame...)
+	c.hub.stats.Delivered.Add(1)
+	return nil
 }
 
 // start answers a subscribe: the topic's head, then (with since) every event the client
@@ -300,14 +349,22 @@ func (c *conn) abort() {
 	c.raw.SetDeadline(time.Unix(1, 0))
 }
 
-// finish waits for the writer once the reader is done: the websocket must not be written
-// after the upgrade handler returns and fasthttp takes the socket back.
+// finish waits for the writer once the reader is done, giving it a moment to send what
+// it holds (the echo of a client's close frame, say), then cutting it off.
 func (c *conn) finish() {
 	c.mu.Lock()
-	c.closed, c.queue = true, nil
+	c.closed = true
 	writing := c.writing
 	c.mu.Unlock()
 	if writing {
+		done := make(chan struct{})
+		go func() { c.writers.Wait(); close(done) }()
+		select {
+		case <-done:
+			return
+		case <-time.After(time.Second):
+		}
+		c.cancel()
 		c.raw.SetWriteDeadline(time.Unix(1, 0))
 	}
 	c.writers.Wait()
@@ -406,4 +463,27 @@ func (c *conn) forgetTyping(topic string) {
 	c.typedMu.Lock()
 	delete(c.typedAt, topic)
 	c.typedMu.Unlock()
+}
+
+// Websocket opcodes of the frames the server writes.
+const (
+	opText  = 0x1
+	opClose = 0x8
+	opPing  = 0x9
+	opPong  = 0xA
+)
+
+// appendFrame appends one final, unmasked frame (a server's frames are never masked).
+func appendFrame(b []byte, op byte, payload []byte) []byte {
+	n := len(payload)
+	b = append(b, 0x80|op)
+	switch {
+	case n < 126:
+		b = append(b, byte(n))
+	case n <= 0xFFFF:
+		b = append(b, 126, byte(n>>8), byte(n))
+	default:
+		b = append(b, 127, 0, 0, 0, 0, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	return append(b, payload...)
 }

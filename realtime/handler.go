@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"context"
+	"io"
 	"net"
 	"time"
 
@@ -17,6 +18,13 @@ func rawConn(c net.Conn) net.Conn {
 	}
 	return c
 }
+
+// How long, and for how many bytes, a closing connection keeps reading so that the client
+// gets the close frame before the socket goes.
+const (
+	lingerFor   = time.Second
+	lingerBytes = 1 << 20
+)
 
 // localIdentity carries the Identity from Accept to the upgraded connection.
 const localIdentity = "realtime.identity"
@@ -86,6 +94,13 @@ func (c *conn) read() {
 	defer func() {
 		h.unregister(c)
 		c.finish()
+		if c.ctx.Err() == nil {
+			// The client may still be sending (the rest of a frame that was too big):
+			// closing over unread bytes would reset the connection before it reads our
+			// close frame. Read what comes, briefly, first.
+			c.raw.SetReadDeadline(time.Now().Add(lingerFor))
+			io.Copy(io.Discard, io.LimitReader(c.raw, lingerBytes))
+		}
 		c.cancel()
 		c.raw.Close()
 	}()
@@ -100,6 +115,18 @@ func (c *conn) read() {
 		return c.ctx.Err()
 	}
 	ws.SetPongHandler(func(string) error { return extend() })
+	// The writer alone writes to the socket, so control replies go through its queue.
+	ws.SetPingHandler(func(data string) error {
+		c.enqueue(item{kind: itemPong, frame: []byte(data)})
+		return extend()
+	})
+	ws.SetCloseHandler(func(code int, _ string) error {
+		if code == websocket.CloseNoStatusReceived {
+			code = websocket.CloseNormalClosure
+		}
+		c.enqueue(item{kind: itemClose, frame: websocket.FormatCloseMessage(code, "")})
+		return nil
+	})
 	for {
 		_, msg, err := ws.ReadMessage()
 		if err != nil || extend() != nil {

@@ -399,3 +399,22 @@ func TestShutdownSaysGoingAway(t *testing.T) {
 		t.Fatalf("%d connections after close", n)
 	}
 }
+
+// TestFrameSizes: frames of every length encoding reach the client whole, in order, and
+// many queued at once are written together.
+func TestFrameSizes(t *testing.T) {
+	th := newTestHub(t, realtime.Config{})
+	c := th.dial(1)
+	c.subscribe("questions")
+	sizes := []int{0, 100, 125, 126, 1000, 65535, 65536, 200 << 10}
+	for _, n := range sizes {
+		th.publish("questions", "question.created", map[string]string{"body": strings.Repeat("y", n)})
+	}
+	for i, n := range sizes {
+		f := c.next()
+		var d struct{ Body string }
+		if err := json.Unmarshal(f.Data, &d); err != nil || len(d.Body) != n || *f.Seq != int64(i+1) {
+			t.Fatalf("event %d: seq %v, body of %d bytes, want %d (%v)", i, f.Seq, len(d.Body), n, err)
+		}
+	}
+}
