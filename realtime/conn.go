@@ -34,7 +34,7 @@ type conn struct {
 	writers sync.WaitGroup // the writer goroutine, while it runs
 	out     []byte         // frames gathered for one write; the writer's alone
 
-	subscribeRate *rate.Limiter // reader goroutine only
+	subscribeRate *rate.Limiter // the writer's
 	typedMu       sync.Mutex
 	typedAt       map[string]time.Time // when this person last typed, by topic
 
@@ -61,7 +61,8 @@ const (
 	itemEvent itemKind = iota
 	itemSubscribe
 	itemUnsubscribe
-	itemFrame // a prepared reply to this client
+	itemFrame    // a prepared reply to this client
+	itemIncoming // a frame from the client, to be handled
 	itemPing
 	itemPong
 	itemClose
@@ -213,6 +214,9 @@ func (c *conn) process(it *item) error {
 	switch it.kind {
 	case itemFrame:
 		return c.send(it.frame)
+	case itemIncoming:
+		c.handle(it.frame)
+		return nil
 	case itemPing:
 		return c.gather(opPing, nil)
 	case itemPong:

@@ -41,7 +41,7 @@ func NewUpgrader(h *Hub) *Upgrader {
 	u := &Upgrader{hub: h}
 	u.upgrade = websocket.New(u.serve, websocket.Config{
 		// Small buffers: frames here are small, and an idle connection should cost little.
-		ReadBufferSize:  512,
+		ReadBufferSize:  256, // fasthttp's own reader buffers below this one
 		WriteBufferSize: 512,
 		WriteBufferPool: writePool,
 	})
@@ -132,6 +132,8 @@ func (c *conn) read() {
 		if err != nil || extend() != nil {
 			return
 		}
-		c.handle(msg)
+		// Handled on the writer, in order with everything else: this goroutine, which
+		// lives as long as the connection, only ever reads, and its stack stays small.
+		c.enqueue(item{kind: itemIncoming, frame: msg})
 	}
 }
