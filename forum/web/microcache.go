@@ -25,6 +25,7 @@ const (
 type cachedPage struct {
 	body       []byte
 	ctype      string
+	etag       string // computed once per copy, not per answer
 	expires    time.Time
 	refreshing bool // someone is rendering the page again
 }
@@ -96,6 +97,7 @@ func (s *Server) anonymousCache(onHit func(c *fiber.Ctx)) fiber.Handler {
 			}
 			c.Set(fiber.HeaderContentType, page.ctype)
 			c.Set(fiber.HeaderCacheControl, "no-cache, private")
+			c.Set(fiber.HeaderETag, page.etag)
 			c.Response().SetBodyRaw(page.body) // shared and never changed: no copy per request
 			return nil
 		}
@@ -107,7 +109,8 @@ func (s *Server) anonymousCache(onHit func(c *fiber.Ctx)) fiber.Handler {
 			s.cache.release(key)
 			return nil
 		}
-		s.cache.store(key, &cachedPage{body: append([]byte(nil), c.Response().Body()...),
+		body := append([]byte(nil), c.Response().Body()...)
+		s.cache.store(key, &cachedPage{body: body, etag: etagOf(body),
 			ctype: string(c.Response().Header.ContentType()), expires: now.Add(microcacheTTL)}, now)
 		return nil
 	}

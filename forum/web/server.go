@@ -15,7 +15,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -156,7 +155,7 @@ func (s *Server) routes() {
 
 	app.Use(compress.New())
 	app.Get("/static/*", s.staticFile)
-	app.Use(etag.New())
+	app.Use(etags)
 	app.Use(s.authenticate, s.checkCSRF, s.refuseSuspendedWrites)
 
 	api := app.Group("/api/v1")
