@@ -62,6 +62,9 @@ type Services struct {
 	Health   Health
 	Views    *forum.ViewCounter // nil: views are not counted
 	Idem     forum.IdempotencyStore
+	// Threads lets question pages be put together from cached pieces; nil: every page
+	// is drawn whole.
+	Threads forum.ThreadVersions
 }
 
 // Server is the Staffroom web application.
@@ -81,6 +84,7 @@ type Server struct {
 	secure   bool // the base URL is https: cookies get Secure
 	draining atomic.Bool
 	cache    *microcache
+	threads  *threadCache // nil: no question page cache
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -114,6 +118,11 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
 		return nil, err
+	}
+	if svc.Threads != nil {
+		if s.threads, err = newThreadCache(svc.Threads, svc.QA, s.pages["question"], s.log.Error); err != nil {
+			return nil, err
+		}
 	}
 	if s.metrics, err = newHTTPMetrics(cfg.Registry); err != nil {
 		return nil, err
