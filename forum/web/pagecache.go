@@ -92,6 +92,7 @@ type threadEntry struct {
 	skeletons map[skeletonKey][]segments // one more part than the thread has posts
 	blocks    map[blockKey]segments
 	votes     map[int64]map[int64]int // reader id -> post id -> vote
+	shells    map[shellKey][2]segments
 }
 
 // loadCall is one load of a thread that concurrent readers of the same version share.
@@ -242,7 +243,7 @@ func (tc *threadCache) store(key threadKey, e *threadEntry) {
 func newThreadEntry(key threadKey, v int64, t *forum.QuestionThread, now time.Time) *threadEntry {
 	e := &threadEntry{key: key, version: v, thread: t, threads: map[int64][]commentNode{},
 		until: now.Add(threadCacheTTL), skeletons: map[skeletonKey][]segments{}, blocks: map[blockKey]segments{},
-		votes: map[int64]map[int64]int{}}
+		votes: map[int64]map[int64]int{}, shells: map[shellKey][2]segments{}}
 	for postID, cs := range t.Comments {
 		e.threads[postID] = threadComments(cs)
 	}
@@ -375,6 +376,48 @@ func ownSort(order forum.AnswerSort) forum.AnswerSort {
 	return forum.AnswerSort(strings.Clone(string(order)))
 }
 
+// shellKey is what the layout around a question's content shows of its reader. The
+// layout also compares the path with "/" and "/settings", which a question's never is.
+type shellKey struct {
+	userID, rep           int64
+	username, name, flash string
+	csrf                  bool // the layout has a meta tag only for a token
+}
+
+// shellFor returns the layout around the content for p's reader, cut at the content and
+// at each place of the reader's CSRF token.
+func (tc *threadCache) shellFor(e *threadEntry, p *Page) ([2]segments, error) {
+	k := shellKey{userID: -1, flash: p.Flash, csrf: p.CSRF != ""}
+	if u := p.Viewer; u != nil {
+		k.userID, k.rep, k.username, k.name = u.ID, int64(u.Reputation), u.Username, u.DisplayName
+	}
+	e.mu.Lock()
+	sh, ok := e.shells[k]
+	e.mu.Unlock()
+	if ok {
+		return sh, nil
+	}
+	marked := *p
+	if marked.CSRF != "" {
+		marked.CSRF = tc.csrf
+	}
+	var buf bytes.Buffer
+	if err := tc.shell.ExecuteTemplate(&buf, "layout", &marked); err != nil {
+		return sh, fmt.Errorf("render question shell: %w", err)
+	}
+	before, after, found := bytes.Cut(buf.Bytes(), []byte(tc.slot))
+	if !found {
+		return sh, fmt.Errorf("question shell has no content slot")
+	}
+	sh = [2]segments{tc.cut(before), tc.cut(after)}
+	e.mu.Lock()
+	if len(e.shells) < threadCacheVoters {
+		e.shells[k] = sh
+	}
+	e.mu.Unlock()
+	return sh, nil
+}
+
 // csrfSafe reports whether a token may be put in the markers' places as it is: the
 // template would have escaped nothing in it.
 func csrfSafe(tok string) bool {
@@ -432,20 +475,14 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 		blocks = append(blocks, b)
 	}
 
-	// The layout, with this reader's header, around the content.
 	p.Title, p.Data, p.Flash = t.Question.Title, view, flash(c)
-	var shell bytes.Buffer
-	if err := tc.shell.ExecuteTemplate(&shell, "layout", p); err != nil {
-		return true, fmt.Errorf("render question shell: %w", err)
-	}
-	before, after, found := bytes.Cut(shell.Bytes(), []byte(tc.slot))
-	if !found {
-		return true, fmt.Errorf("question shell has no content slot")
+	shell, err := tc.shellFor(e, p)
+	if err != nil {
+		return true, err
 	}
 
 	res := c.Response()
 	res.ResetBody()
-	res.AppendBody(before)
 	csrf := []byte(p.CSRF)
 	write := func(sg segments) {
 		for i, part := range sg {
@@ -455,13 +492,14 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 			res.AppendBody(part)
 		}
 	}
+	write(shell[0])
 	for i, part := range sk {
 		write(part)
 		if i < len(blocks) {
 			write(blocks[i])
 		}
 	}
-	res.AppendBody(after)
+	write(shell[1])
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-cache, private")
 	c.Status(fiber.StatusOK)
