@@ -48,11 +48,12 @@ const (
 	// threadCacheStale is how long an expired copy whose version still holds may be served
 	// while it is read again in the background.
 	threadCacheStale = 10 * time.Second
-	// threadCacheEntries bounds memory: each entry holds a thread (~25 KB of HTML bodies)
-	// and a few rendered variants of it.
-	threadCacheEntries = 512
-	// threadCacheVoters bounds the readers' votes kept per thread.
-	threadCacheVoters = 4096
+	// threadCacheEntries and threadEntryBytes bound memory to ~128 MiB at the very worst
+	// (a crawl of many threads, each read by many people at once); an entry holds its
+	// thread (~25 KB of HTML bodies for 10 answers) and the pieces drawn from it, and a
+	// piece past its budget is drawn for its request and not kept.
+	threadCacheEntries = 256
+	threadEntryBytes   = 512 << 10
 	// threadRefreshTimeout bounds a background refresh.
 	threadRefreshTimeout = 10 * time.Second
 )
@@ -93,6 +94,24 @@ type threadEntry struct {
 	blocks    map[blockKey]segments
 	votes     map[int64]map[int64]int // reader id -> post id -> vote
 	shells    map[shellKey][2]segments
+	bytes     int // kept in the maps above, against threadEntryBytes
+}
+
+// keep reports whether n more bytes fit the entry's budget, and counts them; e.mu is held.
+func (e *threadEntry) keep(n int) bool {
+	if e.bytes+n > threadEntryBytes {
+		return false
+	}
+	e.bytes += n
+	return true
+}
+
+func (sg segments) size() int {
+	n := 24 * len(sg)
+	for _, part := range sg {
+		n += len(part)
+	}
+	return n
 }
 
 // loadCall is one load of a thread that concurrent readers of the same version share.
@@ -295,7 +314,7 @@ func (tc *threadCache) votesOf(ctx context.Context, e *threadEntry, userID int64
 		return nil, err
 	}
 	e.mu.Lock()
-	if len(e.votes) < threadCacheVoters {
+	if e.keep(64 + 48*len(votes)) {
 		e.votes[userID] = votes
 	}
 	e.mu.Unlock()
@@ -339,7 +358,13 @@ func (tc *threadCache) skeletonFor(e *threadEntry, k skeletonKey, view *question
 		sk[i] = tc.cut(p)
 	}
 	e.mu.Lock()
-	e.skeletons[k] = sk
+	size := 0
+	for _, part := range sk {
+		size += part.size()
+	}
+	if e.keep(size) {
+		e.skeletons[k] = sk
+	}
 	e.mu.Unlock()
 	return sk, nil
 }
@@ -360,7 +385,9 @@ func (tc *threadCache) blockFor(e *threadEntry, ctx postCtx, signedIn bool) (seg
 	}
 	b = tc.cut(buf.Bytes())
 	e.mu.Lock()
-	e.blocks[k] = b
+	if e.keep(b.size()) {
+		e.blocks[k] = b
+	}
 	e.mu.Unlock()
 	return b, nil
 }
@@ -411,7 +438,7 @@ func (tc *threadCache) shellFor(e *threadEntry, p *Page) ([2]segments, error) {
 	}
 	sh = [2]segments{tc.cut(before), tc.cut(after)}
 	e.mu.Lock()
-	if len(e.shells) < threadCacheVoters {
+	if e.keep(sh[0].size() + sh[1].size() + len(k.username) + len(k.name) + len(k.flash)) {
 		e.shells[k] = sh
 	}
 	e.mu.Unlock()
