@@ -21,6 +21,7 @@ type Store interface {
 	forum.DemoSeeder
 	forum.PostStore
 	forum.Recounter
+	forum.ThreadVersions
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -39,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("votes", func(t *testing.T) { testVotes(t, open) })
 	t.Run("accept", func(t *testing.T) { testAccept(t, open) })
 	t.Run("question list", func(t *testing.T) { testQuestionList(t, open) })
+	t.Run("thread versions", func(t *testing.T) { testThreadVersions(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

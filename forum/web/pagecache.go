@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"staffroom/forum"
 )
@@ -158,6 +159,21 @@ func newThreadCache(versions forum.ThreadVersions, qa *forum.QA, page *template.
 		return nil, err
 	}
 	return tc, nil
+}
+
+// register exports the cache's counts as metrics.
+func (tc *threadCache) register(reg prometheus.Registerer) error {
+	for _, c := range []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "staffroom_question_page_cache_hits_total",
+			Help: "Question pages put together from a cached thread."}, func() float64 { return float64(tc.hits.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "staffroom_question_page_cache_loads_total",
+			Help: "Threads read from the store for question pages: missing, changed or expired."}, func() float64 { return float64(tc.loads.Load()) }),
+	} {
+		if err := reg.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func randomHex() string {

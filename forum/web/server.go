@@ -127,6 +127,11 @@ func New(cfg Config, svc Services) (*Server, error) {
 	if s.metrics, err = newHTTPMetrics(cfg.Registry); err != nil {
 		return nil, err
 	}
+	if s.threads != nil {
+		if err := s.threads.register(cfg.Registry); err != nil {
+			return nil, err
+		}
+	}
 	fcfg := fiber.Config{
 		AppName:               cfg.SiteName,
 		DisableStartupMessage: true,
