@@ -197,7 +197,7 @@ func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThrea
 	for postID, cs := range t.Comments {
 		threads[postID] = threadComments(cs)
 	}
-	view := s.questionView(c, viewerUser(c), t, threads)
+	view := s.questionView(c, viewerUser(c), t, threads, s.baseURL()+questionPath(t.Question))
 	p := s.page(c, t.Question.Title, view)
 	p.Flash = flash(c)
 	if formErr != nil {
@@ -209,8 +209,8 @@ func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThrea
 }
 
 // questionView is the data of a question page for reader u (nil when anonymous).
-func (s *Server) questionView(c *fiber.Ctx, u *forum.User, t *forum.QuestionThread, threads map[int64][]commentNode) *questionView {
-	return &questionView{Thread: t, Canonical: s.baseURL() + questionPath(t.Question), Threads: threads,
+func (s *Server) questionView(c *fiber.Ctx, u *forum.User, t *forum.QuestionThread, threads map[int64][]commentNode, canonical string) *questionView {
+	return &questionView{Thread: t, Canonical: canonical, Threads: threads,
 		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID,
 		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit), CanClose: s.qa.Privileges.Allowed(u, forum.PrivCloseVote),
 		CloseReasons: forum.CloseReasonText, AnswerSort: forum.AnswerSort(c.Query("answers", string(forum.AnswersByScore))),

@@ -86,7 +86,10 @@ type threadEntry struct {
 	version int64
 	thread  *forum.QuestionThread
 	threads map[int64][]commentNode
-	until   time.Time // TTL, or the first moment one of its "ago" texts changes
+	// canonical is the page's address (slugging the title costs as much as the rest of a
+	// request's bookkeeping).
+	canonical string
+	until     time.Time // TTL, or the first moment one of its "ago" texts changes
 	// refreshing: a background refresh is under way.
 	refreshing atomic.Bool
 
@@ -131,6 +134,7 @@ type threadCache struct {
 	shell, skeleton, posts *template.Template
 	// slot and csrf are random markers, so no post can contain them.
 	slot, csrf string
+	base       string // the site's address, before canonical paths
 	log        func(msg string, args ...any)
 
 	mu      sync.Mutex
@@ -141,8 +145,8 @@ type threadCache struct {
 }
 
 // newThreadCache prepares the templates; page must not have been executed yet.
-func newThreadCache(versions forum.ThreadVersions, qa *forum.QA, page *template.Template, log func(string, ...any)) (*threadCache, error) {
-	tc := &threadCache{versions: versions, qa: qa, posts: page, log: log,
+func newThreadCache(versions forum.ThreadVersions, qa *forum.QA, page *template.Template, base string, log func(string, ...any)) (*threadCache, error) {
+	tc := &threadCache{versions: versions, qa: qa, posts: page, base: base, log: log,
 		slot: "slot" + randomHex(), csrf: "csrf" + randomHex(),
 		entries: map[threadKey]*threadEntry{}, loading: map[threadKey]*loadCall{}}
 	var err error
@@ -242,7 +246,7 @@ func (tc *threadCache) load(ctx context.Context, u *forum.User, key threadKey, v
 	tc.loads.Add(1)
 	t, err := tc.qa.SharedThread(ctx, u, key.id, key.order)
 	if err == nil {
-		call.entry = newThreadEntry(key, v, t, time.Now())
+		call.entry = newThreadEntry(key, v, t, tc.base, time.Now())
 	}
 	call.err = err
 	tc.mu.Lock()
@@ -275,13 +279,14 @@ func (tc *threadCache) store(key threadKey, e *threadEntry) {
 	tc.entries[key] = e
 }
 
-func newThreadEntry(key threadKey, v int64, t *forum.QuestionThread, now time.Time) *threadEntry {
+func newThreadEntry(key threadKey, v int64, t *forum.QuestionThread, base string, now time.Time) *threadEntry {
 	e := &threadEntry{key: key, version: v, thread: t, threads: map[int64][]commentNode{},
 		until: now.Add(threadCacheTTL), skeletons: map[skeletonKey][]segments{}, blocks: map[blockKey]segments{},
 		votes: map[int64]map[int64]int{}, shells: map[shellKey][2]segments{}}
 	for postID, cs := range t.Comments {
 		e.threads[postID] = threadComments(cs)
 	}
+	e.canonical = base + questionPath(t.Question)
 	expire := func(at time.Time) {
 		if until := agoChanges(at, now); until.Before(e.until) {
 			e.until = until
@@ -496,7 +501,7 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 	}
 	s.countView(c, id)
 
-	view := s.questionView(c, u, t, e.threads)
+	view := s.questionView(c, u, t, e.threads, e.canonical)
 	signedIn := u != nil
 	sk, err := tc.skeletonFor(e, skeletonKey{signedIn: signedIn, canClose: view.CanClose}, view, s.cfg.SiteName)
 	if err != nil {

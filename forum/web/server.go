@@ -120,7 +120,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		return nil, err
 	}
 	if svc.Threads != nil {
-		if s.threads, err = newThreadCache(svc.Threads, svc.QA, s.pages["question"], s.log.Error); err != nil {
+		if s.threads, err = newThreadCache(svc.Threads, svc.QA, s.pages["question"], s.baseURL(), s.log.Error); err != nil {
 			return nil, err
 		}
 	}
