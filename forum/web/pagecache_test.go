@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/valyala/fasthttp"
+
 	"staffroom/forum/web"
 )
 
@@ -258,4 +260,39 @@ func TestQuestionPageCacheShowsEachChangeAtOnce(t *testing.T) {
 			t.Fatal("the page changed without a new version: the steps above would pass without the cache")
 		}
 	})
+}
+
+func TestMicroCacheServesCompressedCopies(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	asker := s.signup("asker")
+	qid := s.ask(asker, "How do you run standards-based grading in a 1:1 school?", "grading")
+	path := fmt.Sprintf("/questions/%d", qid)
+	plain := s.do(req{method: "GET", path: path})
+	if plain.StatusCode != 200 || plain.Header.Get("Content-Encoding") != "" {
+		t.Fatalf("plain: %d, encoding %q", plain.StatusCode, plain.Header.Get("Content-Encoding"))
+	}
+	decode := map[string]func([]byte) ([]byte, error){
+		"gzip": func(b []byte) ([]byte, error) { return fasthttp.AppendGunzipBytes(nil, b) },
+		"br":   func(b []byte) ([]byte, error) { return fasthttp.AppendUnbrotliBytes(nil, b) },
+	}
+	for _, accept := range []string{"gzip", "br", "gzip, deflate, br"} {
+		for i := range 3 { // the first copy comes from the page, the others from the cache
+			r := s.do(req{method: "GET", path: path, headers: map[string]string{"Accept-Encoding": accept}})
+			enc := r.Header.Get("Content-Encoding")
+			if want := map[string]string{"gzip": "gzip", "br": "br", "gzip, deflate, br": "br"}[accept]; enc != want {
+				t.Fatalf("Accept-Encoding %q, request %d: Content-Encoding %q, want %q", accept, i, enc, want)
+			}
+			if !strings.Contains(r.Header.Get("Vary"), "Accept-Encoding") {
+				t.Errorf("Accept-Encoding %q, request %d: no Vary: Accept-Encoding", accept, i)
+			}
+			body, err := decode[enc](r.body)
+			if err != nil || !bytes.Equal(body, plain.body) {
+				t.Fatalf("Accept-Encoding %q, request %d: the body is not the page (%v)", accept, i, err)
+			}
+			if r.Header.Get("ETag") != plain.Header.Get("ETag") {
+				t.Errorf("ETag %q, want the page's %q", r.Header.Get("ETag"), plain.Header.Get("ETag"))
+			}
+		}
+	}
 }
