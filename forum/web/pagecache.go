@@ -424,18 +424,18 @@ func ownSort(order forum.AnswerSort) forum.AnswerSort {
 	return forum.AnswerSort(strings.Clone(string(order)))
 }
 
-// shellKey is what the layout around a question's content shows of its reader. The
-// layout also compares the path with "/" and "/settings", which a question's never is.
+// shellKey is what the layout around a question's content depends on, beyond the thread:
+// the reader, the flash message, the path (with or without the slug).
 type shellKey struct {
-	userID, rep           int64
-	username, name, flash string
-	csrf                  bool // the layout has a meta tag only for a token
+	userID, rep                 int64
+	username, name, flash, path string
+	csrf                        bool // the layout has a meta tag only for a token
 }
 
 // shellFor returns the layout around the content for p's reader, cut at the content and
 // at each place of the reader's CSRF token.
 func (tc *threadCache) shellFor(e *threadEntry, p *Page) ([2]segments, error) {
-	k := shellKey{userID: -1, flash: p.Flash, csrf: p.CSRF != ""}
+	k := shellKey{userID: -1, flash: p.Flash, path: p.Path, csrf: p.CSRF != ""}
 	if u := p.Viewer; u != nil {
 		k.userID, k.rep, k.username, k.name = u.ID, int64(u.Reputation), u.Username, u.DisplayName
 	}
@@ -458,8 +458,9 @@ func (tc *threadCache) shellFor(e *threadEntry, p *Page) ([2]segments, error) {
 		return sh, fmt.Errorf("question shell has no content slot")
 	}
 	sh = [2]segments{tc.cut(before), tc.cut(after)}
+	k.path = strings.Clone(k.path) // Fiber's path bytes serve the next request
 	e.mu.Lock()
-	if e.keep(sh[0].size() + sh[1].size() + len(k.username) + len(k.name) + len(k.flash)) {
+	if e.keep(sh[0].size() + sh[1].size() + len(k.username) + len(k.name) + len(k.flash) + len(k.path)) {
 		e.shells[k] = sh
 	}
 	e.mu.Unlock()

@@ -126,7 +126,8 @@ func TestQuestionPageCacheDrawsTheWholePage(t *testing.T) {
 	for _, a := range []*account{admin, asker, answerer, voter, reader, editor, closer} {
 		viewers = append(viewers, viewer{name: a.Name, cookie: a.Cookie}, viewer{name: a.Name + " (token)", header: a.bearer()})
 	}
-	paths := []string{fmt.Sprintf("/questions/%d", qid), fmt.Sprintf("/questions/%d/standards-based-grading?answers=newest", qid),
+	paths := []string{fmt.Sprintf("/questions/%d", qid), fmt.Sprintf("/questions/%d/standards-based-grading", qid),
+		fmt.Sprintf("/questions/%d/standards-based-grading?answers=newest", qid),
 		fmt.Sprintf("/questions/%d?answers=oldest&done=signedin", qid)}
 	before := s.server.ThreadCacheHits()
 	for _, v := range viewers {
