@@ -29,20 +29,22 @@ import (
 //     get), with a marker where the reader's CSRF token goes;
 //   - the rest of the content (heading, answer form, related questions), rendered once per
 //     (signed in, may close) with markers where the posts go;
-//   - the layout around it (the reader's name and reputation in the header), rendered for
-//     each request: it is small.
+//   - the layout around it (the reader's name and reputation in the header), once per
+//     reader, flash message and path.
 //
 // Exactness: the store raises a question's version in the same transaction as any change
 // to the question, its answers, their comments and votes (forum.ThreadVersions), and each
 // request reads that version first, so whoever voted, answered, commented, edited,
 // accepted, closed or deleted sees it on the next page, as do all others. What the
 // version does not cover (the related questions beside the thread, reputation the authors
-// earned elsewhere, "3 minutes ago" texts) is at most threadCacheTTL old, as for the
-// anonymous micro-cache; "ago" texts are exact too: a copy expires when one of them would
-// change.
+// earned elsewhere) is about threadCacheTTL old at most (plus the millisecond a background
+// read takes), as for the anonymous micro-cache; "3 minutes ago" texts are kept exact the
+// same way: a copy expires when one of them would change.
 //
 // When private collaboratives arrive, who may see a thread depends on more than
 // forum.SeesDeleted: the check must run for each request before a cached copy is served.
+// When live pages embed their topic's head seq, it must be read in load, before the
+// thread, and kept in the entry: a seq read per request could be newer than the copy.
 const (
 	// threadCacheTTL bounds how old the parts not covered by the version may be.
 	threadCacheTTL = time.Second
