@@ -149,7 +149,7 @@ func (m *Main) Open(ctx context.Context) error {
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg,
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
-		Live: realtime.NewUpgrader(m.Hub), Events: m.DB})
+		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB})
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ type Store interface {
 	forum.PostStore
 	forum.Recounter
 	forum.EventLog
+	forum.ThreadVersions
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -42,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("question list", func(t *testing.T) { testQuestionList(t, open) })
 	t.Run("question paging", func(t *testing.T) { testQuestionPaging(t, open) })
 	t.Run("events", func(t *testing.T) { testEvents(t, open) })
+	t.Run("thread versions", func(t *testing.T) { testThreadVersions(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

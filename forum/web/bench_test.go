@@ -107,8 +107,8 @@ func BenchmarkPostAnswer(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
 }
 
-// BenchmarkQuestionPageSignedIn is the question page for a signed-in reader: no cache,
-// their votes and forms on it.
+// BenchmarkQuestionPageSignedIn is the question page for a signed-in reader, with their
+// votes and forms on it: put together from the question page cache after the first.
 func BenchmarkQuestionPageSignedIn(b *testing.B) {
 	s, qid := benchSite(b)
 	reader := s.signup("reader")

@@ -328,6 +328,25 @@ func TestLiveResume(t *testing.T) {
 	}
 	c.roundTrip()
 
+	t.Run("pages embed the head their data is current to", func(t *testing.T) {
+		want := fmt.Sprintf(`data-live-topic="%s" data-live-seq="%d"`, topic, head+1)
+		for _, who := range []string{"", asker.Cookie} {
+			for range 2 { // drawn, then from the page cache
+				r := s.do(req{method: "GET", path: fmt.Sprintf("/questions/%d", qid), cookie: who})
+				if !strings.Contains(string(r.body), want) {
+					t.Fatalf("the page (cookie %q) lacks %s", who, want)
+				}
+			}
+		}
+		s.answer(answerer, qid) // a new event: the cached page moves on with it
+		c.expect("event", "answer.created")
+		want = fmt.Sprintf(`data-live-seq="%d"`, head+2)
+		if r := s.do(req{method: "GET", path: fmt.Sprintf("/questions/%d", qid), cookie: asker.Cookie}); !strings.Contains(string(r.body), want) {
+			t.Fatalf("after a new answer the page lacks %s", want)
+		}
+		head++
+	})
+
 	t.Run("since in the future or negative", func(t *testing.T) {
 		c.send(map[string]any{"type": "subscribe", "topic": topic, "since": 999})
 		if f := c.expect("error"); f.Code != "bad_request" || f.Topic != topic {

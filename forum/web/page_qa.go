@@ -201,7 +201,13 @@ func (s *Server) questionPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The live head first: everything up to it is in the data read after.
 	head := s.liveHead(c, forum.TopicQuestion(id))
+	if s.threads != nil {
+		if ok, err := s.cachedQuestionPage(c, id, order, head); ok {
+			return err
+		}
+	}
 	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id, order)
 	if err != nil {
 		return err
@@ -231,17 +237,12 @@ func (s *Server) countAnonymousView(c *fiber.Ctx) {
 
 // renderQuestion draws a question page; a failed form on it passes its error.
 func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThread, formErr error, live *LiveTopic) error {
-	u := viewerUser(c)
 	threads := map[int64][]commentNode{}
 	for postID, cs := range t.Comments {
 		threads[postID] = threadComments(cs)
 	}
-	view := questionView{Thread: t, Canonical: s.baseURL() + questionPath(t.Question), Threads: threads,
-		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID,
-		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit), CanClose: s.qa.Privileges.Allowed(u, forum.PrivCloseVote),
-		CloseReasons: forum.CloseReasonText, AnswerSort: forum.AnswerSort(c.Query("answers", string(forum.AnswersByScore))),
-		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest}}
-	p := s.page(c, t.Question.Title, &view)
+	view := s.questionView(c, viewerUser(c), t, threads, s.baseURL()+questionPath(t.Question))
+	p := s.page(c, t.Question.Title, view)
 	p.Flash = flash(c)
 	p.Live = live
 	if formErr != nil {
@@ -250,6 +251,15 @@ func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThrea
 		return s.formFailure(c, "question", p, formErr)
 	}
 	return s.render(c, status, "question", p)
+}
+
+// questionView is the data of a question page for reader u (nil when anonymous).
+func (s *Server) questionView(c *fiber.Ctx, u *forum.User, t *forum.QuestionThread, threads map[int64][]commentNode, canonical string) *questionView {
+	return &questionView{Thread: t, Canonical: canonical, Threads: threads,
+		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID,
+		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit), CanClose: s.qa.Privileges.Allowed(u, forum.PrivCloseVote),
+		CloseReasons: forum.CloseReasonText, AnswerSort: forum.AnswerSort(c.Query("answers", string(forum.AnswersByScore))),
+		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest}}
 }
 
 // backToQuestion redirects to a question page, at an anchor.
@@ -483,6 +493,22 @@ type commentFormCtx struct {
 	PostID, ParentID int64
 }
 
+// postFlags is what the post template draws beside the post: its comments and the buttons
+// reader u gets (the page cache draws blocks for a reader other than p.Viewer).
+func postFlags(p *Page, u *forum.User, v *questionView, post *forum.Post) postCtx {
+	ctx := postCtx{P: p, Post: post}
+	if v != nil {
+		ctx.Comments = v.Threads[post.ID]
+		ctx.IsAsker = v.IsAsker
+	}
+	ctx.CanUndelete = u != nil && post.DeletedAt != nil && u.Role.IsModerator()
+	if u != nil && post.DeletedAt == nil {
+		ctx.CanDelete = u.ID == post.Author.ID || u.Role.IsModerator()
+		ctx.CanEdit = u.ID == post.Author.ID || (v != nil && v.CanEditOthers)
+	}
+	return ctx
+}
+
 // shownComments is how many comments each level shows before "show N more", as on Stack
 // Overflow; replies show fewer.
 var shownComments = [...]int{5, 3}
@@ -491,17 +517,7 @@ var shownComments = [...]int{5, 3}
 var questionFuncs = map[string]any{
 	"post": func(p *Page, post *forum.Post) postCtx {
 		v, _ := p.Data.(*questionView)
-		ctx := postCtx{P: p, Post: post}
-		if v != nil {
-			ctx.Comments = v.Threads[post.ID]
-			ctx.IsAsker = v.IsAsker
-		}
-		ctx.CanUndelete = p.Viewer != nil && post.DeletedAt != nil && p.Viewer.Role.IsModerator()
-		if p.Viewer != nil && post.DeletedAt == nil {
-			ctx.CanDelete = p.Viewer.ID == post.Author.ID || p.Viewer.Role.IsModerator()
-			ctx.CanEdit = p.Viewer.ID == post.Author.ID || (v != nil && v.CanEditOthers)
-		}
-		return ctx
+		return postFlags(p, p.Viewer, v, post)
 	},
 	"comments": func(p *Page, nodes []commentNode, level int) commentsCtx {
 		shown := shownComments[min(level, len(shownComments)-1)]

@@ -15,7 +15,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -67,6 +66,9 @@ type Services struct {
 	// Live upgrades /ws; Events gives pages their topics' head seq. Nil: no live updates.
 	Live   *realtime.Upgrader
 	Events forum.EventLog
+	// Threads lets question pages be put together from cached pieces; nil: every page
+	// is drawn whole.
+	Threads forum.ThreadVersions
 }
 
 // Server is the Staffroom web application.
@@ -88,6 +90,7 @@ type Server struct {
 	cache    *microcache
 	live     *realtime.Upgrader
 	events   forum.EventLog
+	threads  *threadCache // nil: no question page cache
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -123,8 +126,18 @@ func New(cfg Config, svc Services) (*Server, error) {
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
 		return nil, err
 	}
+	if svc.Threads != nil {
+		if s.threads, err = newThreadCache(svc.Threads, svc.QA, s.pages["question"], s.baseURL(), s.log.Error); err != nil {
+			return nil, err
+		}
+	}
 	if s.metrics, err = newHTTPMetrics(cfg.Registry); err != nil {
 		return nil, err
+	}
+	if s.threads != nil {
+		if err := s.threads.register(cfg.Registry); err != nil {
+			return nil, err
+		}
 	}
 	fcfg := fiber.Config{
 		AppName:               cfg.SiteName,
@@ -168,7 +181,7 @@ func (s *Server) routes() {
 
 	app.Use(compress.New())
 	app.Get("/static/*", s.staticFile)
-	app.Use(etag.New())
+	app.Use(etags)
 	app.Use(s.authenticate, s.checkCSRF, s.refuseSuspendedWrites)
 
 	api := app.Group("/api/v1")

@@ -1,0 +1,563 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"staffroom/forum"
+)
+
+// The question page cache. A question page differs from one reader to the next only in
+// small parts: the header, the CSRF token in its forms, the reader's own votes, and which
+// buttons their role and authorship give them. So the page is kept in pieces and put
+// together for each reader:
+//
+//   - the thread's data, shared by every reader who sees what they see (deleted posts are
+//     for moderators only), read once per version of the thread;
+//   - each post's HTML block, rendered once per (post, reader's vote, the buttons they
+//     get), with a marker where the reader's CSRF token goes;
+//   - the rest of the content (heading, answer form, related questions), rendered once per
+//     (signed in, may close) with markers where the posts go;
+//   - the layout around it (the reader's name and reputation in the header), once per
+//     reader, flash message and path.
+//
+// Exactness: the store raises a question's version in the same transaction as any change
+// to the question, its answers, their comments and votes (forum.ThreadVersions), and each
+// request reads that version first, so whoever voted, answered, commented, edited,
+// accepted, closed or deleted sees it on the next page, as do all others. What the
+// version does not cover (the related questions beside the thread, reputation the authors
+// earned elsewhere) is about threadCacheTTL old at most (plus the millisecond a background
+// read takes), as for the anonymous micro-cache; "3 minutes ago" texts are kept exact the
+// same way: a copy expires when one of them would change.
+//
+// When private collaboratives arrive, who may see a thread depends on more than
+// forum.SeesDeleted: the check must run for each request before a cached copy is served.
+// A live page's head seq is read per request before the version: every event on a
+// question's topic comes from a change that raised its version in the same transaction,
+// so the copy for the version read after it holds everything up to that seq.
+const (
+	// threadCacheTTL bounds how old the parts not covered by the version may be.
+	threadCacheTTL = time.Second
+	// threadCacheStale is how long an expired copy whose version still holds may be served
+	// while it is read again in the background.
+	threadCacheStale = 10 * time.Second
+	// threadCacheEntries and threadEntryBytes bound memory to ~128 MiB at the very worst
+	// (a crawl of many threads, each read by many people at once); an entry holds its
+	// thread (~25 KB of HTML bodies for 10 answers) and the pieces drawn from it, and a
+	// piece past its budget is drawn for its request and not kept.
+	threadCacheEntries = 256
+	threadEntryBytes   = 512 << 10
+	// threadRefreshTimeout bounds a background refresh.
+	threadRefreshTimeout = 10 * time.Second
+)
+
+// threadKey names one shared copy of a thread.
+type threadKey struct {
+	id      int64
+	order   forum.AnswerSort
+	deleted bool // with deleted posts: the moderators' copy
+}
+
+// segments is HTML cut at each place the reader's CSRF token goes.
+type segments [][]byte
+
+// skeletonKey is what the content around the posts depends on.
+type skeletonKey struct {
+	signedIn, canClose, canEdit bool // canEdit: the live script may show edit links on new answers
+}
+
+// blockKey is what one post's block depends on.
+type blockKey struct {
+	id                                               int64
+	signedIn, asker, canEdit, canDelete, canUndelete bool
+	vote                                             int8
+}
+
+type threadEntry struct {
+	key     threadKey
+	version int64
+	thread  *forum.QuestionThread
+	threads map[int64][]commentNode
+	// canonical is the page's address (slugging the title costs as much as the rest of a
+	// request's bookkeeping).
+	canonical string
+	until     time.Time // TTL, or the first moment one of its "ago" texts changes
+	// refreshing: a background refresh is under way.
+	refreshing atomic.Bool
+
+	mu        sync.Mutex
+	skeletons map[skeletonKey][]segments // one more part than the thread has posts
+	blocks    map[blockKey]segments
+	votes     map[int64]map[int64]int // reader id -> post id -> vote
+	shells    map[shellKey][2]segments
+	bytes     int // kept in the maps above, against threadEntryBytes
+}
+
+// keep reports whether n more bytes fit the entry's budget, and counts them; e.mu is held.
+func (e *threadEntry) keep(n int) bool {
+	if e.bytes+n > threadEntryBytes {
+		return false
+	}
+	e.bytes += n
+	return true
+}
+
+func (sg segments) size() int {
+	n := 24 * len(sg)
+	for _, part := range sg {
+		n += len(part)
+	}
+	return n
+}
+
+// loadCall is one load of a thread that concurrent readers of the same version share.
+type loadCall struct {
+	version int64
+	done    chan struct{}
+	entry   *threadEntry
+	err     error
+}
+
+type threadCache struct {
+	versions forum.ThreadVersions
+	qa       *forum.QA
+	// shell is the question page with its content replaced by slot; skeleton is the
+	// content with every post replaced by slot; posts draws the blocks ("post").
+	shell, skeleton, posts *template.Template
+	// slot and csrf are random markers, so no post can contain them.
+	slot, csrf string
+	base       string // the site's address, before canonical paths
+	log        func(msg string, args ...any)
+
+	mu      sync.Mutex
+	entries map[threadKey]*threadEntry
+	loading map[threadKey]*loadCall
+
+	hits, loads atomic.Int64 // counted for tests and for the benchmarks' report
+}
+
+// newThreadCache prepares the templates; page must not have been executed yet.
+func newThreadCache(versions forum.ThreadVersions, qa *forum.QA, page *template.Template, base string, log func(string, ...any)) (*threadCache, error) {
+	tc := &threadCache{versions: versions, qa: qa, posts: page, base: base, log: log,
+		slot: "slot" + randomHex(), csrf: "csrf" + randomHex(),
+		entries: map[threadKey]*threadEntry{}, loading: map[threadKey]*loadCall{}}
+	var err error
+	if tc.shell, err = page.Clone(); err != nil {
+		return nil, err
+	}
+	if _, err = tc.shell.Parse(`{{define "content"}}` + tc.slot + `{{end}}`); err != nil {
+		return nil, err
+	}
+	if tc.skeleton, err = page.Clone(); err != nil {
+		return nil, err
+	}
+	if _, err = tc.skeleton.Parse(`{{define "post"}}` + tc.slot + `{{end}}`); err != nil {
+		return nil, err
+	}
+	return tc, nil
+}
+
+// register exports the cache's counts as metrics.
+func (tc *threadCache) register(reg prometheus.Registerer) error {
+	for _, c := range []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "staffroom_question_page_cache_hits_total",
+			Help: "Question pages put together from a cached thread."}, func() float64 { return float64(tc.hits.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "staffroom_question_page_cache_loads_total",
+			Help: "Threads read from the store for question pages: missing, changed or expired."}, func() float64 { return float64(tc.loads.Load()) }),
+	} {
+		if err := reg.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func randomHex() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// entry returns the shared copy of a thread for the current version.
+func (tc *threadCache) entry(ctx context.Context, u *forum.User, key threadKey) (*threadEntry, error) {
+	v, err := tc.versions.ThreadVersion(ctx, key.id)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	tc.mu.Lock()
+	e := tc.entries[key]
+	tc.mu.Unlock()
+	if e != nil && e.version == v {
+		if now.Before(e.until) {
+			tc.hits.Add(1)
+			return e, nil
+		}
+		// Only time has passed: what the version covers is unchanged, so readers keep
+		// this copy while one background load reads the next.
+		if now.Before(e.until.Add(threadCacheStale)) {
+			if e.refreshing.CompareAndSwap(false, true) {
+				go tc.refresh(e, u)
+			}
+			tc.hits.Add(1)
+			return e, nil
+		}
+	}
+	return tc.load(ctx, u, key, v)
+}
+
+// refresh reads an expired entry again, off any request.
+func (tc *threadCache) refresh(e *threadEntry, u *forum.User) {
+	ctx, cancel := context.WithTimeout(context.Background(), threadRefreshTimeout)
+	defer cancel()
+	if _, err := tc.load(ctx, u, e.key, e.version); err != nil {
+		e.refreshing.Store(false) // let the next reader try
+		if forum.KindOf(err) != forum.ENotFound {
+			tc.log("refresh question page", "question", e.key.id, "err", err)
+		}
+	}
+}
+
+// load reads a thread whose version is at least v, sharing the read with every reader
+// asking for the same version meanwhile.
+func (tc *threadCache) load(ctx context.Context, u *forum.User, key threadKey, v int64) (*threadEntry, error) {
+	tc.mu.Lock()
+	if call, ok := tc.loading[key]; ok && call.version >= v {
+		tc.mu.Unlock()
+		select {
+		case <-call.done:
+			return call.entry, call.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	call := &loadCall{version: v, done: make(chan struct{})}
+	tc.loading[key] = call
+	tc.mu.Unlock()
+
+	tc.loads.Add(1)
+	t, err := tc.qa.SharedThread(ctx, u, key.id, key.order)
+	if err == nil {
+		call.entry = newThreadEntry(key, v, t, tc.base, time.Now())
+	}
+	call.err = err
+	tc.mu.Lock()
+	if tc.loading[key] == call {
+		delete(tc.loading, key)
+	}
+	if err == nil {
+		if old := tc.entries[key]; old == nil || old.version <= v {
+			tc.store(key, call.entry)
+		}
+	}
+	tc.mu.Unlock()
+	close(call.done)
+	return call.entry, call.err
+}
+
+// store keeps an entry; tc.mu is held.
+func (tc *threadCache) store(key threadKey, e *threadEntry) {
+	if len(tc.entries) >= threadCacheEntries {
+		now := time.Now()
+		for k, old := range tc.entries {
+			if now.After(old.until.Add(threadCacheStale)) {
+				delete(tc.entries, k)
+			}
+		}
+		if len(tc.entries) >= threadCacheEntries {
+			clear(tc.entries)
+		}
+	}
+	tc.entries[key] = e
+}
+
+func newThreadEntry(key threadKey, v int64, t *forum.QuestionThread, base string, now time.Time) *threadEntry {
+	e := &threadEntry{key: key, version: v, thread: t, threads: map[int64][]commentNode{},
+		until: now.Add(threadCacheTTL), skeletons: map[skeletonKey][]segments{}, blocks: map[blockKey]segments{},
+		votes: map[int64]map[int64]int{}, shells: map[shellKey][2]segments{}}
+	for postID, cs := range t.Comments {
+		e.threads[postID] = threadComments(cs)
+	}
+	e.canonical = base + questionPath(t.Question)
+	expire := func(at time.Time) {
+		if until := agoChanges(at, now); until.Before(e.until) {
+			e.until = until
+		}
+	}
+	for _, p := range append([]*forum.Post{t.Question}, t.Answers...) {
+		expire(p.CreatedAt)
+		expire(p.ActivityAt)
+		if p.EditedAt != nil {
+			expire(*p.EditedAt)
+		}
+		for _, c := range t.Comments[p.ID] {
+			expire(c.CreatedAt)
+		}
+	}
+	return e
+}
+
+// agoChanges is the first moment after now at which ago(t) says something else.
+func agoChanges(t, now time.Time) time.Time {
+	d := now.Sub(t)
+	next := func(unit time.Duration) time.Time { return t.Add((d/unit + 1) * unit) }
+	switch {
+	case d < time.Minute:
+		return t.Add(time.Minute)
+	case d < time.Hour:
+		return next(time.Minute)
+	case d < 24*time.Hour:
+		return next(time.Hour)
+	case d < 30*24*time.Hour:
+		return next(24 * time.Hour)
+	}
+	return now.Add(100 * 365 * 24 * time.Hour) // a date: it stays
+}
+
+// votesOf returns the reader's votes in the thread, read once per version.
+func (tc *threadCache) votesOf(ctx context.Context, e *threadEntry, userID int64) (map[int64]int, error) {
+	e.mu.Lock()
+	votes, ok := e.votes[userID]
+	e.mu.Unlock()
+	if ok {
+		return votes, nil
+	}
+	votes, err := tc.versions.VotesIn(ctx, e.key.id, userID)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	if e.keep(64 + 48*len(votes)) {
+		e.votes[userID] = votes
+	}
+	e.mu.Unlock()
+	return votes, nil
+}
+
+// cut splits rendered HTML at each CSRF marker.
+func (tc *threadCache) cut(b []byte) segments {
+	return bytes.Split(b, []byte(tc.csrf))
+}
+
+// markerPage is the Page the shared pieces are drawn with: any signed-in reader, their
+// token a marker.
+func (tc *threadCache) markerPage(site string, signedIn bool, data any) *Page {
+	p := &Page{Site: site, Data: data}
+	if signedIn {
+		p.Viewer = &forum.User{}
+		p.CSRF = tc.csrf
+	}
+	return p
+}
+
+// skeletonFor returns the content around the posts for this kind of reader.
+func (tc *threadCache) skeletonFor(e *threadEntry, k skeletonKey, view *questionView, site string) ([]segments, error) {
+	e.mu.Lock()
+	sk, ok := e.skeletons[k]
+	e.mu.Unlock()
+	if ok {
+		return sk, nil
+	}
+	var buf bytes.Buffer
+	if err := tc.skeleton.ExecuteTemplate(&buf, "content", tc.markerPage(site, k.signedIn, view)); err != nil {
+		return nil, fmt.Errorf("render question skeleton: %w", err)
+	}
+	parts := bytes.Split(buf.Bytes(), []byte(tc.slot))
+	if len(parts) != 2+len(e.thread.Answers) {
+		return nil, fmt.Errorf("question skeleton has %d post slots for %d posts", len(parts)-1, 1+len(e.thread.Answers))
+	}
+	sk = make([]segments, len(parts))
+	for i, p := range parts {
+		sk[i] = tc.cut(p)
+	}
+	e.mu.Lock()
+	size := 0
+	for _, part := range sk {
+		size += part.size()
+	}
+	if e.keep(size) {
+		e.skeletons[k] = sk
+	}
+	e.mu.Unlock()
+	return sk, nil
+}
+
+// blockFor returns one post's block as this reader sees it.
+func (tc *threadCache) blockFor(e *threadEntry, ctx postCtx, signedIn bool) (segments, error) {
+	k := blockKey{id: ctx.Post.ID, signedIn: signedIn, asker: ctx.IsAsker, canEdit: ctx.CanEdit,
+		canDelete: ctx.CanDelete, canUndelete: ctx.CanUndelete, vote: int8(ctx.Post.MyVote)}
+	e.mu.Lock()
+	b, ok := e.blocks[k]
+	e.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	var buf bytes.Buffer
+	if err := tc.posts.ExecuteTemplate(&buf, "post", ctx); err != nil {
+		return nil, fmt.Errorf("render post %d: %w", ctx.Post.ID, err)
+	}
+	b = tc.cut(buf.Bytes())
+	e.mu.Lock()
+	if e.keep(b.size()) {
+		e.blocks[k] = b
+	}
+	e.mu.Unlock()
+	return b, nil
+}
+
+// ownSort is the package's own copy of a sort parsed from the query string, whose bytes
+// Fiber reuses for the next request: a key kept in a map must not change under it.
+func ownSort(order forum.AnswerSort) forum.AnswerSort {
+	for _, o := range []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest} {
+		if o == order {
+			return o
+		}
+	}
+	return forum.AnswerSort(strings.Clone(string(order)))
+}
+
+// shellKey is what the layout around a question's content depends on, beyond the thread:
+// the reader, the flash message, the path (with or without the slug).
+type shellKey struct {
+	userID, rep                 int64
+	username, name, flash, path string
+	csrf                        bool // the layout has a meta tag only for a token
+	live                        LiveTopic
+}
+
+// shellFor returns the layout around the content for p's reader, cut at the content and
+// at each place of the reader's CSRF token.
+func (tc *threadCache) shellFor(e *threadEntry, p *Page) ([2]segments, error) {
+	k := shellKey{userID: -1, flash: p.Flash, path: p.Path, csrf: p.CSRF != ""}
+	if p.Live != nil {
+		k.live = *p.Live
+	}
+	if u := p.Viewer; u != nil {
+		k.userID, k.rep, k.username, k.name = u.ID, int64(u.Reputation), u.Username, u.DisplayName
+	}
+	e.mu.Lock()
+	sh, ok := e.shells[k]
+	e.mu.Unlock()
+	if ok {
+		return sh, nil
+	}
+	marked := *p
+	if marked.CSRF != "" {
+		marked.CSRF = tc.csrf
+	}
+	var buf bytes.Buffer
+	if err := tc.shell.ExecuteTemplate(&buf, "layout", &marked); err != nil {
+		return sh, fmt.Errorf("render question shell: %w", err)
+	}
+	before, after, found := bytes.Cut(buf.Bytes(), []byte(tc.slot))
+	if !found {
+		return sh, fmt.Errorf("question shell has no content slot")
+	}
+	sh = [2]segments{tc.cut(before), tc.cut(after)}
+	k.path = strings.Clone(k.path) // Fiber's path bytes serve the next request
+	e.mu.Lock()
+	if e.keep(sh[0].size() + sh[1].size() + len(k.username) + len(k.name) + len(k.flash) + len(k.path)) {
+		e.shells[k] = sh
+	}
+	e.mu.Unlock()
+	return sh, nil
+}
+
+// csrfSafe reports whether a token may be put in the markers' places as it is: the
+// template would have escaped nothing in it.
+func csrfSafe(tok string) bool {
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// cachedQuestionPage answers a question page from the cache; ok is false when this
+// request must be drawn whole (a CSRF token the markers cannot stand for).
+func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSort, live *LiveTopic) (ok bool, err error) {
+	tc := s.threads
+	u := viewerUser(c)
+	p := s.page(c, "", nil)
+	if !csrfSafe(p.CSRF) {
+		return false, nil
+	}
+	ctx := c.UserContext()
+	e, err := tc.entry(ctx, u, threadKey{id: id, order: ownSort(order), deleted: forum.SeesDeleted(u)})
+	if err != nil {
+		return true, err
+	}
+	t := e.thread
+	var votes map[int64]int
+	if u != nil {
+		if votes, err = tc.votesOf(ctx, e, u.ID); err != nil {
+			return true, err
+		}
+	}
+	s.countView(c, id)
+
+	view := s.questionView(c, u, t, e.threads, e.canonical)
+	signedIn := u != nil
+	sk, err := tc.skeletonFor(e, skeletonKey{signedIn: signedIn, canClose: view.CanClose, canEdit: view.CanEditOthers}, view, s.cfg.SiteName)
+	if err != nil {
+		return true, err
+	}
+	blocks := make([]segments, 0, 1+len(t.Answers))
+	shared := tc.markerPage(s.cfg.SiteName, signedIn, view)
+	for _, post := range append([]*forum.Post{t.Question}, t.Answers...) {
+		pc := postFlags(shared, u, view, post)
+		if vote := votes[post.ID]; vote != 0 {
+			mine := *post
+			mine.MyVote = vote
+			pc.Post = &mine
+		}
+		b, err := tc.blockFor(e, pc, signedIn)
+		if err != nil {
+			return true, err
+		}
+		blocks = append(blocks, b)
+	}
+
+	p.Title, p.Data, p.Flash, p.Live = t.Question.Title, view, flash(c), live
+	shell, err := tc.shellFor(e, p)
+	if err != nil {
+		return true, err
+	}
+
+	res := c.Response()
+	res.ResetBody()
+	csrf := []byte(p.CSRF)
+	write := func(sg segments) {
+		for i, part := range sg {
+			if i > 0 {
+				res.AppendBody(csrf)
+			}
+			res.AppendBody(part)
+		}
+	}
+	write(shell[0])
+	for i, part := range sk {
+		write(part)
+		if i < len(blocks) {
+			write(blocks[i])
+		}
+	}
+	write(shell[1])
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-cache, private")
+	c.Status(fiber.StatusOK)
+	return true, nil
+}
