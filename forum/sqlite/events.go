@@ -36,13 +36,10 @@ func (t *txn) emit(ctx context.Context, now time.Time, events ...forum.Event) er
 			return fmt.Errorf("encode %s event: %w", e.Name, err)
 		}
 		var seq int64
-		if err := t.QueryRowContext(ctx, `INSERT INTO topic_heads (topic, seq) VALUES (?, 1)
-			ON CONFLICT (topic) DO UPDATE SET seq = seq + 1 RETURNING seq`, e.Topic).Scan(&seq); err != nil {
-			return fmt.Errorf("number %s event: %w", e.Name, err)
-		}
 		postID := sql.NullInt64{Int64: e.PostID, Valid: e.PostID != 0}
-		if _, err := t.ExecContext(ctx, `INSERT INTO events (topic, seq, name, data, created_at, post_id) VALUES (?, ?, ?, ?, ?, ?)`,
-			e.Topic, seq, e.Name, string(data), now, postID); err != nil {
+		if err := t.QueryRowContext(ctx, `INSERT INTO events (topic, seq, name, data, created_at, post_id)
+			VALUES (?1, COALESCE((SELECT seq FROM topic_heads WHERE topic = ?1), 0) + 1, ?2, ?3, ?4, ?5) RETURNING seq`,
+			e.Topic, e.Name, string(data), now, postID).Scan(&seq); err != nil {
 			return fmt.Errorf("log %s event: %w", e.Name, err)
 		}
 		t.pending = append(t.pending, forum.LoggedEvent{Topic: e.Topic, Seq: seq, Name: e.Name, Data: data, At: now})

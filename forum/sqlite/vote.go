@@ -37,11 +37,15 @@ func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules 
 					return forum.RateLimited(day.Add(24*time.Hour).Sub(now), "You have used your %d votes for today; more tomorrow (UTC).", rules.DailyVotes)
 				}
 			}
-			if err := returnEarnings(ctx, tx, postID, voterID, authorID, now); err != nil {
-				return err
-			}
-			if err := undoReputation(ctx, tx, postID, voterID, "vote", forum.RepKindVoteUndo, now); err != nil {
-				return err
+			// With no vote standing, whatever earlier votes earned was reversed when they
+			// were taken back: nothing to give back or undo.
+			if current != 0 {
+				if err := returnEarnings(ctx, tx, postID, voterID, authorID, now); err != nil {
+					return err
+				}
+				if err := undoReputation(ctx, tx, postID, voterID, "vote", forum.RepKindVoteUndo, now); err != nil {
+					return err
+				}
 			}
 			if err := applyVoteReputation(ctx, tx, kind, postID, authorID, voterID, value, rules, now); err != nil {
 				return err
@@ -57,16 +61,13 @@ func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules 
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE posts SET score = score + ? WHERE id = ?`, value-current, postID); err != nil {
+			if err := tx.QueryRowContext(ctx, `UPDATE posts SET score = score + ? WHERE id = ? RETURNING score`, value-current, postID).Scan(&res.Score); err != nil {
 				return err
 			}
 		}
 		res.MyVote = value
-		if err := tx.QueryRowContext(ctx, `SELECT score FROM posts WHERE id = ?`, postID).Scan(&res.Score); err != nil {
-			return err
-		}
-		if value == current {
-			return nil // nothing changed, nothing to tell
+		if value == current { // nothing changed, nothing to tell
+			return tx.QueryRowContext(ctx, `SELECT score FROM posts WHERE id = ?`, postID).Scan(&res.Score)
 		}
 		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventVoteChanged,
 			Data: forum.VoteChange{PostID: postID, Score: res.Score}})

@@ -174,12 +174,14 @@ func (db *DB) runBatch(batch []*writeRequest) {
 		return
 	}
 	tx := &txn{Tx: sqlTx, db: db}
+	// Savepoints go through the statement cache too: three per write add up.
+	ctx := context.Background()
 	for i, req := range batch {
 		if err := req.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
-		if _, err := tx.Exec(`SAVEPOINT write`); err != nil {
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT write`); err != nil {
 			tx.Rollback()
 			finish(fmt.Errorf("savepoint: %w", err))
 			return
@@ -188,13 +190,13 @@ func (db *DB) runBatch(batch []*writeRequest) {
 		if err := req.fn(tx); err != nil {
 			results[i] = err
 			tx.pending = tx.pending[:logged]
-			if _, rerr := tx.Exec(`ROLLBACK TO write`); rerr != nil {
+			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO write`); rerr != nil {
 				tx.Rollback()
 				finish(fmt.Errorf("rollback to savepoint: %w", rerr))
 				return
 			}
 		}
-		if _, err := tx.Exec(`RELEASE write`); err != nil {
+		if _, err := tx.ExecContext(ctx, `RELEASE write`); err != nil {
 			tx.Rollback()
 			finish(fmt.Errorf("release savepoint: %w", err))
 			return

@@ -8,6 +8,14 @@ CREATE TABLE topic_heads (
 
 INSERT INTO topic_heads (topic, seq) SELECT topic, MAX(seq) FROM events GROUP BY topic;
 
+-- An event is numbered from its topic's head as it is inserted, and the head follows here,
+-- in the same statement: one round trip per event.
+CREATE TRIGGER events_head AFTER INSERT ON events
+BEGIN
+    INSERT INTO topic_heads (topic, seq) VALUES (NEW.topic, NEW.seq)
+        ON CONFLICT (topic) DO UPDATE SET seq = excluded.seq;
+END;
+
 -- The post whose words an event carries (a question, an answer, or a comment's post): when
 -- the post is deleted its logged events are blanked, so that a client replaying the log
 -- cannot read what the site no longer shows.
