@@ -121,18 +121,32 @@ func (db *DB) Close() error {
 }
 
 // prepared returns the cached read statement for query, preparing it on first use.
+// Preparing waits for a free reader connection, so no lock is held meanwhile: readers
+// inside a read transaction hold a connection and look statements up here.
 func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	db.stmtMu.Lock()
-	defer db.stmtMu.Unlock()
-	if st, ok := db.stmts[query]; ok {
+	if st, ok := db.cachedRead(query); ok {
 		return st, nil
 	}
 	st, err := db.reader.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if first, ok := db.stmts[query]; ok { // prepared meanwhile by another reader
+		st.Close()
+		return first, nil
+	}
 	db.stmts[query] = st
 	return st, nil
+}
+
+// cachedRead returns the read statement for query if it is prepared already.
+func (db *DB) cachedRead(query string) (*sql.Stmt, bool) {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	st, ok := db.stmts[query]
+	return st, ok
 }
 
 // readRow runs a single-row read through a cached prepared statement.

@@ -214,13 +214,16 @@ func (db *DB) questionTotal(ctx context.Context, tx *sql.Tx, f forum.QuestionFil
 	return total, rows.Err()
 }
 
-// txRows runs a read inside tx through the cached prepared statement for query.
+// txRows runs a read inside tx through the cached prepared statement for query. A query
+// not cached yet runs on the transaction's own connection and is prepared for the cache
+// in the background: preparing it here would wait for a second connection while holding
+// one, and with every connection held that way, readers would wait for each other forever.
 func (db *DB) txRows(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
-	st, err := db.prepared(ctx, query)
-	if err != nil {
-		return nil, err
+	if st, ok := db.cachedRead(query); ok {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
-	return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	go db.prepared(context.Background(), query)
+	return tx.QueryContext(ctx, query, args...)
 }
 
 // listCursor names one entry of a list's index: its sort key as stored (an integer score

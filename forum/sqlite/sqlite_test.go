@@ -172,3 +172,32 @@ func TestRecountListKeys(t *testing.T) {
 		t.Fatalf("unanswered in the tag after fix: %+v, %v", page, err)
 	}
 }
+
+// TestListReadsOnAColdCache: many lists at once on a fresh store, each in a read
+// transaction that holds a connection while its statements are first prepared. Preparing
+// must not wait for another connection, or the readers wait for each other forever.
+func TestListReadsOnAColdCache(t *testing.T) {
+	db := openTestDB(t)
+	u := storetest.MustCreateUser(t, db, "asker")
+	storetest.MustAsk(t, db, u, "A question to list while everyone lists", "lists")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sorts := []forum.QuestionSort{forum.SortNewest, forum.SortActive, forum.SortVotes, forum.SortUnanswered}
+			f := forum.QuestionFilter{Sort: sorts[i%4], Page: 1 + i%3, PageSize: 10}
+			if _, err := db.Questions(ctx, f, 0); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("a list read failed (readers waiting for each other?): %v", err)
+	}
+}
