@@ -78,7 +78,9 @@ func Open(path string) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	reader, err := sql.Open("sqlite3", dsn(path, url.Values{"_query_only": {"true"}}))
+	// Each reader connection keeps its statements prepared: lists build their queries
+	// from the page (ids IN (?, ?, ...)), and preparing one costs more than running it.
+	reader, err := sql.Open("sqlite3", dsn(path, url.Values{"_query_only": {"true"}, "_stmt_cache_size": {"128"}}))
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open reader: %w", err)

@@ -152,7 +152,7 @@ func postsByID(ctx context.Context, q querier, viewerID int64, ids []any) ([]*fo
 		return nil, nil
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	prows, err := q.QueryContext(ctx, selectPost+`WHERE p.id IN (`+marks+`) AND p.kind = 'question' AND p.deleted_at IS NULL`,
+	prows, err := q.QueryContext(ctx, selectListedPost+`WHERE p.id IN (`+marks+`) AND p.kind = 'question' AND p.deleted_at IS NULL`,
 		append([]any{viewerID}, ids...)...)
 	if err != nil {
 		return nil, err

@@ -86,7 +86,7 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 	if err != nil {
 		return err
 	}
-	community, err := s.home.Community(c.UserContext())
+	community, err := s.community(c.UserContext())
 	if err != nil {
 		return err
 	}

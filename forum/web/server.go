@@ -73,24 +73,25 @@ type Services struct {
 
 // Server is the Staffroom web application.
 type Server struct {
-	cfg      Config
-	app      *fiber.App
-	accounts *forum.Accounts
-	qa       *forum.QA
-	home     HomeSource
-	health   Health
-	views    *forum.ViewCounter
-	idem     forum.IdempotencyStore
-	log      *slog.Logger
-	static   *assets.Static
-	pages    map[string]*template.Template
-	metrics  *httpMetrics
-	secure   bool // the base URL is https: cookies get Secure
-	draining atomic.Bool
-	cache    *microcache
-	live     *realtime.Upgrader
-	events   forum.EventLog
-	threads  *threadCache // nil: no question page cache
+	cfg            Config
+	app            *fiber.App
+	accounts       *forum.Accounts
+	qa             *forum.QA
+	home           HomeSource
+	health         Health
+	views          *forum.ViewCounter
+	idem           forum.IdempotencyStore
+	log            *slog.Logger
+	static         *assets.Static
+	pages          map[string]*template.Template
+	metrics        *httpMetrics
+	secure         bool // the base URL is https: cookies get Secure
+	draining       atomic.Bool
+	cache          *microcache
+	communityCache communityCache
+	live           *realtime.Upgrader
+	events         forum.EventLog
+	threads        *threadCache // nil: no question page cache
 }
 
 // HomeSource supplies the home page's picture of the community.
