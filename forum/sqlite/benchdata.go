@@ -21,6 +21,22 @@ const benchBatch = 20000
 func (db *DB) BenchmarkData(ctx context.Context, questions, answersPer, commentsPer int, progress func(done int)) error {
 	now := time.Now().UTC()
 	rng := rand.New(rand.NewPCG(1, 2))
+	// A generated database needs no durability until it is done, and a big page cache
+	// keeps the many indexes' pages in memory between commits: the load is several times
+	// faster. The writer's usual settings come back at the end.
+	if _, err := db.writer.ExecContext(ctx, `PRAGMA synchronous = OFF`); err != nil {
+		return err
+	}
+	defer db.writer.ExecContext(context.Background(), `PRAGMA synchronous = FULL`)
+	if _, err := db.writer.ExecContext(ctx, `PRAGMA cache_size = -524288`); err != nil { // 512 MiB
+		return err
+	}
+	defer db.writer.ExecContext(context.Background(), `PRAGMA cache_size = -2000`) // SQLite's default
+	// Checkpoint the log into the file in big steps rather than every 4 MB.
+	if _, err := db.writer.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 65536`); err != nil {
+		return err
+	}
+	defer db.writer.ExecContext(context.Background(), `PRAGMA wal_autocheckpoint = 1000`)
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
