@@ -81,6 +81,10 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		f.Tag = &tag.Name
 		live = forum.TopicTag(tag.Name)
 	}
+	key := s.listKeyOf(c, tag)
+	if ok, err := s.cachedList(c, key); ok {
+		return err
+	}
 	head := s.liveHead(c, live)
 	list, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
 	if err != nil {
@@ -116,6 +120,9 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		Pages:       pages})
 	p.Flash = flash(c)
 	p.Live = head
+	if s.lists != nil && p.Viewer != nil && csrfSafe(p.CSRF) {
+		return s.drawList(c, key, p)
+	}
 	return s.render(c, fiber.StatusOK, "home", p)
 }
 

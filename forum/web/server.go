@@ -89,6 +89,7 @@ type Server struct {
 	draining       atomic.Bool
 	cache          *microcache
 	communityCache communityCache
+	lists          *listCache // signed-in readers' question lists
 	live           *realtime.Upgrader
 	events         forum.EventLog
 	threads        *threadCache // nil: no question page cache
@@ -128,6 +129,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 		return nil, err
 	}
 	if svc.Threads != nil {
+		if s.lists, err = newListCache(s.pages["home"]); err != nil {
+			return nil, err
+		}
 		if s.threads, err = newThreadCache(svc.Threads, svc.QA, s.pages["question"], s.baseURL(), s.log.Error); err != nil {
 			return nil, err
 		}
