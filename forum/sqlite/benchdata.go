@@ -41,7 +41,7 @@ func (db *DB) BenchmarkData(ctx context.Context, questions, answersPer, comments
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer func() { tx.Rollback() }() // the batch open when an error returns, not the first
 	const people, tags = 2000, 500
 	var firstUser int64
 	for i := range people {

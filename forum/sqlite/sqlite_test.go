@@ -201,3 +201,41 @@ func TestListReadsOnAColdCache(t *testing.T) {
 		t.Fatalf("a list read failed (readers waiting for each other?): %v", err)
 	}
 }
+
+// TestRevoteAfterAFlooredUndo: taking a vote back from an author at the minimum reputation
+// reverses nothing (the floor), which leaves the vote's +10 in the ledger; voting again
+// must reverse that remainder first, so one standing vote is never worth +20.
+func TestRevoteAfterAFlooredUndo(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	author, voter := storetest.MustCreateUser(t, db, "author"), storetest.MustCreateUser(t, db, "voter")
+	q := storetest.MustAsk(t, db, author, "A question whose author loses reputation", "floors")
+	rules := forum.VoteRules{DailyRepCap: forum.DefaultDailyRepCap}
+	setRep := func(n int) {
+		if _, err := db.Writer().Exec(`UPDATE users SET reputation = ? WHERE id = ?`, n, author.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := func() int {
+		var n int
+		if err := db.Reader().QueryRow(`SELECT reputation FROM users WHERE id = ?`, author.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	vote := func(v int) {
+		if _, err := db.Vote(ctx, q.ID, voter.ID, v, rules, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vote(1)
+	setRep(1) // lost elsewhere: the undo below is floored to nothing
+	vote(0)
+	setRep(100)
+	vote(1)
+	// The floored undo left +10 standing: the re-vote reverses it (-10) before adding its
+	// own (+10), so one standing vote is worth +10, not +20.
+	if got := rep(); got != 100 {
+		t.Fatalf("author's reputation %d after the re-vote, want 100", got)
+	}
+}

@@ -37,9 +37,17 @@ func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules 
 					return forum.RateLimited(day.Add(24*time.Hour).Sub(now), "You have used your %d votes for today; more tomorrow (UTC).", rules.DailyVotes)
 				}
 			}
-			// With no vote standing, whatever earlier votes earned was reversed when they
-			// were taken back: nothing to give back or undo.
-			if current != 0 {
+			// A first vote on the post has nothing to give back or undo. (No vote standing
+			// is not enough: an undo floored at the minimum reputation leaves a remainder
+			// in the ledger that the next change must reverse.)
+			votedBefore := current != 0
+			if !votedBefore {
+				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM reputation_events
+					WHERE post_id = ? AND actor_id = ? AND kind LIKE 'vote%')`, postID, voterID).Scan(&votedBefore); err != nil {
+					return err
+				}
+			}
+			if votedBefore {
 				if err := returnEarnings(ctx, tx, postID, voterID, authorID, now); err != nil {
 					return err
 				}

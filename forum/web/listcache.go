@@ -27,13 +27,18 @@ const (
 	// listCacheStale is how long an expired list is still served to others while one
 	// request draws the next: a crowd does not all draw it at the same moment.
 	listCacheStale = 10 * time.Second
-	// listCacheEntries bounds the kept lists; past it the cache starts over.
-	listCacheEntries = 1024
+	// listCacheEntries bounds the kept lists (each with up to maxShells layouts, ~200 KB
+	// at most): past it, lists older than listCacheStale go, or else all.
+	listCacheEntries = 256
 )
 
+// listKey is what a list's content depends on: the list asked for (by its parsed filter,
+// so that addresses differing in ignored parameters share a copy and cannot flood the
+// cache) and whether the reader may describe the tag.
 type listKey struct {
-	uri         string
-	canDescribe bool
+	tag, sort, after, before string
+	page, pageSize           int
+	canDescribe              bool
 }
 
 type listEntry struct {
@@ -57,7 +62,7 @@ type shellOf struct {
 }
 
 // maxShells bounds the layouts kept with one copy of a list.
-const maxShells = 256
+const maxShells = 64
 
 type listCache struct {
 	mu      sync.Mutex
@@ -102,7 +107,14 @@ func (lc *listCache) put(k listKey, e *listEntry) {
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
 	if len(lc.entries) >= listCacheEntries {
-		lc.entries = map[listKey]*listEntry{}
+		for old, oe := range lc.entries {
+			if e.at.Sub(oe.at) >= listCacheStale {
+				delete(lc.entries, old)
+			}
+		}
+		if len(lc.entries) >= listCacheEntries {
+			lc.entries = map[listKey]*listEntry{}
+		}
 	}
 	lc.entries[k] = e
 }
@@ -111,7 +123,7 @@ func (lc *listCache) put(k listKey, e *listEntry) {
 // must be read and drawn.
 func (s *Server) cachedList(c *fiber.Ctx, k listKey) (ok bool, err error) {
 	p := s.page(c, "", nil)
-	if s.lists == nil || p.Viewer == nil || !csrfSafe(p.CSRF) {
+	if !s.listCacheable(c, p) {
 		return false, nil
 	}
 	e := s.lists.get(k, s.now())
@@ -181,9 +193,21 @@ func (s *Server) writeList(c *fiber.Ctx, p *Page, e *listEntry) error {
 	return nil
 }
 
-// listKeyOf is the cache key of a list request: its address as asked (Fiber's bytes are
-// copied) and whether the reader may describe the tag.
-func (s *Server) listKeyOf(c *fiber.Ctx, tag *forum.Tag) listKey {
-	return listKey{uri: strings.Clone(string(c.Request().URI().RequestURI())),
+// listCacheable reports whether p's request may be answered from, and drawn into, the
+// cache: a signed-in reader, a token the marker can stand for, and not the page a write
+// redirected to (?done=...), which must show that write.
+func (s *Server) listCacheable(c *fiber.Ctx, p *Page) bool {
+	return s.lists != nil && p.Viewer != nil && csrfSafe(p.CSRF) && len(c.Request().URI().QueryArgs().Peek("done")) == 0
+}
+
+// listKeyOf is the cache key of a list request. Strings are copied: Fiber reuses the bytes
+// of the request once it is answered.
+func (s *Server) listKeyOf(c *fiber.Ctx, f forum.QuestionFilter, tag *forum.Tag) listKey {
+	k := listKey{sort: strings.Clone(string(f.Sort)), page: f.Page, pageSize: f.PageSize,
+		after: strings.Clone(f.After), before: strings.Clone(f.Before),
 		canDescribe: tag != nil && s.qa.Privileges.Allowed(viewerUser(c), forum.PrivEdit)}
+	if f.Tag != nil {
+		k.tag = strings.Clone(*f.Tag)
+	}
+	return k
 }

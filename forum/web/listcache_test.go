@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -45,5 +46,25 @@ func TestListCacheDrawsTheWholePage(t *testing.T) {
 	s.clock.Add(2 * time.Second)
 	if got := samePage(t, s, whole, readers[0], "/"); !strings.Contains(got, newest) {
 		t.Fatal("a second later the list still lacks the new question")
+	}
+}
+
+// TestListCacheShowsTheReadersOwnWrite: the page a write redirects to is drawn fresh, so
+// whoever described a tag sees the new description at once, though the tag's list was
+// kept a moment before.
+func TestListCacheShowsTheReadersOwnWrite(t *testing.T) {
+	s := newSite(t)
+	admin := s.signup("admin")
+	s.giveReputation(admin, 5000)
+	s.ask(admin, "A question to put the grading tag on the list", "grading")
+	me := viewer{name: "admin", cookie: admin.Cookie}
+	s.get(me, "/tags/grading") // kept now
+	r := s.postForm("/tags/grading", admin.Cookie, url.Values{"_csrf": {admin.CSRF}, "excerpt": {"Standards-based grading and reassessment."}})
+	if r.StatusCode != 303 {
+		t.Fatalf("describe: %d %s", r.StatusCode, r.body)
+	}
+	page := string(s.get(me, r.Header.Get("Location")).body)
+	if !strings.Contains(page, "Standards-based grading and reassessment.") || !strings.Contains(page, "description is saved") {
+		t.Fatalf("after describing the tag, its page (%s) lacks the new description or the flash", r.Header.Get("Location"))
 	}
 }

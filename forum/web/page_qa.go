@@ -81,7 +81,7 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		f.Tag = &tag.Name
 		live = forum.TopicTag(tag.Name)
 	}
-	key := s.listKeyOf(c, tag)
+	key := s.listKeyOf(c, f, tag)
 	if ok, err := s.cachedList(c, key); ok {
 		return err
 	}
@@ -120,7 +120,7 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		Pages:       pages})
 	p.Flash = flash(c)
 	p.Live = head
-	if s.lists != nil && p.Viewer != nil && csrfSafe(p.CSRF) {
+	if s.listCacheable(c, p) {
 		return s.drawList(c, key, p)
 	}
 	return s.render(c, fiber.StatusOK, "home", p)
@@ -459,7 +459,7 @@ func (s *Server) describeTagSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Redirect("/tags/"+url.PathEscape(t.Name), fiber.StatusSeeOther)
+	return c.Redirect("/tags/"+url.PathEscape(t.Name)+"?done=described", fiber.StatusSeeOther)
 }
 
 // tagPage shows a tag's description and its questions.

@@ -228,6 +228,7 @@ var flashes = map[string]string{
 	"password":  "Your password is changed; every other session has been signed out.",
 	"session":   "That session is signed out.",
 	"token":     "The token is revoked.",
+	"described": "The tag's description is saved.",
 }
 
 func flash(c *fiber.Ctx) string { return flashes[c.Query("done")] }
