@@ -20,8 +20,15 @@ func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules 
 		if authorID == voterID {
 			return forum.Coded(forum.EForbidden, "self_vote", "You cannot vote on your own post.")
 		}
-		current := 0
-		if err := tx.QueryRowContext(ctx, `SELECT value FROM votes WHERE user_id = ? AND post_id = ?`, voterID, postID).Scan(&current); err != nil && err != sql.ErrNoRows {
+		// The standing vote, and whether this voter ever voted on the post: a first vote
+		// has nothing to give back or undo. (No vote standing is not enough: an undo
+		// floored at the minimum reputation leaves a remainder in the ledger that the
+		// next change must reverse.)
+		var current int
+		var votedBefore bool
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM votes WHERE user_id = ?1 AND post_id = ?2), 0),
+			EXISTS (SELECT 1 FROM reputation_events WHERE post_id = ?2 AND actor_id = ?1 AND kind LIKE 'vote%')`,
+			voterID, postID).Scan(&current, &votedBefore); err != nil {
 			return err
 		}
 		if value != current {
@@ -37,17 +44,7 @@ func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules 
 					return forum.RateLimited(day.Add(24*time.Hour).Sub(now), "You have used your %d votes for today; more tomorrow (UTC).", rules.DailyVotes)
 				}
 			}
-			// A first vote on the post has nothing to give back or undo. (No vote standing
-			// is not enough: an undo floored at the minimum reputation leaves a remainder
-			// in the ledger that the next change must reverse.)
-			votedBefore := current != 0
-			if !votedBefore {
-				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM reputation_events
-					WHERE post_id = ? AND actor_id = ? AND kind LIKE 'vote%')`, postID, voterID).Scan(&votedBefore); err != nil {
-					return err
-				}
-			}
-			if votedBefore {
+			if votedBefore || current != 0 {
 				if err := returnEarnings(ctx, tx, postID, voterID, authorID, now); err != nil {
 					return err
 				}
