@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -220,25 +221,16 @@ type voteRequest struct {
 }
 
 func (s *Server) apiVote(c *fiber.Ctx) error {
-	v, id, err := viewerAndID(c)
-	if err != nil {
-		return err
-	}
-	var req voteRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	if req.Value == nil {
-		return forum.Invalid("value", "invalid_vote", "value is required: 1 (up), -1 (down) or 0 (take the vote back).")
-	}
-	r, err := s.qa.Vote(c.UserContext(), v.User, id, *req.Value)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"score": r.Score, "my_vote": r.MyVote})
+	return s.vote(c, "value is required: 1 (up), -1 (down) or 0 (take the vote back).", s.qa.Vote)
 }
 
 func (s *Server) apiVoteComment(c *fiber.Ctx) error {
+	return s.vote(c, "value is required: 1 (up) or 0 (take the vote back).", s.qa.VoteComment)
+}
+
+// vote casts the request's vote on the post or comment in the path through cast; missing
+// is the message when the body has no value.
+func (s *Server) vote(c *fiber.Ctx, missing string, cast func(context.Context, *forum.User, int64, int) (forum.VoteResult, error)) error {
 	v, id, err := viewerAndID(c)
 	if err != nil {
 		return err
@@ -248,9 +240,9 @@ func (s *Server) apiVoteComment(c *fiber.Ctx) error {
 		return err
 	}
 	if req.Value == nil {
-		return forum.Invalid("value", "invalid_vote", "value is required: 1 (up) or 0 (take the vote back).")
+		return forum.Invalid("value", "invalid_vote", "%s", missing)
 	}
-	r, err := s.qa.VoteComment(c.UserContext(), v.User, id, *req.Value)
+	r, err := cast(c.UserContext(), v.User, id, *req.Value)
 	if err != nil {
 		return err
 	}

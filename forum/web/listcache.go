@@ -76,10 +76,7 @@ type listCache struct {
 func newListCache(page *template.Template) (*listCache, error) {
 	lc := &listCache{entries: map[listKey]*listEntry{}, slot: "slot" + randomHex(), csrf: "csrf" + randomHex()}
 	var err error
-	if lc.shell, err = page.Clone(); err != nil {
-		return nil, err
-	}
-	if _, err = lc.shell.Parse(`{{define "content"}}` + lc.slot + `{{end}}`); err != nil {
+	if lc.shell, err = withSlot(page, "content", lc.slot); err != nil {
 		return nil, err
 	}
 	return lc, nil
@@ -158,13 +155,9 @@ func (s *Server) writeList(c *fiber.Ctx, p *Page, e *listEntry) error {
 	sh, ok := e.shells[k]
 	e.mu.Unlock()
 	if !ok {
-		var buf bytes.Buffer
-		if err := s.lists.shell.ExecuteTemplate(&buf, "layout", p); err != nil {
-			return fmt.Errorf("render list layout: %w", err)
-		}
-		before, after, found := bytes.Cut(buf.Bytes(), []byte(s.lists.slot))
-		if !found {
-			return fmt.Errorf("list layout has no content slot")
+		before, after, err := drawShell(s.lists.shell, s.lists.slot, p)
+		if err != nil {
+			return err
 		}
 		sh = [2][]byte{before, after}
 		e.mu.Lock()
@@ -180,12 +173,7 @@ func (s *Server) writeList(c *fiber.Ctx, p *Page, e *listEntry) error {
 	res := c.Response()
 	res.ResetBody()
 	res.AppendBody(before)
-	for i, part := range e.content {
-		if i > 0 {
-			res.AppendBodyString(p.CSRF)
-		}
-		res.AppendBody(part)
-	}
+	appendSegments(res, e.content, p.CSRF)
 	res.AppendBody(after)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-cache, private")

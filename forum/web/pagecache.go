@@ -153,16 +153,10 @@ func newThreadCache(versions forum.ThreadVersions, qa *forum.QA, page *template.
 		slot: "slot" + randomHex(), csrf: "csrf" + randomHex(),
 		entries: map[threadKey]*threadEntry{}, loading: map[threadKey]*loadCall{}}
 	var err error
-	if tc.shell, err = page.Clone(); err != nil {
+	if tc.shell, err = withSlot(page, "content", tc.slot); err != nil {
 		return nil, err
 	}
-	if _, err = tc.shell.Parse(`{{define "content"}}` + tc.slot + `{{end}}`); err != nil {
-		return nil, err
-	}
-	if tc.skeleton, err = page.Clone(); err != nil {
-		return nil, err
-	}
-	if _, err = tc.skeleton.Parse(`{{define "post"}}` + tc.slot + `{{end}}`); err != nil {
+	if tc.skeleton, err = withSlot(page, "post", tc.slot); err != nil {
 		return nil, err
 	}
 	return tc, nil
@@ -456,13 +450,9 @@ func (tc *threadCache) shellFor(e *threadEntry, p *Page) ([2]segments, error) {
 	if marked.CSRF != "" {
 		marked.CSRF = tc.csrf
 	}
-	var buf bytes.Buffer
-	if err := tc.shell.ExecuteTemplate(&buf, "layout", &marked); err != nil {
-		return sh, fmt.Errorf("render question shell: %w", err)
-	}
-	before, after, found := bytes.Cut(buf.Bytes(), []byte(tc.slot))
-	if !found {
-		return sh, fmt.Errorf("question shell has no content slot")
+	before, after, err := drawShell(tc.shell, tc.slot, &marked)
+	if err != nil {
+		return sh, err
 	}
 	sh = [2]segments{tc.cut(before), tc.cut(after)}
 	k.path = strings.Clone(k.path) // Fiber's path bytes serve the next request
@@ -539,23 +529,14 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 
 	res := c.Response()
 	res.ResetBody()
-	csrf := []byte(p.CSRF)
-	write := func(sg segments) {
-		for i, part := range sg {
-			if i > 0 {
-				res.AppendBody(csrf)
-			}
-			res.AppendBody(part)
-		}
-	}
-	write(shell[0])
+	appendSegments(res, shell[0], p.CSRF)
 	for i, part := range sk {
-		write(part)
+		appendSegments(res, part, p.CSRF)
 		if i < len(blocks) {
-			write(blocks[i])
+			appendSegments(res, blocks[i], p.CSRF)
 		}
 	}
-	write(shell[1])
+	appendSegments(res, shell[1], p.CSRF)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-cache, private")
 	c.Status(fiber.StatusOK)
