@@ -36,6 +36,10 @@ type Config struct {
 	Unlimited bool
 	// Presence reports whether a topic tracks who is there (question pages, channels).
 	Presence func(topic string) bool
+	// PresenceNames reports whether a topic's presence names the people there (channels,
+	// whose members know one another) or only counts them (public question pages, where
+	// anyone could otherwise learn who is reading what).
+	PresenceNames func(topic string) bool
 	// Typing reports whether a topic takes typing events (channels).
 	Typing func(topic string) bool
 	Logger *slog.Logger
@@ -68,6 +72,9 @@ func (c *Config) defaults() {
 		c.Presence = func(topic string) bool {
 			return strings.HasPrefix(topic, "question:") || strings.HasPrefix(topic, "channel:")
 		}
+	}
+	if c.PresenceNames == nil {
+		c.PresenceNames = func(topic string) bool { return strings.HasPrefix(topic, "channel:") }
 	}
 	if c.Typing == nil {
 		c.Typing = func(topic string) bool { return strings.HasPrefix(topic, "channel:") }

@@ -12,7 +12,7 @@ const maxPresenceNames = 20
 type presenceData struct {
 	Topic string           `json:"topic"`
 	Count int              `json:"count"` // people viewing, signed in or not
-	Users []presenceperson `json:"users"` // signed-in viewers, up to maxPresenceNames
+	Users []presenceperson `json:"users"` // signed-in viewers, up to maxPresenceNames, where the topic names them
 }
 
 type presenceperson struct {
@@ -37,8 +37,10 @@ func (h *Hub) sendPresence() {
 			continue // everyone left: nobody to tell
 		}
 		d := presenceData{Topic: topic, Count: t.anon + len(t.people), Users: make([]presenceperson, 0, min(len(t.people), maxPresenceNames))}
-		for id, p := range t.people {
-			d.Users = append(d.Users, presenceperson{ID: id, Name: p.name})
+		if h.cfg.PresenceNames(topic) {
+			for id, p := range t.people {
+				d.Users = append(d.Users, presenceperson{ID: id, Name: p.name})
+			}
 		}
 		sort.Slice(d.Users, func(i, j int) bool { return d.Users[i].ID < d.Users[j].ID })
 		if len(d.Users) > maxPresenceNames {
