@@ -153,6 +153,10 @@ func New(cfg Config, svc Services) (*Server, error) {
 		IdleTimeout:           idleTimeout,
 		ErrorHandler:          s.handleError,
 		ReadBufferSize:        4096, // fasthttp's default; a websocket keeps this buffer while it lives
+		// Forms are parsed when a handler asks, never while the request is read: fasthttp
+		// would otherwise parse every multipart body up front (spilling large parts to
+		// temporary files) and drop the connection without an answer when one is malformed.
+		DisablePreParseMultipartForm: true,
 	}
 	if len(cfg.TrustedProxies) > 0 {
 		fcfg.EnableTrustedProxyCheck = true
