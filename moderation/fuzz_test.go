@@ -18,7 +18,7 @@ var allowedOutput = map[string]map[string]bool{
 	"p": {}, "br": {}, "hr": {}, "h1": {}, "h2": {}, "h3": {}, "h4": {}, "h5": {}, "h6": {},
 	"blockquote": {}, "ul": {"class": true}, "ol": {"start": true, "class": true}, "li": {"class": true},
 	"em": {}, "strong": {}, "del": {}, "code": {"class": true}, "pre": {"class": true, "tabindex": true},
-	"table": {}, "thead": {}, "tbody": {}, "tr": {}, "th": {"align": true}, "td": {"align": true},
+	"table": {"tabindex": true}, "thead": {}, "tbody": {}, "tr": {}, "th": {"align": true}, "td": {"align": true},
 	"span": {"class": true}, "div": {"class": true},
 	"a":     {"href": true, "title": true, "rel": true},
 	"img":   {"src": true, "alt": true, "title": true},

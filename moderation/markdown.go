@@ -197,6 +197,12 @@ func prepare(doc ast.Node, source []byte, h *highlighter) error {
 				item.SetAttributeString("class", []byte("task-list-item"))
 				item.Parent().SetAttributeString("class", []byte("contains-task-list"))
 			}
+		case east.KindTable:
+			// Wide tables scroll sideways inside the post (the stylesheet makes them a
+			// block); tabindex lets a keyboard reach and scroll them, as for code blocks.
+			if entering {
+				n.SetAttributeString("tabindex", []byte("0"))
+			}
 		case ast.KindFencedCodeBlock, ast.KindCodeBlock:
 			if entering {
 				code = append(code, n)

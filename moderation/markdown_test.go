@@ -54,7 +54,7 @@ var safeAttrs = map[string][]string{
 	"span": {"class"}, "div": {"class"}, "pre": {"class", "tabindex"}, "code": {"class"},
 	"p": nil, "br": nil, "hr": nil, "h1": nil, "h2": nil, "h3": nil, "h4": nil, "h5": nil, "h6": nil,
 	"blockquote": nil, "em": nil, "strong": nil, "del": nil,
-	"table": nil, "thead": nil, "tbody": nil, "tr": nil,
+	"table": {"tabindex"}, "thead": nil, "tbody": nil, "tr": nil,
 }
 
 // assertSafe parses out as a browser's tokenizer would and fails on any element, attribute
@@ -217,7 +217,7 @@ func TestBodyFeatures(t *testing.T) {
 	}{
 		{"heading and emphasis", "# Grading\n\n*some* **strong** words", []string{"<h1>Grading</h1>", "<em>some</em>", "<strong>strong</strong>"}, nil},
 		{"table", "| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |",
-			[]string{"<table>", `<th align="left">a</th>`, `<th align="center">b</th>`, `<td align="right">3</td>`}, []string{"style="}},
+			[]string{`<table tabindex="0">`, `<th align="left">a</th>`, `<th align="center">b</th>`, `<td align="right">3</td>`}, []string{"style="}},
 		{"strikethrough", "~~gone~~ and ~also~", []string{"<del>gone</del>", "<del>also</del>"}, nil},
 		{"task list", "- [ ] to do\n- [x] done",
 			[]string{`<ul class="contains-task-list">`, `<li class="task-list-item"><input disabled="" type="checkbox"> to do</li>`,

@@ -55,7 +55,7 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("class").Matching(exactly("math math-inline", "math math-display")).OnElements("span")
 	p.AllowAttrs("class").Matching(exactly("math math-display")).OnElements("div")
 	p.AllowAttrs("class").Matching(exactly("chroma")).OnElements("pre")
-	p.AllowAttrs("tabindex").Matching(exactly("0")).OnElements("pre") // scrollable by keyboard
+	p.AllowAttrs("tabindex").Matching(exactly("0")).OnElements("pre", "table") // scrollable by keyboard
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[A-Za-z0-9_+#.-]{1,32}$`)).OnElements("code")
 	p.AllowAttrs("class").Matching(exactly("contains-task-list")).OnElements("ul", "ol")
 	p.AllowAttrs("class").Matching(exactly("task-list-item")).OnElements("li")

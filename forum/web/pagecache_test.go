@@ -184,8 +184,8 @@ func TestQuestionPageCacheShowsEachChangeAtOnce(t *testing.T) {
 		{"vote", voter, func(t *testing.T) {
 			redirectedTo(t, s.postForm(fmt.Sprintf("/posts/%d/vote", aid), voter.Cookie, csrfForm(voter, url.Values{"value": {"1"}})))
 		}, func(page string) bool {
-			return strings.Contains(page, `aria-pressed="true" aria-label="Take back your up vote"`) &&
-				strings.Contains(page, fmt.Sprintf(`data-score="%d" aria-label="score">1<`, aid))
+			return strings.Contains(page, `aria-pressed="true" aria-label="Take back your up vote: `) &&
+				strings.Contains(page, fmt.Sprintf(`data-score="%d">1<`, aid))
 		}},
 		{"vote taken back", voter, func(t *testing.T) {
 			redirectedTo(t, s.postForm(fmt.Sprintf("/posts/%d/vote", aid), voter.Cookie, csrfForm(voter, url.Values{"value": {"0"}})))

@@ -110,9 +110,12 @@
   function answerNode(a) {
     var signedIn = viewerID > 0 && csrf;
     var vote = el("div", { class: "vote-cell" });
-    if (signedIn) { vote.appendChild(voteForm(a.id, 1, "vote-up", "Vote up: this is useful", "▲")); }
-    vote.appendChild(el("span", { class: "score", "data-score": a.id, "aria-label": "score" }, [String(a.score || 0)]));
-    if (signedIn) { vote.appendChild(voteForm(a.id, -1, "vote-down", "Vote down: this is not useful", "▼")); }
+    var name = "answer by " + ((a.author && a.author.display_name) || "a member");
+    if (signedIn) { vote.appendChild(voteForm(a.id, 1, "vote-up", "Vote up: " + name, "▲")); }
+    vote.appendChild(el("span", { class: "visually-hidden" }, ["Score:"]));
+    vote.appendChild(document.createTextNode(" "));
+    vote.appendChild(el("span", { class: "score", "data-score": a.id }, [String(a.score || 0)]));
+    if (signedIn) { vote.appendChild(voteForm(a.id, -1, "vote-down", "Vote down: " + name, "▼")); }
     if (signedIn && viewerID === askerID) {
       vote.appendChild(el("form", { action: "/answers/" + a.id + "/accept", method: "post", class: "accept-form" }, [
         hiddenInput("_csrf", csrf),
@@ -324,7 +327,7 @@
     var answers = q.answer_count || 0;
     var score = q.score || 0;
     return el("li", { class: "question-summary live-new", id: "q-" + q.id }, [
-      el("div", { class: "stats", "aria-label": score + " votes, " + answers + " answers" }, [
+      el("div", { class: "stats" }, [
         el("span", { class: "stat" }, [el("strong", {}, [String(score)]), (score === 1 || score === -1) ? " vote" : " votes"]),
         el("span", { class: "stat" + (answers ? " has-answers" : "") }, [el("strong", {}, [String(answers)]), answers === 1 ? " answer" : " answers"]),
       ]),

@@ -1,0 +1,197 @@
+// Every main page, as an anonymous reader and signed in, at a desktop width and a phone's
+// 390 px: no serious or critical axe-core violation, no error from the Nu HTML Checker on
+// the HTML the server sent, and nothing wider than the phone's screen. Screenshots of each
+// go to e2e/artifacts/pages/ to be looked at.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
+
+import { launchBrowser } from "./lib/browser.mjs";
+import { artifactsDir, startServer } from "./lib/server.mjs";
+
+const require = createRequire(import.meta.url);
+const axeSource = require("axe-core").source;
+const vnuJar = require("vnu-jar");
+
+const widths = [1366, 390];
+const htmlDir = join(artifactsDir, "html");
+const shotDir = join(artifactsDir, "pages");
+
+let server;
+let browser;
+const site = {};
+
+// api calls the JSON API, as a bearer-token client when token is given.
+async function api(method, path, body, token) {
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${server.baseURL}/api/v1${path}`, { method, headers, body: body && JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function signUp(username) {
+  const r = await api("POST", "/auth/signup", {
+    username,
+    email: `${username}@district.example.org`,
+    password: "correct horse battery staple",
+    display_name: `Teacher ${username}`,
+  });
+  return { id: r.user.id, username, token: r.token };
+}
+
+// The content every page shows: a question with a table, math, code and a link; answers,
+// one accepted; threaded comments; votes; an edit (for the revisions page).
+async function fillSite() {
+  site.admin = await signUp("admin");
+  site.asker = await signUp("asker");
+  site.answerer = await signUp("answerer");
+  const body = [
+    "We move to **standards-based grading** next fall. How do you report it to families?",
+    "",
+    "| Standard | Week 1 | Week 2 | Week 3 | Week 4 | Week 5 | Week 6 | Week 7 | Week 8 | Week 9 | Week 10 |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| RL.7.1 cites several pieces of textual evidence | 2 | 3 | 3 | 4 | 4 | 3 | 4 | 4 | 4 | 4 |",
+    "",
+    "The average is $\\frac{1}{n}\\sum x_i$ and we use `round()`:",
+    "",
+    "```python\nprint(round(3.5))\n```",
+    "",
+    "See https://example.org/grading for our draft.",
+  ].join("\n");
+  const q = await api("POST", "/questions", { title: "How do you report standards-based grades to families?", body, tags: ["grading", "middle-school"] }, site.asker.token);
+  site.question = q;
+  const a1 = await api("POST", `/questions/${q.id}/answers`, { body: "We send a one-page guide home with the first report, and hold a family night." }, site.answerer.token);
+  await api("POST", `/questions/${q.id}/answers`, { body: "Our district translated the guide into four languages; it helped more than anything." }, site.admin.token);
+  const c = await api("POST", `/posts/${q.id}/comments`, { body: "Which grade levels are you starting with?" }, site.answerer.token);
+  await api("POST", `/posts/${q.id}/comments`, { body: "Grades 6 to 8 first.", parent_id: c.id }, site.asker.token);
+  await api("POST", `/posts/${a1.id}/vote`, { value: 1 }, site.asker.token);
+  await api("POST", `/answers/${a1.id}/accept`, null, site.asker.token);
+  await api("PATCH", `/posts/${q.id}`, { body: `${body}\n\nEdited: we start in January.`, summary: "when we start" }, site.asker.token);
+  site.answer = a1;
+}
+
+// signedInContext signs asker in through the login page.
+async function signedInContext(width) {
+  const context = await browser.newContext({ baseURL: server.baseURL, viewport: { width, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.fill("#f-login", site.asker.username);
+  await page.fill("#f-password", "correct horse battery staple");
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.locator("form[action='/login'] button[type=submit]").click()]);
+  await page.close();
+  return context;
+}
+
+function pagesToCheck() {
+  const q = site.question;
+  const slugged = `/questions/${q.id}/${q.slug || "q"}`;
+  return {
+    anonymous: {
+      home: "/",
+      "home-votes": "/?sort=votes",
+      tags: "/tags",
+      tag: "/tags/grading",
+      question: slugged,
+      profile: `/users/${site.answerer.id}/${site.answerer.username}`,
+      revisions: `/posts/${q.id}/revisions`,
+      login: "/login",
+      signup: "/signup",
+      "not-found": "/no/such/page",
+    },
+    signedin: {
+      "home-signedin": "/",
+      "question-signedin": slugged,
+      ask: "/questions/ask",
+      edit: `/posts/${q.id}/edit`,
+      settings: "/settings",
+      "profile-own": `/users/${site.asker.id}/${site.asker.username}`,
+    },
+  };
+}
+
+const problems = [];
+
+async function checkPage(context, name, path, width) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  const res = await page.goto(path);
+  await page.waitForLoadState("load");
+  if (width === widths[0]) {
+    await writeFile(join(htmlDir, `${name}.html`), await res.text());
+  }
+  await page.screenshot({ path: join(shotDir, `${name}-${width}.png`), fullPage: true });
+
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }),
+  );
+  for (const v of result.violations) {
+    if (v.impact === "serious" || v.impact === "critical") {
+      const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ");
+      problems.push(`${name} @${width}px: axe ${v.impact} ${v.id}: ${v.help} (${where})`);
+    }
+  }
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 0) {
+    // Name the outermost elements that stick out, to say where to look.
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
+        .slice(0, 4)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}${e.className ? "." + String(e.className).split(" ").join(".") : ""}`),
+    );
+    problems.push(`${name} @${width}px: the page is ${overflow}px wider than the window (${wide.join(", ")})`);
+  }
+  for (const e of errors) problems.push(`${name} @${width}px: script error: ${e}`);
+  await page.close();
+}
+
+describe("every main page is accessible, valid and fits a phone", () => {
+  before(async () => {
+    server = await startServer({ logName: "server-pages.log", env: { STAFFROOM_PRIVILEGES: "open" } });
+    browser = await launchBrowser();
+    await mkdir(htmlDir, { recursive: true });
+    await mkdir(shotDir, { recursive: true });
+    await fillSite();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("axe-core finds nothing serious and no page is wider than the screen", async () => {
+    const pages = pagesToCheck();
+    for (const width of widths) {
+      const anon = await browser.newContext({ baseURL: server.baseURL, viewport: { width, height: 900 }, bypassCSP: true });
+      for (const [name, path] of Object.entries(pages.anonymous)) await checkPage(anon, name, path, width);
+      await anon.close();
+      const signed = await signedInContext(width);
+      for (const [name, path] of Object.entries(pages.signedin)) await checkPage(signed, name, path, width);
+      await signed.close();
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  test("the Nu HTML Checker finds no error in the HTML the server sent", async () => {
+    const run = promisify(execFile);
+    let out;
+    try {
+      out = await run("java", ["-jar", vnuJar, "--format", "json", "--skip-non-html", htmlDir], { maxBuffer: 16 << 20 });
+    } catch (err) {
+      out = err; // vnu exits 1 when it reports errors; the JSON is on stderr either way
+    }
+    const report = JSON.parse(out.stderr || "{}");
+    const errors = (report.messages || [])
+      .filter((m) => m.type === "error" || m.subType === "fatal")
+      .map((m) => `${m.url.split("/").pop()}:${m.lastLine}: ${m.message}`);
+    assert.deepEqual(errors, []);
+  });
+});
