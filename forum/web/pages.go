@@ -66,6 +66,7 @@ var pageFuncs = template.FuncMap{
 	"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"ago":          ago,
 	"agent":        shortAgent,
+	"count":        count,
 	"field": func(p *Page, name, label, typ, autocomplete, hint string) formField {
 		return formField{P: p, Name: name, Label: label, Type: typ, Autocomplete: autocomplete, Hint: hint}
 	},
@@ -102,6 +103,24 @@ func profilePath(u *forum.User) string {
 
 // tagPath is a tag's page; tags may hold # and +, which must be escaped in a path.
 func tagPath(name string) string { return "/tags/" + url.PathEscape(name) }
+
+// count says how many of a thing there are in English: "1 answer", "3 answers", "0 answers".
+// It takes any integer type the templates hold.
+func count(n any, one, many string) string {
+	var v int64
+	switch x := n.(type) {
+	case int:
+		v = int64(x)
+	case int64:
+		v = x
+	case int32:
+		v = int64(x)
+	}
+	if v == 1 || v == -1 {
+		return strconv.FormatInt(v, 10) + " " + one
+	}
+	return strconv.FormatInt(v, 10) + " " + many
+}
 
 // ago says how long ago t was, the way people say it.
 func ago(t time.Time) string {

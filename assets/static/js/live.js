@@ -310,7 +310,7 @@
     if (!box) { return; }
     if (!p || p.count < 2) { box.hidden = true; return; }
     box.hidden = false;
-    box.textContent = p.count + " people are viewing this question";
+    box.textContent = p.count === 1 ? "1 person is viewing this question" : p.count + " people are viewing this question";
     var names = (p.users || []).filter(function (u) { return u.id !== viewerID; }).map(function (u) { return u.name; });
     box.title = names.length ? "Signed in: " + names.join(", ") : "";
   }
