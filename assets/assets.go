@@ -1,6 +1,10 @@
 // Package assets embeds Staffroom's HTML templates, CSS and JavaScript. Static files are
 // served under content-hashed names (css/site.3f2a1b9c.css), so browsers may cache them
 // forever and a new release is fetched at once.
+//
+// Third-party files live under static/vendor/NAME with their licence. KaTeX (math in
+// posts, loaded only by pages that show math) is the npm package's dist/katex.min.js,
+// dist/fonts/*.woff2 and LICENSE, with katex.min.css's font sources cut to the woff2 files.
 package assets
 
 import (
@@ -12,6 +16,7 @@ import (
 	"io/fs"
 	"mime"
 	"path"
+	"regexp"
 	"strings"
 )
 
@@ -39,12 +44,19 @@ type Static struct {
 	hashed   map[string]string // plain name -> hashed name
 }
 
-// LoadStatic reads and hashes the embedded static files.
+// LoadStatic reads and hashes the embedded static files. Stylesheets come last: the
+// relative url(...) references in them are rewritten to the hashed names of the files they
+// point at (fonts, images), so that those too can be cached forever.
 func LoadStatic() (*Static, error) {
 	s := &Static{byHashed: map[string]*File{}, hashed: map[string]string{}}
+	var sheets []string
 	err := fs.WalkDir(staticFiles, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		if path.Ext(p) == ".css" {
+			sheets = append(sheets, p)
+			return nil
 		}
 		body, err := staticFiles.ReadFile(p)
 		if err != nil {
@@ -53,7 +65,49 @@ func LoadStatic() (*Static, error) {
 		s.Add(strings.TrimPrefix(p, "static/"), body)
 		return nil
 	})
-	return s, err
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range sheets {
+		body, err := staticFiles.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		body, err = s.hashURLs(name, body)
+		if err != nil {
+			return nil, err
+		}
+		s.Add(name, body)
+	}
+	return s, nil
+}
+
+// cssURL finds url(...) references in a stylesheet, quoted or not.
+var cssURL = regexp.MustCompile(`url\(\s*['"]?([^'")\s]+)['"]?\s*\)`)
+
+// hashURLs rewrites the relative URLs in the stylesheet name to the hashed paths of the
+// files they name. A relative URL that names no embedded file is an error: it would be a
+// broken font or image in front of every reader.
+func (s *Static) hashURLs(name string, css []byte) ([]byte, error) {
+	var missing string
+	out := cssURL.ReplaceAllFunc(css, func(m []byte) []byte {
+		ref := string(cssURL.FindSubmatch(m)[1])
+		if strings.Contains(ref, ":") || strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "#") {
+			return m // absolute, data: or a fragment: not ours to rewrite
+		}
+		target := path.Join(path.Dir(name), ref)
+		h, ok := s.hashed[target]
+		if !ok {
+			missing = ref
+			return m
+		}
+		return []byte("url(/static/" + h + ")")
+	})
+	if missing != "" {
+		return nil, fmt.Errorf("assets: %s refers to %s, which is not embedded", name, missing)
+	}
+	return out, nil
 }
 
 // Add serves body under a hashed form of name, beside the embedded files: for stylesheets

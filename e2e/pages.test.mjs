@@ -180,6 +180,27 @@ describe("every main page is accessible, valid and fits a phone", () => {
     assert.deepEqual(problems, []);
   });
 
+  test("math is typeset with the embedded KaTeX, which only pages with math load", async () => {
+    const context = await browser.newContext({ baseURL: server.baseURL });
+    const page = await context.newPage();
+    const fetched = [];
+    page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+    const failed = [];
+    page.on("requestfailed", (r) => failed.push(r.url()));
+    page.on("console", (m) => m.type() === "error" && failed.push(m.text()));
+    await page.goto("/tags");
+    await page.waitForLoadState("load");
+    assert.equal(fetched.filter((p) => p.includes("katex")).length, 0, "a page without math loaded KaTeX");
+    await page.goto(`/questions/${site.question.id}`);
+    await page.locator(".math-inline .katex").first().waitFor();
+    assert.match(await page.locator(".math-inline .katex-mathml annotation").first().textContent(), /\\frac\{1\}\{n\}/);
+    await page.evaluate(() => document.fonts.ready);
+    assert.ok(fetched.some((p) => /KaTeX_Main-Regular\.[0-9a-f]{8}\.woff2$/.test(p)), "KaTeX's fonts come from this site, hashed");
+    assert.deepEqual(failed, []);
+    await page.screenshot({ path: join(shotDir, "math.png") });
+    await context.close();
+  });
+
   test("the Nu HTML Checker finds no error in the HTML the server sent", async () => {
     const run = promisify(execFile);
     let out;
