@@ -138,6 +138,23 @@ func (s *Server) setSecurityHeaders(c *fiber.Ctx) {
 	}
 }
 
+// refuseEncodedBodies answers 415 to any request that declares a Content-Encoding other
+// than identity, before anything reads the body. Fiber inflates gzip, deflate and brotli
+// bodies when they are read, with no bound on the inflated size: 260 KB of gzip became
+// 256 MiB in memory. No browser compresses what it sends, so refusing is simpler and safer
+// than inflating under the body limit. It runs on every route, the websocket's included.
+func refuseEncodedBodies(c *fiber.Ctx) error {
+	for _, v := range c.Request().Header.PeekAll(fiber.HeaderContentEncoding) {
+		for coding := range strings.SplitSeq(string(v), ",") {
+			if coding = strings.TrimSpace(coding); coding != "" && !strings.EqualFold(coding, "identity") {
+				return forum.Coded(forum.EUnsupported, "unsupported_content_encoding",
+					"This server does not accept compressed requests (Content-Encoding: %.20s); send the body uncompressed.", coding)
+			}
+		}
+	}
+	return c.Next()
+}
+
 // authenticate finds the person behind a request: a bearer token (which must be valid),
 // or else the session cookie. A stale or forged cookie is cleared and the request goes on
 // anonymously; endpoints that need a person then answer 401 saying the session ended.

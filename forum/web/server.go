@@ -176,6 +176,7 @@ func (s *Server) routes() {
 	app.Use(s.observe) // outermost: sees every response, errors and panics included
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(s.securityHeaders)
+	app.Use(refuseEncodedBodies) // before anything can read (and inflate) a body
 
 	// Operations: no compression, no session.
 	app.Get("/healthz", s.healthz)
