@@ -88,7 +88,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	if s.log.Enabled(c.UserContext(), level) {
 		s.log.LogAttrs(c.UserContext(), level, "request",
 			slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
-			slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.String("ip", c.IP()))
+			slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.String("ip", s.clientIP(c)))
 	}
 	return nil
 }

@@ -228,7 +228,7 @@ func (s *Server) countView(c *fiber.Ctx, questionID int64) {
 	if s.views == nil {
 		return
 	}
-	who := "ip:" + c.IP()
+	who := "ip:" + s.clientIP(c)
 	if u := viewerUser(c); u != nil {
 		who = "user:" + strconv.FormatInt(u.ID, 10)
 	}

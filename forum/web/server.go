@@ -93,6 +93,8 @@ type Server struct {
 	live           *realtime.Upgrader
 	events         forum.EventLog
 	threads        *threadCache // nil: no question page cache
+	proxies        proxySet     // see clientIP
+	proxyHeader    string
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -154,13 +156,19 @@ func New(cfg Config, svc Services) (*Server, error) {
 		ErrorHandler:          s.handleError,
 		ReadBufferSize:        4096, // fasthttp's default; a websocket keeps this buffer while it lives
 	}
+	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	s.proxyHeader = cfg.ProxyHeader
+	if s.proxyHeader == "" {
+		s.proxyHeader = fiber.HeaderXForwardedFor
+	}
+	// Always on, so that with no proxy configured Fiber believes no X-Forwarded-* header
+	// (its default trusts them from anyone). The client's address is s.clientIP's.
+	fcfg.EnableTrustedProxyCheck = true
+	fcfg.TrustedProxies = cfg.TrustedProxies
 	if len(cfg.TrustedProxies) > 0 {
-		fcfg.EnableTrustedProxyCheck = true
-		fcfg.TrustedProxies = cfg.TrustedProxies
-		fcfg.ProxyHeader = cfg.ProxyHeader
-		if fcfg.ProxyHeader == "" {
-			fcfg.ProxyHeader = fiber.HeaderXForwardedFor
-		}
+		fcfg.ProxyHeader = s.proxyHeader
 		fcfg.EnableIPValidation = true
 	}
 	s.app = fiber.New(fcfg)
