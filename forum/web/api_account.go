@@ -224,7 +224,7 @@ func (s *Server) apiUserPosts(c *fiber.Ctx) error {
 	if _, err := s.accounts.User(c.UserContext(), id); err != nil {
 		return err
 	}
-	page, err := queryInt(c, "page")
+	page, err := queryPage(c)
 	if err != nil {
 		return err
 	}

@@ -434,7 +434,7 @@ type tagsView struct {
 }
 
 func (s *Server) tagsPage(c *fiber.Ctx) error {
-	page, err := queryInt(c, "page")
+	page, err := queryPage(c)
 	if err != nil {
 		return err
 	}
