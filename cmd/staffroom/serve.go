@@ -145,9 +145,13 @@ func (m *Main) Open(ctx context.Context) error {
 		web.History{Log: m.DB}, web.Authorizer(m.QA, m.Accounts))
 	m.DB.SetEvents(web.EncodeEvent, web.Publisher{Hub: m.Hub})
 	registerHubMetrics(reg, m.Hub.Stats())
+	var previews forum.RateLimiter // nil: the web layer's pace for previews
+	if !on {
+		previews = moderation.Unlimited{}
+	}
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg,
-		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader,
+		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB})
 	if err != nil {

@@ -351,7 +351,16 @@ func (s *Server) apiDescribeTag(c *fiber.Ctx) error {
 	return c.JSON(presentTag(*t))
 }
 
+// apiPreview renders a draft. Rendering costs real CPU, so only signed-in people may, at
+// a pace a writer never notices.
 func (s *Server) apiPreview(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	if ok, wait := s.cfg.PreviewLimit.Allow(strconv.FormatInt(v.User.ID, 10), s.now()); !ok {
+		return forum.RateLimited(wait, "Too many previews at once; wait a moment before the next.")
+	}
 	var req bodyRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err

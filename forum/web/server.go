@@ -34,6 +34,10 @@ const (
 	writeTimeout = 30 * time.Second
 	// idleTimeout closes keep-alive connections nobody uses.
 	idleTimeout = 2 * time.Minute
+	// previewBurst previews at once per account, then one per previewEvery: a writer's
+	// pauses get their previews, a script looping on the ~100 ms render gets one a second.
+	previewBurst = 10
+	previewEvery = time.Second
 )
 
 // Config is what the HTTP layer needs to know about the site.
@@ -48,6 +52,9 @@ type Config struct {
 	// names the real client, for rate limits and the sessions list. Empty: trust nobody.
 	TrustedProxies []string
 	ProxyHeader    string
+	// PreviewLimit meters POST /api/v1/preview per account. Nil: previewBurst at once,
+	// then one per previewEvery.
+	PreviewLimit forum.RateLimiter
 }
 
 // Health reports whether the database answers.
@@ -115,6 +122,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.PreviewLimit == nil {
+		cfg.PreviewLimit = moderation.NewLimiter(previewBurst, previewBurst*previewEvery)
 	}
 	static, err := assets.LoadStatic()
 	if err != nil {
