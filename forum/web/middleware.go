@@ -186,6 +186,25 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// secretRoutes answer anonymous requests with credentials (a new token, a session) or
+// with what the person typed (an email address): never stored by a cache either.
+var secretRoutes = map[string]bool{
+	"/api/v1/auth/signup": true, "/api/v1/auth/login": true, "/signup": true, "/login": true,
+}
+
+// noStore keeps every answer to a signed-in person, and the sign-up and sign-in answers,
+// out of every cache (Cache-Control: no-store): they carry API tokens, CSRF tokens and
+// email addresses. It runs after the handler, so it overrides the revalidation headers
+// the page caches set; anonymous readers keep theirs. Error pages choose the same in
+// render.
+func (s *Server) noStore(c *fiber.Ctx) error {
+	err := c.Next()
+	if viewer(c) != nil || secretRoutes[c.Route().Path] {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return err
+}
+
 // checkCSRF requires the session's token on every unsafe request authenticated by the
 // cookie. Bearer requests need none: browsers never attach those on their own. Anonymous
 // unsafe requests (the sign-in and sign-up forms) must not come from another origin.

@@ -225,7 +225,6 @@ func (s *Server) settingsCreateToken(c *fiber.Ctx) error {
 	nt := presentTokens([]*forum.APIToken{t}, v)[0]
 	nt.Token = secret
 	p.Data.(*settingsView).NewToken = &nt
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, fiber.StatusCreated, "settings", p)
 }
 

@@ -206,7 +206,7 @@ func (s *Server) routes() {
 	app.Use(compress.New())
 	app.Get("/static/*", s.staticFile)
 	app.Use(etags)
-	app.Use(s.authenticate, s.checkCSRF, s.refuseSuspendedWrites)
+	app.Use(s.authenticate, s.noStore, s.checkCSRF, s.refuseSuspendedWrites)
 
 	api := app.Group("/api/v1")
 	api.Post("/auth/signup", s.apiSignup)
