@@ -46,8 +46,11 @@ type Config struct {
 	BaseURL   *url.URL
 	BodyLimit int
 	Logger    *slog.Logger
-	// Registry receives the HTTP metrics; /metrics serves it.
-	Registry *prometheus.Registry
+	// Registry receives the HTTP metrics. The public listener serves it at /metrics only
+	// to a request bearing MetricsToken; without a token /metrics is not a route here
+	// (cmd/staffroom can serve the registry on a listener of its own).
+	Registry     *prometheus.Registry
+	MetricsToken string
 	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies whose ProxyHeader
 	// names the real client, for rate limits and the sessions list. Empty: trust nobody.
 	TrustedProxies []string
@@ -199,7 +202,9 @@ func (s *Server) routes() {
 	// Operations: no compression, no session.
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
-	app.Get("/metrics", s.metricsHandler())
+	if s.cfg.MetricsToken != "" {
+		app.Get("/metrics", s.metricsHandler())
+	}
 	// Live updates: authenticated, but neither compressed nor tagged (the answer is 101).
 	app.Get("/ws", s.authenticate, s.websocket)
 
