@@ -50,6 +50,8 @@ func main() {
 // options are the flags every scenario shares.
 type options struct {
 	url         string
+	metricsURL  string
+	metricsTok  string
 	origin      string
 	serverPID   int
 	jsonOut     bool
@@ -65,6 +67,8 @@ type options struct {
 func (o *options) register(fs *flag.FlagSet, conns, accounts int) {
 	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "the server's base URL")
 	fs.StringVar(&o.origin, "origin", "", "Origin header to send on websockets (default: the --url, but only for connections without a token)")
+	fs.StringVar(&o.metricsURL, "metrics-url", "", "the server's Prometheus metrics (default: --url + /metrics; STAFFROOM_METRICS_ADDR's listener: http://ADDR/metrics)")
+	fs.StringVar(&o.metricsTok, "metrics-token", os.Getenv("STAFFROOM_METRICS_TOKEN"), "bearer token for --metrics-url (default: $STAFFROOM_METRICS_TOKEN)")
 	fs.IntVar(&o.serverPID, "server-pid", 0, "the server's pid, to read its memory from /proc/<pid>/status (default: its /metrics)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
 	fs.IntVar(&o.conns, "conns", conns, "websocket connections to open")
@@ -177,7 +181,10 @@ func checkFiles(rep *Report, need int, what string) error {
 func setupServer(ctx context.Context, o *options, rep *Report) (*api, serverProbe, error) {
 	o.url = strings.TrimRight(o.url, "/")
 	a := newAPI(o.url, 256)
-	probe := serverProbe{pid: o.serverPID, base: o.url, client: &http.Client{Timeout: 10 * time.Second}}
+	if o.metricsURL == "" {
+		o.metricsURL = o.url + "/metrics"
+	}
+	probe := serverProbe{pid: o.serverPID, metrics: o.metricsURL, token: o.metricsTok, client: &http.Client{Timeout: 10 * time.Second}}
 	req, _ := http.NewRequestWithContext(ctx, "GET", o.url+"/healthz", nil)
 	resp, err := a.client.Do(req)
 	if err != nil {

@@ -16,9 +16,10 @@ import (
 // serverProbe reads the server's resident memory and CPU time: from /proc when the
 // server's pid is known (same machine), else from its Prometheus metrics.
 type serverProbe struct {
-	pid    int
-	base   string
-	client *http.Client
+	pid     int
+	metrics string // the metrics URL
+	token   string // its bearer token, if it needs one
+	client  *http.Client
 }
 
 // sample is one reading of the server.
@@ -34,12 +35,12 @@ func (s serverProbe) source() string {
 	if s.pid > 0 {
 		return fmt.Sprintf("/proc/%d/status VmRSS", s.pid)
 	}
-	return s.base + "/metrics process_resident_memory_bytes"
+	return s.metrics + " process_resident_memory_bytes"
 }
 
 func (s serverProbe) read(ctx context.Context) (sample, error) {
 	out := sample{HeapInuse: -1, StackInuse: -1, Goroutines: -1, CPUSeconds: -1}
-	m, merr := s.metrics(ctx)
+	m, merr := s.scrape(ctx)
 	if merr == nil {
 		if v, ok := m["go_memstats_heap_inuse_bytes"]; ok {
 			out.HeapInuse = int64(v)
@@ -60,7 +61,7 @@ func (s serverProbe) read(ctx context.Context) (sample, error) {
 			return out, merr
 		}
 		if out.RSS == 0 {
-			return out, fmt.Errorf("%s/metrics has no process_resident_memory_bytes: pass --server-pid", s.base)
+			return out, fmt.Errorf("%s has no process_resident_memory_bytes: pass --server-pid", s.metrics)
 		}
 		return out, nil
 	}
@@ -75,11 +76,14 @@ func (s serverProbe) read(ctx context.Context) (sample, error) {
 	return out, nil
 }
 
-// metrics reads the gauges and counters without labels from /metrics.
-func (s serverProbe) metrics(ctx context.Context) (map[string]float64, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", s.base+"/metrics", nil)
+// scrape reads the gauges and counters without labels from the metrics URL.
+func (s serverProbe) scrape(ctx context.Context) (map[string]float64, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", s.metrics, nil)
 	if err != nil {
 		return nil, err
+	}
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
@@ -88,7 +92,7 @@ func (s serverProbe) metrics(ctx context.Context) (map[string]float64, error) {
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 {
 		io.Copy(io.Discard, resp.Body)
-		return nil, fmt.Errorf("GET /metrics: HTTP %d", resp.StatusCode)
+		return nil, fmt.Errorf("GET %s: HTTP %d (a server with metrics on: STAFFROOM_METRICS_ADDR, or --metrics-token)", s.metrics, resp.StatusCode)
 	}
 	return parseMetrics(resp.Body), nil
 }

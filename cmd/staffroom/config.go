@@ -40,7 +40,15 @@ type Config struct {
 	// TrustedProxies is a comma-separated list of reverse proxy addresses or CIDRs.
 	TrustedProxies string
 	ProxyHeader    string
+	// MetricsAddr, when set, serves /metrics on a listener of its own (e.g. 127.0.0.1:9090);
+	// MetricsToken, when set, serves it on the public listener to that bearer token.
+	// Neither: no metrics over HTTP.
+	MetricsAddr  string
+	MetricsToken string
 }
+
+// minMetricsToken is the shortest metrics token accepted: it guards the public listener.
+const minMetricsToken = 16
 
 // trustedProxies splits the configured list.
 func (c *Config) trustedProxies() []string {
@@ -103,6 +111,8 @@ func addServeFlags(fs *flag.FlagSet, c *Config) error {
 	fs.StringVar(&c.LogLevel, "log-level", envOr("LOG_LEVEL", "info"), "debug, info, warn or error (STAFFROOM_LOG_LEVEL)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", envOr("TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies to believe about the client address (STAFFROOM_TRUSTED_PROXIES)")
 	fs.StringVar(&c.ProxyHeader, "proxy-header", envOr("PROXY_HEADER", "X-Forwarded-For"), "header in which trusted proxies name the client (STAFFROOM_PROXY_HEADER)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", envOr("METRICS_ADDR", ""), "serve /metrics on this address of its own, e.g. 127.0.0.1:9090 (STAFFROOM_METRICS_ADDR)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", envOr("METRICS_TOKEN", ""), "serve /metrics on the public address to this bearer token; prefer the variable (STAFFROOM_METRICS_TOKEN)")
 	fs.StringVar(&c.LogFormat, "log-format", envOr("LOG_FORMAT", "auto"), "text, json, or auto: text on a terminal, else JSON (STAFFROOM_LOG_FORMAT)")
 	var err error
 	idle := envOr("SESSION_IDLE", forum.DefaultSessionIdle.String())
@@ -156,6 +166,14 @@ func (c *Config) check() (*url.URL, error) {
 				return nil, fmt.Errorf("trusted proxy %q must be an IP address or a CIDR like 10.0.0.0/8", p)
 			}
 		}
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("metrics address %q must be host:port, like 127.0.0.1:9090", c.MetricsAddr)
+		}
+	}
+	if c.MetricsToken != "" && (len(c.MetricsToken) < minMetricsToken || strings.ContainsAny(c.MetricsToken, " \t\r\n")) {
+		return nil, fmt.Errorf("the metrics token must be at least %d characters without spaces, like the output of openssl rand -hex 32", minMetricsToken)
 	}
 	if c.SessionIdle <= 0 {
 		return nil, fmt.Errorf("session idle time must be positive")

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"staffroom/forum"
 	"staffroom/forum/sqlite"
@@ -29,6 +31,8 @@ const (
 	viewFlushEvery = 5 * time.Second
 	// hubGrace is how long websocket clients get to hear the server is going away.
 	hubGrace = 2 * time.Second
+	// metricsReadTimeout bounds a scrape request's headers on the metrics listener.
+	metricsReadTimeout = 10 * time.Second
 )
 
 // Rate limits on accounts. A workshop of 40 teachers behind one school address must be
@@ -67,6 +71,9 @@ type Main struct {
 	Server   *web.Server
 	Hub      *realtime.Hub
 	ln       net.Listener
+
+	metrics   *http.Server // nil unless Config.MetricsAddr is set
+	metricsLn net.Listener
 }
 
 // NewMain returns a Main with defaults; set Config before Open.
@@ -145,9 +152,13 @@ func (m *Main) Open(ctx context.Context) error {
 		web.History{Log: m.DB}, web.Authorizer(m.QA, m.Accounts))
 	m.DB.SetEvents(web.EncodeEvent, web.Publisher{Hub: m.Hub})
 	registerHubMetrics(reg, m.Hub.Stats())
+	var previews forum.RateLimiter // nil: the web layer's pace for previews
+	if !on {
+		previews = moderation.Unlimited{}
+	}
 	m.Server, err = web.New(web.Config{
-		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg,
-		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader,
+		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg, MetricsToken: m.Config.MetricsToken,
+		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB})
 	if err != nil {
@@ -156,17 +167,53 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
+	if m.Config.MetricsAddr != "" {
+		if m.metricsLn, err = net.Listen("tcp", m.Config.MetricsAddr); err != nil {
+			m.ln.Close()
+			return fmt.Errorf("listen for metrics on %s: %w", m.Config.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		m.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: metricsReadTimeout}
+	}
 	return nil
 }
 
 // Addr is the address the server listens on.
 func (m *Main) Addr() string { return m.ln.Addr().String() }
 
+// MetricsAddr is the address of the metrics listener, "" when there is none.
+func (m *Main) MetricsAddr() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return m.metricsLn.Addr().String()
+}
+
+// serveMetrics answers scrapes on the metrics listener until stopMetrics.
+func (m *Main) serveMetrics() {
+	if m.metrics == nil {
+		return
+	}
+	go func() {
+		if err := m.metrics.Serve(m.metricsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("metrics listener", "err", err)
+		}
+	}()
+}
+
+func (m *Main) stopMetrics(ctx context.Context) {
+	if m.metrics != nil {
+		m.metrics.Shutdown(ctx)
+	}
+}
+
 // Run serves until ctx is cancelled, then shuts down gracefully: /readyz turns 503, the
 // listener closes, and in-flight requests get shutdownGrace to finish.
 func (m *Main) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- m.Server.Serve(m.ln) }()
+	m.serveMetrics()
 	go m.pruneSessions(ctx)
 	go m.flushViews(ctx)
 	select {
@@ -174,6 +221,7 @@ func (m *Main) Run(ctx context.Context) error {
 		hctx, hcancel := context.WithTimeout(context.Background(), hubGrace)
 		defer hcancel()
 		m.Hub.Close(hctx)
+		m.stopMetrics(hctx)
 		return err
 	case <-ctx.Done():
 	}
@@ -184,6 +232,7 @@ func (m *Main) Run(ctx context.Context) error {
 	hctx, hcancel := context.WithTimeout(sctx, hubGrace)
 	m.Hub.Close(hctx)
 	hcancel()
+	m.stopMetrics(sctx)
 	if err := m.Server.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
@@ -265,9 +314,23 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	defer m.Close()
-	m.Log.Info("ready", "addr", m.Addr(), "db", m.Config.DB, "startup", time.Since(start).Round(time.Millisecond).String())
+	m.Log.Info("ready", "addr", m.Addr(), "db", m.Config.DB, "startup", time.Since(start).Round(time.Millisecond).String(),
+		"metrics", metricsWhere(m))
 	fmt.Fprintf(env.stdout, "Staffroom is running. Open %s/ in your browser. The first account to sign up becomes the admin.\n", m.BaseURL)
 	return m.Run(ctx)
+}
+
+// metricsWhere says where Prometheus can scrape, for the start-up log.
+func metricsWhere(m *Main) string {
+	switch {
+	case m.MetricsAddr() != "" && m.Config.MetricsToken != "":
+		return "http://" + m.MetricsAddr() + "/metrics, and /metrics here with the token"
+	case m.MetricsAddr() != "":
+		return "http://" + m.MetricsAddr() + "/metrics"
+	case m.Config.MetricsToken != "":
+		return "/metrics with the token"
+	}
+	return "off (set STAFFROOM_METRICS_ADDR or STAFFROOM_METRICS_TOKEN)"
 }
 
 // registerHubMetrics exposes the websocket hub's counters at /metrics.

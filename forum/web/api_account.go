@@ -22,8 +22,8 @@ type grantResponse struct {
 }
 
 // client describes the caller; API requests (under /api/) get a bearer token on sign-in.
-func client(c *fiber.Ctx) forum.Client {
-	return forum.Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent), API: wantsJSON(c)}
+func (s *Server) client(c *fiber.Ctx) forum.Client {
+	return forum.Client{IP: s.clientIP(c), UserAgent: c.Get(fiber.HeaderUserAgent), API: wantsJSON(c)}
 }
 
 func (s *Server) apiSignup(c *fiber.Ctx) error {
@@ -31,7 +31,7 @@ func (s *Server) apiSignup(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	g, err := s.accounts.Signup(c.UserContext(), forum.SignupInput(req), client(c))
+	g, err := s.accounts.Signup(c.UserContext(), forum.SignupInput(req), s.client(c))
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Server) apiLogin(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	g, err := s.accounts.Login(c.UserContext(), req.Login, req.Password, client(c))
+	g, err := s.accounts.Login(c.UserContext(), req.Login, req.Password, s.client(c))
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func (s *Server) apiUserPosts(c *fiber.Ctx) error {
 	if _, err := s.accounts.User(c.UserContext(), id); err != nil {
 		return err
 	}
-	page, err := queryInt(c, "page")
+	page, err := queryPage(c)
 	if err != nil {
 		return err
 	}

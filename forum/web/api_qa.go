@@ -31,6 +31,23 @@ func queryInt(c *fiber.Ctx, name string) (int, error) {
 	return n, nil
 }
 
+// maxPage bounds page numbers: a million pages is deeper than any list goes, and small
+// enough that page × page size can overflow neither an offset nor the next page's link.
+const maxPage = 1_000_000
+
+// queryPage reads the optional page number (0 when absent).
+func queryPage(c *fiber.Ctx) (int, error) {
+	v := c.Query("page")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxPage {
+		return 0, forum.Invalid("page", "invalid_page", "page must be a whole number from 1 to %d.", maxPage)
+	}
+	return n, nil
+}
+
 // questionFilter reads the question list's query parameters.
 func questionFilter(c *fiber.Ctx) (forum.QuestionFilter, error) {
 	var f forum.QuestionFilter
@@ -45,7 +62,7 @@ func questionFilter(c *fiber.Ctx) (forum.QuestionFilter, error) {
 		}
 		f.Tag = &t
 	}
-	if f.Page, err = queryInt(c, "page"); err != nil {
+	if f.Page, err = queryPage(c); err != nil {
 		return f, err
 	}
 	if f.PageSize, err = queryInt(c, "page_size"); err != nil {
@@ -71,7 +88,7 @@ func questionPageLinks(f forum.QuestionFilter, page *forum.QuestionPage, withTag
 	if page.Prev != "" && f.Page > 1 {
 		prev = link(f.Page-1, "before", page.Prev)
 	}
-	if page.Next != "" {
+	if page.Next != "" && f.Page < maxPage {
 		next = link(f.Page+1, "after", page.Next)
 	}
 	return prev, next
@@ -288,7 +305,7 @@ func (s *Server) apiUndelete(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiTags(c *fiber.Ctx) error {
-	page, err := queryInt(c, "page")
+	page, err := queryPage(c)
 	if err != nil {
 		return err
 	}
@@ -334,7 +351,16 @@ func (s *Server) apiDescribeTag(c *fiber.Ctx) error {
 	return c.JSON(presentTag(*t))
 }
 
+// apiPreview renders a draft. Rendering costs real CPU, so only signed-in people may, at
+// a pace a writer never notices.
 func (s *Server) apiPreview(c *fiber.Ctx) error {
+	v, err := requireViewer(c)
+	if err != nil {
+		return err
+	}
+	if ok, wait := s.cfg.PreviewLimit.Allow(strconv.FormatInt(v.User.ID, 10), s.now()); !ok {
+		return forum.RateLimited(wait, "Too many previews at once; wait a moment before the next.")
+	}
 	var req bodyRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/forum"
@@ -20,7 +23,7 @@ func (s *Server) idempotent(c *fiber.Ctx) error {
 	if len(key) > forum.MaxIdempotencyKeyLen || !printableASCII(key) {
 		return forum.Invalid("Idempotency-Key", "bad_idempotency_key", "The Idempotency-Key header must be 1 to %d printable characters, such as a UUID.", forum.MaxIdempotencyKeyLen)
 	}
-	key = c.Method() + " " + c.Path() + " " + key // one key per endpoint: reuse elsewhere is a new request
+	key = idempotencyScope(c) + " " + key // one key per endpoint and thing: reuse elsewhere is a new request
 	stored, claimed, err := s.idem.ClaimKey(c.UserContext(), v.User.ID, key, s.now())
 	if err != nil {
 		return err
@@ -43,6 +46,29 @@ func (s *Server) idempotent(c *fiber.Ctx) error {
 		return err
 	}
 	return s.idem.CompleteKey(c.UserContext(), v.User.ID, key, status, c.Response().Body())
+}
+
+// idempotencyScope names the request a key is for: the method, the route's pattern and
+// its parameters, ids in their canonical form. Not the raw path: "/comments",
+// "/comments/", "/API/..." and "/posts/042" all reach the same handler for the same post,
+// and a key must not be able to create one thing per spelling.
+func idempotencyScope(c *fiber.Ctx) string {
+	r := c.Route()
+	var b strings.Builder
+	b.WriteString(methodLabel(c.Method()))
+	b.WriteByte(' ')
+	b.WriteString(r.Path)
+	for _, name := range r.Params {
+		v := c.Params(name)
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			v = strconv.FormatInt(n, 10)
+		}
+		b.WriteByte(' ')
+		b.WriteString(name)
+		b.WriteByte('=')
+		b.WriteString(v)
+	}
+	return b.String()
 }
 
 func printableASCII(s string) bool {

@@ -88,7 +88,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	if s.log.Enabled(c.UserContext(), level) {
 		s.log.LogAttrs(c.UserContext(), level, "request",
 			slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
-			slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.String("ip", c.IP()))
+			slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.String("ip", s.clientIP(c)))
 	}
 	return nil
 }
@@ -138,6 +138,23 @@ func (s *Server) setSecurityHeaders(c *fiber.Ctx) {
 	}
 }
 
+// refuseEncodedBodies answers 415 to any request that declares a Content-Encoding other
+// than identity, before anything reads the body. Fiber inflates gzip, deflate and brotli
+// bodies when they are read, with no bound on the inflated size: 260 KB of gzip became
+// 256 MiB in memory. No browser compresses what it sends, so refusing is simpler and safer
+// than inflating under the body limit. It runs on every route, the websocket's included.
+func refuseEncodedBodies(c *fiber.Ctx) error {
+	for _, v := range c.Request().Header.PeekAll(fiber.HeaderContentEncoding) {
+		for coding := range strings.SplitSeq(string(v), ",") {
+			if coding = strings.TrimSpace(coding); coding != "" && !strings.EqualFold(coding, "identity") {
+				return forum.Coded(forum.EUnsupported, "unsupported_content_encoding",
+					"This server does not accept compressed requests (Content-Encoding: %.20s); send the body uncompressed.", coding)
+			}
+		}
+	}
+	return c.Next()
+}
+
 // authenticate finds the person behind a request: a bearer token (which must be valid),
 // or else the session cookie. A stale or forged cookie is cleared and the request goes on
 // anonymously; endpoints that need a person then answer 401 saying the session ended.
@@ -167,6 +184,25 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 		}
 	}
 	return c.Next()
+}
+
+// secretRoutes answer anonymous requests with credentials (a new token, a session) or
+// with what the person typed (an email address): never stored by a cache either.
+var secretRoutes = map[string]bool{
+	"/api/v1/auth/signup": true, "/api/v1/auth/login": true, "/signup": true, "/login": true,
+}
+
+// noStore keeps every answer to a signed-in person, and the sign-up and sign-in answers,
+// out of every cache (Cache-Control: no-store): they carry API tokens, CSRF tokens and
+// email addresses. It runs after the handler, so it overrides the revalidation headers
+// the page caches set; anonymous readers keep theirs. Error pages choose the same in
+// render.
+func (s *Server) noStore(c *fiber.Ctx) error {
+	err := c.Next()
+	if viewer(c) != nil || secretRoutes[c.Route().Path] {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return err
 }
 
 // checkCSRF requires the session's token on every unsafe request authenticated by the

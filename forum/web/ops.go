@@ -2,7 +2,10 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -60,8 +63,20 @@ func methodLabel(m string) string {
 	return "OTHER"
 }
 
+// metricsHandler serves the registry to a scraper bearing the metrics token. Anyone else
+// gets the 404 of an address that does not exist, so the endpoint is not advertised.
 func (s *Server) metricsHandler() fiber.Handler {
-	return adaptor.HTTPHandler(promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
+	serve := adaptor.HTTPHandler(promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
+	// Compared as hashes: equal lengths, so the time taken says nothing about the token.
+	want := sha256.Sum256([]byte(s.cfg.MetricsToken))
+	return func(c *fiber.Ctx) error {
+		scheme, token, _ := strings.Cut(c.Get(fiber.HeaderAuthorization), " ")
+		got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
+		}
+		return serve(c)
+	}
 }
 
 // healthz answers while the process runs.

@@ -28,7 +28,7 @@ func (s *Server) signupSubmit(c *fiber.Ctx) error {
 	if confirm := c.FormValue("password_confirm"); confirm != in.Password {
 		return s.formFailure(c, "signup", p, forum.Invalid("password_confirm", "password_mismatch", "The two passwords do not match."))
 	}
-	g, err := s.accounts.Signup(c.UserContext(), in, client(c))
+	g, err := s.accounts.Signup(c.UserContext(), in, s.client(c))
 	if err != nil {
 		return s.formFailure(c, "signup", p, err)
 	}
@@ -51,7 +51,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	login, next := c.FormValue("login"), safeNext(c.FormValue("next"))
 	p := s.page(c, "Sign in", nil)
 	p.Form = map[string]string{"login": login, "next": next}
-	g, err := s.accounts.Login(c.UserContext(), login, c.FormValue("password"), client(c))
+	g, err := s.accounts.Login(c.UserContext(), login, c.FormValue("password"), s.client(c))
 	if err != nil {
 		return s.formFailure(c, "login", p, err)
 	}
@@ -225,7 +225,6 @@ func (s *Server) settingsCreateToken(c *fiber.Ctx) error {
 	nt := presentTokens([]*forum.APIToken{t}, v)[0]
 	nt.Token = secret
 	p.Data.(*settingsView).NewToken = &nt
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, fiber.StatusCreated, "settings", p)
 }
 

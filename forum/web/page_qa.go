@@ -228,7 +228,7 @@ func (s *Server) countView(c *fiber.Ctx, questionID int64) {
 	if s.views == nil {
 		return
 	}
-	who := "ip:" + c.IP()
+	who := "ip:" + s.clientIP(c)
 	if u := viewerUser(c); u != nil {
 		who = "user:" + strconv.FormatInt(u.ID, 10)
 	}
@@ -434,7 +434,7 @@ type tagsView struct {
 }
 
 func (s *Server) tagsPage(c *fiber.Ctx) error {
-	page, err := queryInt(c, "page")
+	page, err := queryPage(c)
 	if err != nil {
 		return err
 	}

@@ -168,7 +168,11 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, p *Page) error {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderCacheControl, "no-cache, private")
+	if p.Viewer != nil {
+		c.Set(fiber.HeaderCacheControl, "no-store") // it holds their CSRF token, maybe more
+	} else {
+		c.Set(fiber.HeaderCacheControl, "no-cache, private")
+	}
 	return c.Status(status).Send(buf.Bytes())
 }
 

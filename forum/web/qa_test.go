@@ -292,7 +292,8 @@ func TestConcurrentVotesThroughTheAPI(t *testing.T) {
 
 func TestPreview(t *testing.T) {
 	s := newSite(t)
-	r := s.do(req{method: "POST", path: "/api/v1/preview", body: `{"body":"Some *math* $x_1 + y_2$ and <img src=x onerror=alert(1)>"}`})
+	a := s.signup("previewer")
+	r := s.do(req{method: "POST", path: "/api/v1/preview", headers: a.bearer(), body: `{"body":"Some *math* $x_1 + y_2$ and <img src=x onerror=alert(1)>"}`})
 	html, _ := r.json(t)["html"].(string)
 	if r.StatusCode != 200 || !strings.Contains(html, "<em>math</em>") || strings.Contains(html, "onerror") {
 		t.Fatalf("%d %s", r.StatusCode, r.body)

@@ -34,6 +34,10 @@ const (
 	writeTimeout = 30 * time.Second
 	// idleTimeout closes keep-alive connections nobody uses.
 	idleTimeout = 2 * time.Minute
+	// previewBurst previews at once per account, then one per previewEvery: a writer's
+	// pauses get their previews, a script looping on the ~100 ms render gets one a second.
+	previewBurst = 10
+	previewEvery = time.Second
 )
 
 // Config is what the HTTP layer needs to know about the site.
@@ -42,12 +46,18 @@ type Config struct {
 	BaseURL   *url.URL
 	BodyLimit int
 	Logger    *slog.Logger
-	// Registry receives the HTTP metrics; /metrics serves it.
-	Registry *prometheus.Registry
+	// Registry receives the HTTP metrics. The public listener serves it at /metrics only
+	// to a request bearing MetricsToken; without a token /metrics is not a route here
+	// (cmd/staffroom can serve the registry on a listener of its own).
+	Registry     *prometheus.Registry
+	MetricsToken string
 	// TrustedProxies are the addresses (IPs or CIDRs) of reverse proxies whose ProxyHeader
 	// names the real client, for rate limits and the sessions list. Empty: trust nobody.
 	TrustedProxies []string
 	ProxyHeader    string
+	// PreviewLimit meters POST /api/v1/preview per account. Nil: previewBurst at once,
+	// then one per previewEvery.
+	PreviewLimit forum.RateLimiter
 }
 
 // Health reports whether the database answers.
@@ -93,6 +103,8 @@ type Server struct {
 	live           *realtime.Upgrader
 	events         forum.EventLog
 	threads        *threadCache // nil: no question page cache
+	proxies        proxySet     // see clientIP
+	proxyHeader    string
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -113,6 +125,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.PreviewLimit == nil {
+		cfg.PreviewLimit = moderation.NewLimiter(previewBurst, previewBurst*previewEvery)
 	}
 	static, err := assets.LoadStatic()
 	if err != nil {
@@ -158,13 +173,19 @@ func New(cfg Config, svc Services) (*Server, error) {
 		// temporary files) and drop the connection without an answer when one is malformed.
 		DisablePreParseMultipartForm: true,
 	}
+	if s.proxies, err = parseProxies(cfg.TrustedProxies); err != nil {
+		return nil, err
+	}
+	s.proxyHeader = cfg.ProxyHeader
+	if s.proxyHeader == "" {
+		s.proxyHeader = fiber.HeaderXForwardedFor
+	}
+	// Always on, so that with no proxy configured Fiber believes no X-Forwarded-* header
+	// (its default trusts them from anyone). The client's address is s.clientIP's.
+	fcfg.EnableTrustedProxyCheck = true
+	fcfg.TrustedProxies = cfg.TrustedProxies
 	if len(cfg.TrustedProxies) > 0 {
-		fcfg.EnableTrustedProxyCheck = true
-		fcfg.TrustedProxies = cfg.TrustedProxies
-		fcfg.ProxyHeader = cfg.ProxyHeader
-		if fcfg.ProxyHeader == "" {
-			fcfg.ProxyHeader = fiber.HeaderXForwardedFor
-		}
+		fcfg.ProxyHeader = s.proxyHeader
 		fcfg.EnableIPValidation = true
 	}
 	s.app = fiber.New(fcfg)
@@ -180,18 +201,21 @@ func (s *Server) routes() {
 	app.Use(s.observe) // outermost: sees every response, errors and panics included
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(s.securityHeaders)
+	app.Use(refuseEncodedBodies) // before anything can read (and inflate) a body
 
 	// Operations: no compression, no session.
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
-	app.Get("/metrics", s.metricsHandler())
+	if s.cfg.MetricsToken != "" {
+		app.Get("/metrics", s.metricsHandler())
+	}
 	// Live updates: authenticated, but neither compressed nor tagged (the answer is 101).
 	app.Get("/ws", s.authenticate, s.websocket)
 
 	app.Use(compress.New())
 	app.Get("/static/*", s.staticFile)
 	app.Use(etags)
-	app.Use(s.authenticate, s.checkCSRF, s.refuseSuspendedWrites)
+	app.Use(s.authenticate, s.noStore, s.checkCSRF, s.refuseSuspendedWrites)
 
 	api := app.Group("/api/v1")
 	api.Post("/auth/signup", s.apiSignup)

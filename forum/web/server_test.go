@@ -119,7 +119,7 @@ func TestPagesHaveETags(t *testing.T) {
 }
 
 func TestOperations(t *testing.T) {
-	s := newSite(t)
+	s := newSite(t, withMetricsToken(metricsToken))
 	if r := s.do(req{method: "GET", path: "/healthz"}); r.StatusCode != 200 {
 		t.Fatalf("healthz %d", r.StatusCode)
 	}
@@ -131,7 +131,7 @@ func TestOperations(t *testing.T) {
 		s.do(req{method: "POST", path: "/api/v1/auth/login", body: `{"login":"x","password":"y"}`})
 		s.do(req{method: "GET", path: "/login"})
 	}
-	r := s.do(req{method: "GET", path: "/metrics"})
+	r := s.do(req{method: "GET", path: "/metrics", headers: map[string]string{"Authorization": "Bearer " + metricsToken}})
 	body := string(r.body)
 	if !strings.Contains(body, `staffroom_http_requests_total{method="POST",route="/api/v1/auth/login",status="401"} 3`) {
 		t.Fatalf("login failures are not counted under POST:\n%s", body)

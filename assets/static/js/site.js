@@ -25,7 +25,7 @@
     if (csrfMeta) { headers["X-CSRF-Token"] = csrfMeta.content; }
     return fetch(path, { method: method, headers: headers, credentials: "same-origin",
       body: body === undefined ? undefined : JSON.stringify(body) }).then(function (r) {
-      return r.json().then(function (data) { return { ok: r.ok, data: data }; });
+      return r.json().then(function (data) { return { ok: r.ok, status: r.status, data: data }; });
     });
   }
 
@@ -42,6 +42,11 @@
       if (!text.trim()) { if (box) { box.hidden = true; } return; }
       api("POST", "/api/v1/preview", { body: text }).then(function (res) {
         if (text !== last) { return; }
+        if (res.status === 429) {
+          // Previews are paced per person: keep the last one and try again shortly.
+          last = null; clearTimeout(timer); timer = setTimeout(refresh, 1000);
+          return;
+        }
         if (box) { box.hidden = false; }
         if (res.ok) {
           target.innerHTML = res.data.html; // sanitized by the server, as stored posts are
