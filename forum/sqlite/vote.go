@@ -262,8 +262,11 @@ func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now 
 			if err != nil {
 				return err
 			}
-			if accepted == postID { // a deleted answer gives back its acceptance
+			if accepted == postID { // a deleted answer gives back its acceptance, kept for undelete
 				if err := undoReputation(ctx, tx, postID, asker, "accept", forum.RepKindAcceptUndo, now); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE posts SET accepted_when_deleted = 1 WHERE id = ?`, postID); err != nil {
 					return err
 				}
 			}
@@ -339,8 +342,9 @@ func (db *DB) UndeletePost(ctx context.Context, postID int64, now time.Time) err
 	return db.write(ctx, func(tx *txn) error {
 		var kind string
 		var questionID sql.NullInt64
-		var deleted bool
-		err := tx.QueryRowContext(ctx, `SELECT kind, question_id, deleted_at IS NOT NULL FROM posts WHERE id = ?`, postID).Scan(&kind, &questionID, &deleted)
+		var deleted, wasAccepted bool
+		err := tx.QueryRowContext(ctx, `SELECT kind, question_id, deleted_at IS NOT NULL, accepted_when_deleted FROM posts WHERE id = ?`,
+			postID).Scan(&kind, &questionID, &deleted, &wasAccepted)
 		if err != nil {
 			return notFound(err, "There is no post %d.", postID)
 		}
@@ -352,7 +356,7 @@ func (db *DB) UndeletePost(ctx context.Context, postID int64, now time.Time) err
 				return forum.Coded(forum.EConflict, "question_deleted", "Undelete the question first.")
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = NULL, deleted_by = NULL WHERE id = ?`, postID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = NULL, deleted_by = NULL, accepted_when_deleted = 0 WHERE id = ?`, postID); err != nil {
 			return err
 		}
 		if kind == string(forum.KindAnswer) {
@@ -361,6 +365,11 @@ func (db *DB) UndeletePost(ctx context.Context, postID int64, now time.Time) err
 			}
 			if err := countFirstAnswer(ctx, tx, questionID.Int64, -1); err != nil {
 				return err
+			}
+			if wasAccepted {
+				if err := restoreAcceptance(ctx, tx, postID, questionID.Int64, now); err != nil {
+					return err
+				}
 			}
 		} else {
 			if err := countQuestionLife(ctx, tx, postID, 1); err != nil {
@@ -374,6 +383,32 @@ func (db *DB) UndeletePost(ctx context.Context, postID int64, now time.Time) err
 		}
 		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID.Int64), Name: forum.EventPostUpdated, Data: back, PostID: postID})
 	})
+}
+
+// restoreAcceptance gives an undeleted answer back the acceptance its deletion took, with
+// the reputation that goes with it, unless the asker has accepted another answer since.
+func restoreAcceptance(ctx context.Context, tx *txn, answerID, questionID int64, now time.Time) error {
+	asker, _, current, err := liveQuestion(ctx, tx, questionID)
+	if err != nil || current != 0 {
+		return err
+	}
+	var author int64
+	if err := tx.QueryRowContext(ctx, `SELECT author_id FROM posts WHERE id = ?`, answerID).Scan(&author); err != nil {
+		return err
+	}
+	if author != asker {
+		if err := addReputation(ctx, tx, author, answerID, asker, forum.RepKindAccepted, forum.RepAccepted, now); err != nil {
+			return err
+		}
+		if err := addReputation(ctx, tx, asker, answerID, asker, forum.RepKindAccepter, forum.RepAccepter, now); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE posts SET accepted_answer_id = ? WHERE id = ?`, answerID, questionID); err != nil {
+		return err
+	}
+	return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventAnswerAccepted,
+		Data: forum.AcceptChange{QuestionID: questionID, AnswerID: answerID}})
 }
 
 // countQuestionLife moves every count a question is part of, its tags' and the site's, by

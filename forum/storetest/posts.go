@@ -293,6 +293,22 @@ func testAccept(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	check("accepted answer deleted", 0, 1, 1, 1)
+	if err := s.UndeletePost(ctx, a1.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	check("undelete gives the acceptance back", a1.ID, 3, 16, 1)
+	noDrift(t, s)
+
+	// Accepted elsewhere in between: the undeleted answer comes back unaccepted.
+	if err := s.DeletePost(ctx, a1.ID, a1u, t0); err != nil {
+		t.Fatal(err)
+	}
+	s.Accept(ctx, a2.ID, asker.ID, t0)
+	check("another accepted while deleted", a2.ID, 3, 1, 16)
+	if err := s.UndeletePost(ctx, a1.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	check("undelete keeps the newer acceptance", a2.ID, 3, 1, 16)
 	noDrift(t, s)
 }
 
