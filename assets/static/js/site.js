@@ -88,6 +88,75 @@
     });
   });
 
+  // Drafts: what someone types in a question, answer or edit is kept in this browser until
+  // the form is sent, so a closed tab, a crash or a reload loses nothing; and leaving a page
+  // with unsent text asks first. A form opts in with data-draft="KEY"; its visible text
+  // fields are saved under "staffroom:draft:KEY" as JSON.
+  var draftPrefix = "staffroom:draft:";
+  function draftFields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name !== "_csrf" && (el.tagName === "TEXTAREA" || (el.tagName === "INPUT" && el.type === "text"));
+    });
+  }
+  var dirtyForms = [];
+  document.querySelectorAll("form[data-draft]").forEach(function (form) {
+    var key = draftPrefix + form.dataset.draft;
+    var fields = draftFields(form);
+    var initial = fields.map(function (el) { return el.value; });
+    var store;
+    try { store = window.localStorage; } catch (err) { store = null; }
+    if (store) {
+      var saved = null;
+      try { saved = JSON.parse(store.getItem(key) || "null"); } catch (err) { saved = null; }
+      // Restore only into a form the server sent untouched (an error page keeps what was
+      // sent, and that wins), and only when the draft differs from it.
+      var untouched = fields.every(function (el, i) { return el.value === initial[i]; });
+      var differs = saved && fields.some(function (el) { return saved[el.name] && saved[el.name] !== el.value; });
+      if (untouched && differs && !form.querySelector(".field-error")) {
+        fields.forEach(function (el) { if (typeof saved[el.name] === "string") { el.value = saved[el.name]; } });
+        var note = document.createElement("p");
+        note.className = "draft-note";
+        note.setAttribute("role", "status");
+        note.textContent = "Your unsent draft from this browser is restored. ";
+        var discard = document.createElement("button");
+        discard.type = "button";
+        discard.className = "link-button";
+        discard.textContent = "Discard it";
+        discard.addEventListener("click", function () {
+          fields.forEach(function (el, i) { el.value = initial[i]; el.dispatchEvent(new Event("input", { bubbles: true })); });
+          store.removeItem(key);
+          note.remove();
+        });
+        note.appendChild(discard);
+        form.insertBefore(note, form.firstChild);
+        fields.forEach(function (el) { el.dispatchEvent(new Event("input", { bubbles: true })); });
+      }
+    }
+    var timer = null;
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (!store) { return; }
+        var data = {}, any = false;
+        fields.forEach(function (el, i) { data[el.name] = el.value; if (el.value !== initial[i]) { any = true; } });
+        try { if (any) { store.setItem(key, JSON.stringify(data)); } else { store.removeItem(key); } } catch (err) { /* full or private mode */ }
+      }, 300);
+    });
+    form.addEventListener("submit", function () {
+      form.dataset.sent = "1";
+      if (store) { store.removeItem(key); }
+    });
+    dirtyForms.push(function () {
+      return !form.dataset.sent && fields.some(function (el, i) { return el.value.trim() !== initial[i].trim(); });
+    });
+  });
+  window.addEventListener("beforeunload", function (ev) {
+    if (dirtyForms.some(function (dirty) { return dirty(); })) {
+      ev.preventDefault();
+      ev.returnValue = "";
+    }
+  });
+
   // Ask before deleting, and stop double submissions: the second click on a slow network
   // would post twice. Delegated, so that forms live.js adds behave the same.
   document.addEventListener("submit", function (ev) {
