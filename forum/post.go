@@ -201,8 +201,13 @@ func NormalizeTag(s string) (string, error) {
 	return s, nil
 }
 
-// NormalizeTags checks a question's tags: 1 to 5, each valid, duplicates dropped.
+// NormalizeTags checks a question's tags: 1 to 5, each valid, duplicates dropped. The
+// tags are counted as sent, before duplicates are dropped, so that a request cannot make
+// the server check and fold any number of copies of one tag.
 func NormalizeTags(raw []string) ([]string, error) {
+	if len(raw) > MaxTags {
+		return nil, Invalid("tags", "too_many_tags", "Use at most %d tags.", MaxTags)
+	}
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range raw {
