@@ -377,7 +377,7 @@ func (a *Accounts) CreateToken(ctx context.Context, v *Viewer, name string) (str
 	if err := v.User.CheckCanWrite(now); err != nil {
 		return "", nil, err
 	}
-	if err := checkText("name", name); err != nil {
+	if err := cleanLineIn("name", &name); err != nil {
 		return "", nil, err
 	}
 	name = strings.TrimSpace(name)

@@ -1,8 +1,6 @@
 package forum
 
 import (
-	"context"
-	"regexp"
 	"time"
 )
 
@@ -10,41 +8,56 @@ import (
 // accounts, and these limits cost a real teacher little.
 type NewUserRules struct {
 	Reputation       int           // below this, the rules apply
-	MaxLinks         int           // links per post
+	MaxLinks         int           // links to other sites per post or comment
 	QuestionInterval time.Duration // between two questions; 0: none (rate limits off)
+	// SiteHost is this site's host (and port, if the base URL names one): links to it are
+	// not counted. Empty: every link with a host counts.
+	SiteHost string
 }
 
 // DefaultNewUserRules are DESIGN.md's: under 125 reputation, 2 links per post and 40
 // minutes between questions.
 var DefaultNewUserRules = NewUserRules{Reputation: 125, MaxLinks: 2, QuestionInterval: 40 * time.Minute}
 
-var linkPattern = regexp.MustCompile(`(?i)\b(?:https?://|www\.)`)
+// applies reports whether u is held to the new-member rules.
+func (r NewUserRules) applies(u *User) bool {
+	return u.Reputation < r.Reputation && !u.Role.IsModerator()
+}
 
-// checkNewUserLinks refuses a post with more links than a new account may add.
-func (s *QA) checkNewUserLinks(u *User, field, markdown string) error {
+// checkNewUserLinks refuses a post or comment whose rendered HTML links to other sites
+// more often than a new account may. It counts what readers will get, the links and
+// images in the sanitized HTML, rather than patterns in the markdown, which miss
+// whatever the pattern did not think of (`//host`, reference links, autolinks).
+func (s *QA) checkNewUserLinks(u *User, field, html string) error {
 	r := s.NewUsers
-	if r.MaxLinks <= 0 || u.Reputation >= r.Reputation || u.Role.IsModerator() {
+	if r.MaxLinks <= 0 || !r.applies(u) {
 		return nil
 	}
-	if n := len(linkPattern.FindAllStringIndex(markdown, r.MaxLinks+1)); n > r.MaxLinks {
-		return Invalid(field, "too_many_links", "New members may include at most %d links in a post until they reach %d reputation; remove a link or two.", r.MaxLinks, r.Reputation)
+	if n := countOffSiteLinks(s.Render.Links(html), r.SiteHost); n > r.MaxLinks {
+		return Invalid(field, "too_many_links", "New members may include at most %d links in a post or comment until they reach %d reputation; this one has %d. Remove a link or two.", r.MaxLinks, r.Reputation, n)
 	}
 	return nil
 }
 
-// checkQuestionInterval makes a new account wait between questions.
-func (s *QA) checkQuestionInterval(ctx context.Context, u *User) error {
-	r := s.NewUsers
-	if r.QuestionInterval <= 0 || u.Reputation >= r.Reputation || u.Role.IsModerator() {
+// questionInterval is the wait u must leave between two questions: the store checks it
+// against u's last question (CheckQuestionInterval) in the transaction that adds the next.
+func (s *QA) questionInterval(u *User) time.Duration {
+	if r := s.NewUsers; r.QuestionInterval > 0 && r.applies(u) {
+		return r.QuestionInterval
+	}
+	return 0
+}
+
+// CheckQuestionInterval is the rule a store applies, inside the transaction that adds a
+// question, to the time of the author's last question (deleted ones too: deleting a
+// question does not give its time back). last is zero when there is none. Returns
+// rate_limited with the time left.
+func CheckQuestionInterval(interval time.Duration, last, now time.Time) error {
+	if interval <= 0 || last.IsZero() {
 		return nil
 	}
-	author := u.ID
-	last, err := s.Posts.Questions(ctx, QuestionFilter{Sort: SortNewest, AuthorID: &author, Page: 1, PageSize: 1}, u.ID)
-	if err != nil || len(last.Items) == 0 {
-		return err
-	}
-	if wait := last.Items[0].CreatedAt.Add(r.QuestionInterval).Sub(s.now()); wait > 0 {
-		return RateLimited(wait, "New members can ask one question every %d minutes; you can ask again in %s.", int(r.QuestionInterval.Minutes()), humanDuration(wait))
+	if wait := last.Add(interval).Sub(now); wait > 0 {
+		return RateLimited(wait, "New members can ask one question every %d minutes; you can ask again in %s.", int(interval.Minutes()), humanDuration(wait))
 	}
 	return nil
 }

@@ -188,7 +188,11 @@ var tagPattern = regexp.MustCompile(`^[a-z0-9+#.-]+$`)
 
 // NormalizeTag lower-cases and checks one tag name.
 func NormalizeTag(s string) (string, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s, err := CleanLine("tags", s)
+	if err != nil {
+		return "", err
+	}
+	s = strings.ToLower(s)
 	if s == "" {
 		return "", Invalid("tags", "invalid_tag", "Tags cannot be empty.")
 	}
@@ -201,8 +205,13 @@ func NormalizeTag(s string) (string, error) {
 	return s, nil
 }
 
-// NormalizeTags checks a question's tags: 1 to 5, each valid, duplicates dropped.
+// NormalizeTags checks a question's tags: 1 to 5, each valid, duplicates dropped. The
+// tags are counted as sent, before duplicates are dropped, so that a request cannot make
+// the server check and fold any number of copies of one tag.
 func NormalizeTags(raw []string) ([]string, error) {
+	if len(raw) > MaxTags {
+		return nil, Invalid("tags", "too_many_tags", "Use at most %d tags.", MaxTags)
+	}
 	var out []string
 	seen := map[string]bool{}
 	for _, r := range raw {
@@ -218,26 +227,7 @@ func NormalizeTags(raw []string) ([]string, error) {
 	if len(out) < MinTags {
 		return nil, Invalid("tags", "tags_required", "Add at least one tag, such as grading or ell.")
 	}
-	if len(out) > MaxTags {
-		return nil, Invalid("tags", "too_many_tags", "Use at most %d tags.", MaxTags)
-	}
 	return out, nil
-}
-
-// checkLength checks a text field's length in characters after trimming.
-func checkLength(field, s string, min, max int) (string, error) {
-	if err := checkText(field, s); err != nil {
-		return "", err
-	}
-	s = strings.TrimSpace(s)
-	n := utf8.RuneCountInString(s)
-	switch {
-	case n < min:
-		return "", Invalid(field, "too_short", "%s must be at least %d characters; it has %d.", fieldLabel(field), min, n)
-	case n > max:
-		return "", Invalid(field, "too_long", "%s must be at most %d characters; it has %d.", fieldLabel(field), max, n)
-	}
-	return s, nil
 }
 
 // Renderer turns markdown into the safe HTML stored beside it. The moderation package
@@ -245,6 +235,10 @@ func checkLength(field, s string, min, max int) (string, error) {
 type Renderer interface {
 	Body(markdown string) (string, error)
 	Comment(markdown string) (string, error)
+	// Links returns the address of every link and image in HTML that Body or Comment
+	// returned, as a browser reads it (character references decoded), in order: what
+	// the new-member link limit counts.
+	Links(html string) []string
 }
 
 // NewQuestion is a question ready to store.
@@ -253,7 +247,10 @@ type NewQuestion struct {
 	Title          string
 	Body, BodyHTML string
 	Tags           []string
-	Now            time.Time
+	// Interval is the least time since the author's last question, deleted ones
+	// included; the store applies CheckQuestionInterval in its transaction. 0: none.
+	Interval time.Duration
+	Now      time.Time
 }
 
 // NewAnswer is an answer ready to store.
@@ -289,7 +286,10 @@ type VoteResult struct {
 // content takes the viewer (0 for anonymous) so it can show their votes and hide what they
 // may not see; deleted posts are visible only to moderators (includeDeleted).
 type PostStore interface {
-	// CreateQuestion stores a question and its tags (creating missing tags).
+	// CreateQuestion stores a question and its tags (creating missing tags). With an
+	// Interval, it reads the author's last question (deleted ones too) in the same
+	// transaction and returns CheckQuestionInterval's rate_limited, so that questions
+	// sent at once cannot all pass.
 	CreateQuestion(ctx context.Context, q NewQuestion) (*Post, error)
 	// CreateAnswer returns not_found when the question is missing or deleted, and conflict
 	// "question_closed" when it is closed.

@@ -41,25 +41,20 @@ type AskInput struct {
 }
 
 // Ask posts a question. Returns invalid naming the field (title 15-150 characters, body
-// at least 30, 1-5 valid tags), or forbidden "insufficient_reputation" when a tag is new
-// and the asker may not create tags.
+// at least 30, 1-5 valid tags, too_many_links for a new member), forbidden
+// "insufficient_reputation" when a tag is new and the asker may not create tags, or
+// rate_limited when a new member asked less than the interval ago.
 func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
-	title, err := checkLength("title", in.Title, MinTitleLen, MaxTitleLen)
+	title, err := CleanTitle("title", in.Title, MinTitleLen, MaxTitleLen)
 	if err != nil {
 		return nil, err
 	}
-	body, err := checkLength("body", in.Body, MinBodyLen, MaxBodyLen)
+	body, err := CleanBody("body", in.Body, MinBodyLen, MaxBodyLen)
 	if err != nil {
 		return nil, err
 	}
 	tags, err := NormalizeTags(in.Tags)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.checkNewUserLinks(u, "body", body); err != nil {
-		return nil, err
-	}
-	if err := s.checkQuestionInterval(ctx, u); err != nil {
 		return nil, err
 	}
 	if err := s.checkNewTags(ctx, u, tags); err != nil {
@@ -69,33 +64,38 @@ func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Posts.CreateQuestion(ctx, NewQuestion{AuthorID: u.ID, Title: title, Body: body, BodyHTML: html, Tags: tags, Now: s.now()})
-}
-
-// Answer posts an answer. Returns invalid "body", not_found for a missing question, or
-// conflict "question_closed".
-func (s *QA) Answer(ctx context.Context, u *User, questionID int64, body string) (*Post, error) {
-	body, err := checkLength("body", body, MinBodyLen, MaxBodyLen)
-	if err != nil {
+	if err := s.checkNewUserLinks(u, "body", html); err != nil {
 		return nil, err
 	}
-	if err := s.checkNewUserLinks(u, "body", body); err != nil {
+	return s.Posts.CreateQuestion(ctx, NewQuestion{AuthorID: u.ID, Title: title, Body: body, BodyHTML: html, Tags: tags,
+		Interval: s.questionInterval(u), Now: s.now()})
+}
+
+// Answer posts an answer. Returns invalid "body" (too_many_links among them), not_found for a missing question, or
+// conflict "question_closed".
+func (s *QA) Answer(ctx context.Context, u *User, questionID int64, body string) (*Post, error) {
+	body, err := CleanBody("body", body, MinBodyLen, MaxBodyLen)
+	if err != nil {
 		return nil, err
 	}
 	html, err := s.Render.Body(body)
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkNewUserLinks(u, "body", html); err != nil {
+		return nil, err
+	}
 	return s.Posts.CreateAnswer(ctx, NewAnswer{QuestionID: questionID, AuthorID: u.ID, Body: body, BodyHTML: html, Now: s.now()})
 }
 
 // Comment posts a comment (a reply when parentID is set). Returns invalid "body" (15-600
-// characters) or "parent_id", not_found for a missing post, or insufficient_reputation.
+// characters, too_many_links for a new member) or "parent_id", not_found for a missing
+// post, or insufficient_reputation.
 func (s *QA) Comment(ctx context.Context, u *User, postID, parentID int64, body string) (*Comment, error) {
 	if err := s.Privileges.Check(u, PrivComment); err != nil {
 		return nil, err
 	}
-	body, err := checkLength("body", body, MinCommentLen, MaxCommentLen)
+	body, err := CleanBody("body", body, MinCommentLen, MaxCommentLen)
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +104,9 @@ func (s *QA) Comment(ctx context.Context, u *User, postID, parentID int64, body 
 	}
 	html, err := s.Render.Comment(body)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkNewUserLinks(u, "body", html); err != nil {
 		return nil, err
 	}
 	return s.Posts.CreateComment(ctx, NewComment{PostID: postID, ParentID: parentID, AuthorID: u.ID, Body: body, BodyHTML: html, Now: s.now()})
@@ -193,7 +196,8 @@ func (s *QA) Questions(ctx context.Context, u *User, f QuestionFilter) (*Questio
 
 // Preview renders a body exactly as a post would show it.
 func (s *QA) Preview(body string) (string, error) {
-	if err := checkText("body", body); err != nil {
+	body, err := cleanBodyText("body", body)
+	if err != nil {
 		return "", err
 	}
 	if len(body) > 4*MaxBodyLen {
@@ -228,7 +232,7 @@ func (s *QA) DescribeTag(ctx context.Context, u *User, name, excerpt string) (*T
 	if err != nil {
 		return nil, err
 	}
-	if excerpt, err = checkLength("excerpt", excerpt, 0, MaxExcerptLen); err != nil {
+	if excerpt, err = CleanBody("excerpt", excerpt, 0, MaxExcerptLen); err != nil {
 		return nil, err
 	}
 	if err := s.Posts.SetTagExcerpt(ctx, t.Name, excerpt); err != nil {

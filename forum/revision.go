@@ -56,8 +56,8 @@ type RevisionStore interface {
 }
 
 // Edit changes a post. Its author may always edit it; others need the edit privilege
-// (moderators have it). Returns invalid naming the field, forbidden, not_found, or
-// conflict "edit_conflict".
+// (moderators have it). Returns invalid naming the field (too_many_links for a new
+// member's body among them), forbidden, not_found, or conflict "edit_conflict".
 func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post, error) {
 	p, err := s.Post(ctx, u, postID)
 	if err != nil {
@@ -72,7 +72,7 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 		}
 	}
 	se := StoredEdit{PostID: postID, EditorID: u.ID, BaseRevision: e.BaseRevision, Now: s.now()}
-	if se.Summary, err = checkLength("summary", e.Summary, 0, MaxSummaryLen); err != nil {
+	if se.Summary, err = CleanTitle("summary", e.Summary, 0, MaxSummaryLen); err != nil {
 		return nil, err
 	}
 	if p.Kind == KindAnswer && (e.Title != nil || e.Tags != nil) {
@@ -83,7 +83,7 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 		return nil, Invalid(field, "not_a_question", "Answers have no %s; edit the question for that.", field)
 	}
 	if e.Title != nil {
-		t, err := checkLength("title", *e.Title, MinTitleLen, MaxTitleLen)
+		t, err := CleanTitle("title", *e.Title, MinTitleLen, MaxTitleLen)
 		if err != nil {
 			return nil, err
 		}
@@ -98,11 +98,16 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 		}
 	}
 	if e.Body != nil {
-		b, err := checkLength("body", *e.Body, MinBodyLen, MaxBodyLen)
+		b, err := CleanBody("body", *e.Body, MinBodyLen, MaxBodyLen)
 		if err != nil {
 			return nil, err
 		}
 		if se.BodyHTML, err = s.Render.Body(b); err != nil {
+			return nil, err
+		}
+		// The editor's standing decides, as when posting: an edit is how a new member
+		// would otherwise add the links a new post may not carry.
+		if err := s.checkNewUserLinks(u, "body", se.BodyHTML); err != nil {
 			return nil, err
 		}
 		se.Body = &b

@@ -167,21 +167,27 @@ func NormalizeEmail(s string) (string, error) {
 // EmailKey is the form in which emails are compared.
 func EmailKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// NormalizeDisplayName trims and checks a display name.
+// NormalizeDisplayName cleans and checks a display name: one line of visible text
+// (CleanLine), 1 to MaxDisplayNameLen characters.
 func NormalizeDisplayName(s string) (string, error) {
-	if err := checkText("display_name", s); err != nil {
+	s, err := CleanLine("display_name", s)
+	if err != nil {
 		return "", err
 	}
-	s = strings.TrimSpace(s)
 	if n := utf8.RuneCountInString(s); n < 1 || n > MaxDisplayNameLen {
-		return "", Invalid("display_name", "invalid_display_name", "Display name must be 1 to %d characters.", MaxDisplayNameLen)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return "", Invalid("display_name", "invalid_display_name", "Display name must not contain control characters or line breaks.")
-		}
+		return "", Invalid("display_name", "invalid_display_name", "Display name must be 1 to %d visible characters.", MaxDisplayNameLen)
 	}
 	return s, nil
+}
+
+// cleanLineIn is CleanLine for a variable cleaned where it stands.
+func cleanLineIn(field string, s *string) error {
+	c, err := CleanLine(field, *s)
+	if err != nil {
+		return err
+	}
+	*s = c
+	return nil
 }
 
 // CheckPassword checks the password rules. Passwords are never trimmed.

@@ -16,6 +16,7 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+	"golang.org/x/net/html"
 
 	"staffroom/forum"
 )
@@ -135,6 +136,39 @@ func (r *Renderer) Comment(markdown string) (string, error) {
 // in the code base where user content becomes template.HTML.
 func SafeHTML(s string) template.HTML {
 	return template.HTML(s) // #nosec G203 -- output of Renderer, sanitized by newPolicy
+}
+
+// Links implements forum.Renderer: the href of every link and the src of every image in
+// html, character references decoded, as a browser would follow them. Those are the only
+// URL attributes the policy lets through (sanitizer.go); one it lets through later must be
+// read here too, or the new-member link limit would not see it.
+func (r *Renderer) Links(h string) []string {
+	var out []string
+	z := html.NewTokenizer(strings.NewReader(h))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out // io.EOF: the html is stored output of ours, never cut short
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, more := z.TagName()
+			var attr string
+			switch string(name) {
+			case "a":
+				attr = "href"
+			case "img":
+				attr = "src"
+			default:
+				continue
+			}
+			for more {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				if string(k) == attr {
+					out = append(out, string(v))
+				}
+			}
+		}
+	}
 }
 
 func (r *Renderer) render(md goldmark.Markdown, markdown string, body bool) (string, error) {

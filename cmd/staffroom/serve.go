@@ -142,6 +142,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Votes:    forum.VoteRules{DailyVotes: m.Config.DailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 		NewUsers: forum.DefaultNewUserRules,
 	}
+	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
 	if !on {
 		// Quotas and intervals are lifted with the rate limits; the reputation cap and the
 		// link limit are rules and stay.

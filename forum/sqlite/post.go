@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -59,6 +60,15 @@ func init() {
 func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.Post, error) {
 	var created *forum.Post
 	err := db.write(ctx, func(tx *txn) error {
+		if q.Interval > 0 {
+			last, err := lastQuestionAt(ctx, tx, q.AuthorID)
+			if err != nil {
+				return err
+			}
+			if err := forum.CheckQuestionInterval(q.Interval, last, q.Now); err != nil {
+				return err
+			}
+		}
 		var id int64
 		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, author_id, title, body, body_html, tags, created_at, activity_at)
 			VALUES ('question', ?, ?, ?, ?, ?, ?, ?)`, q.AuthorID, q.Title, q.Body, q.BodyHTML, strings.Join(q.Tags, " "), q.Now, q.Now)
@@ -93,6 +103,19 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 		return nil, err
 	}
 	return created, nil
+}
+
+// lastQuestionAt reads when an author last asked, deleted questions included (the zero
+// time when never), inside the write that may add the next one: read before the write, the
+// questions sent at once would all see the same last one.
+func lastQuestionAt(ctx context.Context, tx *txn, authorID int64) (time.Time, error) {
+	var last time.Time
+	err := tx.QueryRowContext(ctx, `SELECT created_at FROM posts WHERE author_id = ? AND kind = 'question'
+		ORDER BY created_at DESC LIMIT 1`, authorID).Scan(&last)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	return last, err
 }
 
 // postTx reads a post inside a write, as its author sees it, for the write's event and

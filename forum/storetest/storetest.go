@@ -44,6 +44,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("question paging", func(t *testing.T) { testQuestionPaging(t, open) })
 	t.Run("events", func(t *testing.T) { testEvents(t, open) })
 	t.Run("thread versions", func(t *testing.T) { testThreadVersions(t, open) })
+	t.Run("question interval", func(t *testing.T) { testQuestionInterval(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.
