@@ -188,6 +188,31 @@ func TestDeletedPostsLeaveTheCachesAtOnce(t *testing.T) {
 	})
 }
 
+// TestMicroCacheDropsAPageFoundGone: a page deleted past the server (by SQL; later, any way
+// a purge is forgotten) is dropped from the micro-cache by the first reader who finds it
+// gone once its second is up, instead of being served stale to the others while it lasts.
+func TestMicroCacheDropsAPageFoundGone(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	asker := s.signup("asker")
+	qid := s.ask(asker, "A question deleted behind the server's back", "grading")
+	path := fmt.Sprintf("/questions/%d", qid)
+	s.get(viewer{name: "nobody"}, path)
+	if _, err := s.db.Writer().Exec(`UPDATE posts SET deleted_at = ? WHERE id = ?`, s.clock.Now(), qid); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.do(req{method: "GET", path: path}); r.StatusCode != 200 {
+		t.Fatalf("within its second the copy was not served: %d", r.StatusCode)
+	}
+	s.clock.Add(2 * time.Second) // stale: the next reader draws it again, others would get the copy
+	if r := s.do(req{method: "GET", path: path}); r.StatusCode != 404 {
+		t.Fatalf("drawn again: %d", r.StatusCode)
+	}
+	if n := s.server.MicroCacheEntries(); n != 0 {
+		t.Fatalf("the gone page's stale copy is still kept (%d entries)", n)
+	}
+}
+
 // TestCacheSizesInMetrics: every cache reports its bytes, entries and evictions, labelled
 // by its name. The registry is read directly: how /metrics is served is not this test's
 // concern.

@@ -160,12 +160,15 @@ func (s *Server) anonymousCache(keyOf func(c *fiber.Ctx) (pageKey, bool), onHit 
 		}
 		epoch := s.cache.Epoch() // before the page reads its data: a purge meanwhile drops it
 		if err := c.Next(); err != nil {
-			s.cache.Release(key)
+			if st == cache.Refresh && forum.KindOf(err) == forum.ENotFound {
+				// Gone, however it went: others are not served its stale copy meanwhile.
+				s.cache.Delete(key)
+			} else {
+				s.cache.Release(key)
+			}
 			return err
 		}
 		switch res := c.Response(); {
-		case res.StatusCode() == fiber.StatusNotFound && st == cache.Refresh:
-			s.cache.Delete(key) // gone: its stale copy is not served meanwhile
 		case res.StatusCode() != fiber.StatusOK || len(res.Header.Peek(fiber.HeaderSetCookie)) > 0:
 			s.cache.Release(key)
 		default:
