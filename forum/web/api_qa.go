@@ -283,7 +283,7 @@ func (s *Server) apiDeletePost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.qa.Delete(c.UserContext(), v.User, id); err != nil {
+	if err := s.deletePost(c.UserContext(), v.User, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -294,7 +294,7 @@ func (s *Server) apiUndelete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.qa.Undelete(c.UserContext(), v.User, id); err != nil {
+	if err := s.undeletePost(c.UserContext(), v.User, id); err != nil {
 		return err
 	}
 	p, err := s.qa.Post(c.UserContext(), v.User, id)

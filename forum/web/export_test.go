@@ -8,3 +8,7 @@ func (s *Server) ThreadCacheHits() int64 {
 	}
 	return s.threads.hits.Load()
 }
+
+// MicroCacheEntries counts the anonymous readers' pages kept, for tests of what they are
+// kept under.
+func (s *Server) MicroCacheEntries() int { return s.cache.Len() }

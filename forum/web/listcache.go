@@ -6,12 +6,12 @@ import (
 	"html/template"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/forum"
+	"staffroom/forum/web/cache"
 )
 
 // The question list cache, for signed-in readers (anonymous ones have the micro-cache). A
@@ -27,31 +27,53 @@ const (
 	// listCacheStale is how long an expired list is still served to others while one
 	// request draws the next: a crowd does not all draw it at the same moment.
 	listCacheStale = 10 * time.Second
-	// listCacheEntries bounds the kept lists (each with up to maxShells layouts, ~200 KB
-	// at most): past it, lists older than listCacheStale go, or else all.
-	listCacheEntries = 256
+	// listCacheBytes bounds the kept lists with their layouts (a list of 30 questions is
+	// ~40 KB, each reader's layout ~3 KB): past it, the least recently read go.
+	listCacheBytes = 16 << 20
 )
 
 // listKey is what a list's content depends on: the list asked for (by its parsed filter,
 // so that addresses differing in ignored parameters share a copy and cannot flood the
-// cache) and whether the reader may describe the tag.
+// cache), the kind of page it is on, and whether the reader may describe the tag.
 type listKey struct {
+	// tagPage: a tag's own page (/tags/x), not the home list filtered by ?tag=x. Their
+	// questions are the same, their title, heading and live topic are not.
+	tagPage                  bool
 	tag, sort, after, before string
 	page, pageSize           int
 	canDescribe              bool
+}
+
+func (k listKey) size() int {
+	return 64 + len(k.tag) + len(k.sort) + len(k.after) + len(k.before)
+}
+
+// listReq is a list request's key, and the cache's epoch read before the list's data: a
+// list drawn from data older than a purge may show what was purged, and is not kept.
+type listReq struct {
+	key   listKey
+	epoch cache.Epoch
 }
 
 type listEntry struct {
 	content segments
 	title   string
 	live    *LiveTopic
-	at      time.Time
-	drawing atomic.Bool // a request is drawing its successor
 
 	// shells are the layouts drawn around this copy, per reader: a reader who reloads
-	// or pages back gets theirs again without html/template.
+	// or pages back gets theirs again without html/template. What they hold is counted
+	// against the cache's budget (grow).
 	mu     sync.Mutex
 	shells map[shellOf][2][]byte
+	grow   func(n int)
+}
+
+func (e *listEntry) size() int {
+	n := e.content.size() + len(e.title)
+	if e.live != nil {
+		n += 32 + len(e.live.Topic)
+	}
+	return n
 }
 
 // shellOf is what a list's layout depends on besides the list: the reader, their token,
@@ -65,16 +87,18 @@ type shellOf struct {
 const maxShells = 64
 
 type listCache struct {
-	mu      sync.Mutex
-	entries map[listKey]*listEntry
+	entries *cache.Map[listKey, *listEntry]
 	// shell is the list page with its content replaced by slot.
 	shell      *template.Template
 	slot, csrf string
 }
 
 // newListCache prepares the shell; page must not have been executed yet.
-func newListCache(page *template.Template) (*listCache, error) {
-	lc := &listCache{entries: map[listKey]*listEntry{}, slot: "slot" + randomHex(), csrf: "csrf" + randomHex()}
+func newListCache(page *template.Template, now func() time.Time) (*listCache, error) {
+	lc := &listCache{slot: "slot" + randomHex(), csrf: "csrf" + randomHex(),
+		entries: cache.New(cache.Options[listKey, *listEntry]{Name: "lists", MaxBytes: listCacheBytes,
+			TTL: listCacheTTL, Stale: listCacheStale, Now: now,
+			Size: func(k listKey, e *listEntry) int { return k.size() + e.size() }})}
 	var err error
 	if lc.shell, err = withSlot(page, "content", lc.slot); err != nil {
 		return nil, err
@@ -84,46 +108,22 @@ func newListCache(page *template.Template) (*listCache, error) {
 
 // get returns the kept list for k, or nil when this request is to draw it: there is none,
 // or it has expired and no other request is drawing it.
-func (lc *listCache) get(k listKey, now time.Time) *listEntry {
-	lc.mu.Lock()
-	e := lc.entries[k]
-	lc.mu.Unlock()
-	switch {
-	case e == nil || now.Before(e.at) || now.Sub(e.at) >= listCacheStale:
-		return nil
-	case now.Sub(e.at) < listCacheTTL:
-		return e
-	case e.drawing.CompareAndSwap(false, true):
-		return nil // this request draws the next copy; the others keep this one meanwhile
-	default:
+func (lc *listCache) get(k listKey) *listEntry {
+	e, st := lc.entries.Get(k)
+	if st == cache.Fresh || st == cache.Stale {
 		return e
 	}
-}
-
-func (lc *listCache) put(k listKey, e *listEntry) {
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	if len(lc.entries) >= listCacheEntries {
-		for old, oe := range lc.entries {
-			if e.at.Sub(oe.at) >= listCacheStale {
-				delete(lc.entries, old)
-			}
-		}
-		if len(lc.entries) >= listCacheEntries {
-			lc.entries = map[listKey]*listEntry{}
-		}
-	}
-	lc.entries[k] = e
+	return nil // Refresh: this request draws the next copy; the others keep this one meanwhile
 }
 
 // cachedList answers a signed-in reader's list from the cache; ok is false when the list
 // must be read and drawn.
-func (s *Server) cachedList(c *fiber.Ctx, k listKey) (ok bool, err error) {
+func (s *Server) cachedList(c *fiber.Ctx, r listReq) (ok bool, err error) {
 	p := s.page(c, "", nil)
 	if !s.listCacheable(c, p) {
 		return false, nil
 	}
-	e := s.lists.get(k, s.now())
+	e := s.lists.get(r.key)
 	if e == nil {
 		return false, nil
 	}
@@ -132,7 +132,7 @@ func (s *Server) cachedList(c *fiber.Ctx, k listKey) (ok bool, err error) {
 
 // drawList draws a list's content once for every signed-in reader of its address, keeps
 // it, and answers this request with it.
-func (s *Server) drawList(c *fiber.Ctx, k listKey, p *Page) error {
+func (s *Server) drawList(c *fiber.Ctx, r listReq, p *Page) error {
 	marked := *p
 	if marked.CSRF != "" {
 		marked.CSRF = s.lists.csrf
@@ -141,8 +141,9 @@ func (s *Server) drawList(c *fiber.Ctx, k listKey, p *Page) error {
 	if err := s.pages["home"].ExecuteTemplate(&buf, "content", &marked); err != nil {
 		return fmt.Errorf("render list: %w", err)
 	}
-	e := &listEntry{content: bytes.Split(buf.Bytes(), []byte(s.lists.csrf)), title: p.Title, live: p.Live, at: s.now()}
-	s.lists.put(k, e)
+	e := &listEntry{content: bytes.Split(buf.Bytes(), []byte(s.lists.csrf)), title: p.Title, live: p.Live}
+	e.grow = func(n int) { s.lists.entries.Grow(r.key, n, func(v *listEntry) bool { return v == e }) }
+	s.lists.entries.Store(r.key, e, cache.Entry[*listEntry]{Since: r.epoch})
 	return s.writeList(c, p, e)
 }
 
@@ -164,10 +165,14 @@ func (s *Server) writeList(c *fiber.Ctx, p *Page, e *listEntry) error {
 		if e.shells == nil {
 			e.shells = map[shellOf][2][]byte{}
 		}
-		if len(e.shells) < maxShells {
+		kept := len(e.shells) < maxShells
+		if kept {
 			e.shells[k] = sh
 		}
 		e.mu.Unlock()
+		if kept {
+			e.grow(len(before) + len(after) + len(k.username) + len(k.name) + len(k.csrf) + len(k.flash) + 64)
+		}
 	}
 	before, after := sh[0], sh[1]
 	res := c.Response()
@@ -188,14 +193,33 @@ func (s *Server) listCacheable(c *fiber.Ctx, p *Page) bool {
 	return s.lists != nil && p.Viewer != nil && csrfSafe(p.CSRF) && len(c.Request().URI().QueryArgs().Peek("done")) == 0
 }
 
-// listKeyOf is the cache key of a list request. Strings are copied: Fiber reuses the bytes
-// of the request once it is answered.
-func (s *Server) listKeyOf(c *fiber.Ctx, f forum.QuestionFilter, tag *forum.Tag) listKey {
-	k := listKey{sort: strings.Clone(string(f.Sort)), page: f.Page, pageSize: f.PageSize,
-		after: strings.Clone(f.After), before: strings.Clone(f.Before),
-		canDescribe: tag != nil && s.qa.Privileges.Allowed(viewerUser(c), forum.PrivEdit)}
+// listKeyOf is the cache key of a list request, with the cache's epoch before the list is
+// read.
+func (s *Server) listKeyOf(c *fiber.Ctx, f forum.QuestionFilter, tag *forum.Tag) listReq {
+	r := listReq{key: listKeyFor(f, tag != nil, tag != nil && s.qa.Privileges.Allowed(viewerUser(c), forum.PrivEdit))}
+	if s.lists != nil {
+		r.epoch = s.lists.entries.Epoch()
+	}
+	return r
+}
+
+// listKeyFor is the key of a list. Strings are copied: Fiber reuses the bytes of the
+// request once it is answered.
+func listKeyFor(f forum.QuestionFilter, tagPage, canDescribe bool) listKey {
+	k := listKey{tagPage: tagPage, sort: ownQuestionSort(f.Sort), page: f.Page, pageSize: f.PageSize,
+		after: strings.Clone(f.After), before: strings.Clone(f.Before), canDescribe: canDescribe}
 	if f.Tag != nil {
 		k.tag = strings.Clone(*f.Tag)
 	}
 	return k
+}
+
+// ownQuestionSort is the package's own copy of a parsed list sort (see ownSort).
+func ownQuestionSort(sort forum.QuestionSort) string {
+	for _, o := range []forum.QuestionSort{forum.SortNewest, forum.SortActive, forum.SortVotes, forum.SortUnanswered} {
+		if o == sort {
+			return string(o)
+		}
+	}
+	return strings.Clone(string(sort))
 }

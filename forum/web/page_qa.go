@@ -399,7 +399,7 @@ func (s *Server) deleteSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.qa.Delete(c.UserContext(), v.User, id); err != nil {
+	if err := s.deletePost(c.UserContext(), v.User, id); err != nil {
 		if p.Kind == forum.KindAnswer {
 			return s.questionFormFailure(c, p.QuestionID, err)
 		}
@@ -420,7 +420,7 @@ func (s *Server) undeleteSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.qa.Undelete(c.UserContext(), v.User, id); err != nil {
+	if err := s.undeletePost(c.UserContext(), v.User, id); err != nil {
 		return s.questionFormFailure(c, qid, err)
 	}
 	return backToQuestion(c, qid, fmt.Sprintf("post-%d", id))

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"staffroom/forum"
+	"staffroom/forum/web/cache"
 )
 
 // The question page cache. A question page differs from one reader to the next only in
@@ -52,12 +53,13 @@ const (
 	// threadCacheStale is how long an expired copy whose version still holds may be served
 	// while it is read again in the background.
 	threadCacheStale = 10 * time.Second
-	// threadCacheEntries and threadEntryBytes bound memory to ~128 MiB at the very worst
-	// (a crawl of many threads, each read by many people at once); an entry holds its
-	// thread (~25 KB of HTML bodies for 10 answers) and the pieces drawn from it, and a
-	// piece past its budget is drawn for its request and not kept.
-	threadCacheEntries = 256
-	threadEntryBytes   = 512 << 10
+	// threadCacheBytes bounds the kept threads with their pieces: past it, the least
+	// recently read go. An entry holds its thread (~25 KB of HTML bodies for 10 answers)
+	// and the pieces drawn from it, at most threadEntryBytes of them: a piece past that is
+	// drawn for its request and not kept, so that one thread read by very many people
+	// cannot push out all the others.
+	threadCacheBytes = 64 << 20
+	threadEntryBytes = 512 << 10
 	// threadRefreshTimeout bounds a background refresh.
 	threadRefreshTimeout = 10 * time.Second
 )
@@ -93,8 +95,7 @@ type threadEntry struct {
 	// request's bookkeeping).
 	canonical string
 	until     time.Time // TTL, or the first moment one of its "ago" texts changes
-	// refreshing: a background refresh is under way.
-	refreshing atomic.Bool
+	base      int       // bytes the thread itself holds, as the cache counts them
 
 	mu        sync.Mutex
 	skeletons map[skeletonKey][]segments // one more part than the thread has posts
@@ -105,12 +106,43 @@ type threadEntry struct {
 }
 
 // keep reports whether n more bytes fit the entry's budget, and counts them; e.mu is held.
+// The caller then charges them to the cache (threadCache.charge), once e.mu is released.
 func (e *threadEntry) keep(n int) bool {
 	if e.bytes+n > threadEntryBytes {
 		return false
 	}
 	e.bytes += n
 	return true
+}
+
+// threadSize estimates the bytes a thread holds: its texts, and a few hundred bytes of
+// structure per post, comment and person.
+func threadSize(t *forum.QuestionThread) int {
+	post := func(p *forum.Post) int {
+		n := 512 + len(p.Title) + len(p.Body) + len(p.BodyHTML) + len(p.QuestionTitle)
+		for _, tag := range p.Tags {
+			n += 16 + len(tag)
+		}
+		if p.Author != nil {
+			n += 256 + len(p.Author.Username) + len(p.Author.DisplayName)
+		}
+		return n
+	}
+	n := post(t.Question)
+	for _, ps := range [][]*forum.Post{t.Answers, t.Related, t.Linked} {
+		for _, p := range ps {
+			n += post(p)
+		}
+	}
+	for _, cs := range t.Comments {
+		for _, c := range cs {
+			n += 384 + len(c.Body) + len(c.BodyHTML) // with its node in the comment tree
+			if c.Author != nil {
+				n += 256 + len(c.Author.Username) + len(c.Author.DisplayName)
+			}
+		}
+	}
+	return n
 }
 
 func (sg segments) size() int {
@@ -139,19 +171,25 @@ type threadCache struct {
 	slot, csrf string
 	base       string // the site's address, before canonical paths
 	log        func(msg string, args ...any)
+	now        func() time.Time
 
+	entries *cache.Map[threadKey, *threadEntry]
+	// loading is the load under way for each key: a reader of a version it covers waits
+	// for it instead of reading the thread too.
 	mu      sync.Mutex
-	entries map[threadKey]*threadEntry
 	loading map[threadKey]*loadCall
 
 	hits, loads atomic.Int64 // counted for tests and for the benchmarks' report
 }
 
 // newThreadCache prepares the templates; page must not have been executed yet.
-func newThreadCache(versions forum.ThreadVersions, qa *forum.QA, page *template.Template, base string, log func(string, ...any)) (*threadCache, error) {
-	tc := &threadCache{versions: versions, qa: qa, posts: page, base: base, log: log,
-		slot: "slot" + randomHex(), csrf: "csrf" + randomHex(),
-		entries: map[threadKey]*threadEntry{}, loading: map[threadKey]*loadCall{}}
+func newThreadCache(versions forum.ThreadVersions, qa *forum.QA, page *template.Template, base string,
+	log func(string, ...any), now func() time.Time) (*threadCache, error) {
+	tc := &threadCache{versions: versions, qa: qa, posts: page, base: base, log: log, now: now,
+		slot: "slot" + randomHex(), csrf: "csrf" + randomHex(), loading: map[threadKey]*loadCall{},
+		entries: cache.New(cache.Options[threadKey, *threadEntry]{Name: "question_threads", MaxBytes: threadCacheBytes,
+			TTL: threadCacheTTL, Stale: threadCacheStale, Now: now,
+			Size: func(_ threadKey, e *threadEntry) int { return 64 + e.base }})}
 	var err error
 	if tc.shell, err = withSlot(page, "content", tc.slot); err != nil {
 		return nil, err
@@ -189,24 +227,18 @@ func (tc *threadCache) entry(ctx context.Context, u *forum.User, key threadKey) 
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
-	tc.mu.Lock()
-	e := tc.entries[key]
-	tc.mu.Unlock()
-	if e != nil && e.version == v {
-		if now.Before(e.until) {
-			tc.hits.Add(1)
-			return e, nil
+	e, st := tc.entries.Get(key)
+	if st != cache.Miss && e.version == v {
+		// Fresh, or only time has passed: what the version covers is unchanged, so
+		// readers keep this copy while one background load reads the next.
+		if st == cache.Refresh {
+			go tc.refresh(e, u)
 		}
-		// Only time has passed: what the version covers is unchanged, so readers keep
-		// this copy while one background load reads the next.
-		if now.Before(e.until.Add(threadCacheStale)) {
-			if e.refreshing.CompareAndSwap(false, true) {
-				go tc.refresh(e, u)
-			}
-			tc.hits.Add(1)
-			return e, nil
-		}
+		tc.hits.Add(1)
+		return e, nil
+	}
+	if st == cache.Refresh {
+		tc.entries.Release(key) // the version moved: this request reads it, not a refresh
 	}
 	return tc.load(ctx, u, key, v)
 }
@@ -216,7 +248,7 @@ func (tc *threadCache) refresh(e *threadEntry, u *forum.User) {
 	ctx, cancel := context.WithTimeout(context.Background(), threadRefreshTimeout)
 	defer cancel()
 	if _, err := tc.load(ctx, u, e.key, e.version); err != nil {
-		e.refreshing.Store(false) // let the next reader try
+		tc.entries.Release(e.key) // let the next reader try
 		if forum.KindOf(err) != forum.ENotFound {
 			tc.log("refresh question page", "question", e.key.id, "err", err)
 		}
@@ -243,37 +275,24 @@ func (tc *threadCache) load(ctx context.Context, u *forum.User, key threadKey, v
 	tc.loads.Add(1)
 	t, err := tc.qa.SharedThread(ctx, u, key.id, key.order)
 	if err == nil {
-		call.entry = newThreadEntry(key, v, t, tc.base, time.Now())
+		e := newThreadEntry(key, v, t, tc.base, tc.now())
+		call.entry = e
+		tc.entries.Store(key, e, cache.Entry[*threadEntry]{Until: e.until,
+			Replace: func(old *threadEntry) bool { return old.version <= v }})
 	}
 	call.err = err
 	tc.mu.Lock()
 	if tc.loading[key] == call {
 		delete(tc.loading, key)
 	}
-	if err == nil {
-		if old := tc.entries[key]; old == nil || old.version <= v {
-			tc.store(key, call.entry)
-		}
-	}
 	tc.mu.Unlock()
 	close(call.done)
 	return call.entry, call.err
 }
 
-// store keeps an entry; tc.mu is held.
-func (tc *threadCache) store(key threadKey, e *threadEntry) {
-	if len(tc.entries) >= threadCacheEntries {
-		now := time.Now()
-		for k, old := range tc.entries {
-			if now.After(old.until.Add(threadCacheStale)) {
-				delete(tc.entries, k)
-			}
-		}
-		if len(tc.entries) >= threadCacheEntries {
-			clear(tc.entries)
-		}
-	}
-	tc.entries[key] = e
+// charge counts n bytes kept in e against the cache's budget; e.mu is not held.
+func (tc *threadCache) charge(e *threadEntry, n int) {
+	tc.entries.Grow(e.key, n, func(v *threadEntry) bool { return v == e })
 }
 
 func newThreadEntry(key threadKey, v int64, t *forum.QuestionThread, base string, now time.Time) *threadEntry {
@@ -284,6 +303,7 @@ func newThreadEntry(key threadKey, v int64, t *forum.QuestionThread, base string
 		e.threads[postID] = threadComments(cs)
 	}
 	e.canonical = base + questionPath(t.Question)
+	e.base = threadSize(t) + len(e.canonical)
 	expire := func(at time.Time) {
 		if until := agoChanges(at, now); until.Before(e.until) {
 			e.until = until
@@ -331,11 +351,16 @@ func (tc *threadCache) votesOf(ctx context.Context, e *threadEntry, userID int64
 	if err != nil {
 		return nil, err
 	}
+	size := 64 + 48*len(votes)
 	e.mu.Lock()
-	if e.keep(64 + 48*len(votes)) {
+	kept := e.keep(size)
+	if kept {
 		e.votes[userID] = votes
 	}
 	e.mu.Unlock()
+	if kept {
+		tc.charge(e, size)
+	}
 	return votes, nil
 }
 
@@ -375,15 +400,19 @@ func (tc *threadCache) skeletonFor(e *threadEntry, k skeletonKey, view *question
 	for i, p := range parts {
 		sk[i] = tc.cut(p)
 	}
-	e.mu.Lock()
 	size := 0
 	for _, part := range sk {
 		size += part.size()
 	}
-	if e.keep(size) {
+	e.mu.Lock()
+	kept := e.keep(size)
+	if kept {
 		e.skeletons[k] = sk
 	}
 	e.mu.Unlock()
+	if kept {
+		tc.charge(e, size)
+	}
 	return sk, nil
 }
 
@@ -403,10 +432,14 @@ func (tc *threadCache) blockFor(e *threadEntry, ctx postCtx, signedIn bool) (seg
 	}
 	b = tc.cut(buf.Bytes())
 	e.mu.Lock()
-	if e.keep(b.size()) {
+	kept := e.keep(b.size())
+	if kept {
 		e.blocks[k] = b
 	}
 	e.mu.Unlock()
+	if kept {
+		tc.charge(e, b.size())
+	}
 	return b, nil
 }
 
@@ -456,11 +489,16 @@ func (tc *threadCache) shellFor(e *threadEntry, p *Page) ([2]segments, error) {
 	}
 	sh = [2]segments{tc.cut(before), tc.cut(after)}
 	k.path = strings.Clone(k.path) // Fiber's path bytes serve the next request
+	size := sh[0].size() + sh[1].size() + len(k.username) + len(k.name) + len(k.flash) + len(k.path)
 	e.mu.Lock()
-	if e.keep(sh[0].size() + sh[1].size() + len(k.username) + len(k.name) + len(k.flash) + len(k.path)) {
+	kept := e.keep(size)
+	if kept {
 		e.shells[k] = sh
 	}
 	e.mu.Unlock()
+	if kept {
+		tc.charge(e, size)
+	}
 	return sh, nil
 }
 

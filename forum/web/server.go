@@ -97,9 +97,9 @@ type Server struct {
 	metrics        *httpMetrics
 	secure         bool // the base URL is https: cookies get Secure
 	draining       atomic.Bool
-	cache          *microcache
-	communityCache communityCache
-	lists          *listCache // signed-in readers' question lists
+	cache          *microcache     // anonymous readers' pages
+	communityCache *communityCache // the home page's community panel
+	lists          *listCache      // signed-in readers' question lists
 	live           *realtime.Upgrader
 	events         forum.EventLog
 	threads        *threadCache // nil: no question page cache
@@ -137,27 +137,25 @@ func New(cfg Config, svc Services) (*Server, error) {
 	s := &Server{
 		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, views: svc.Views, idem: svc.Idem, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
-		cache:  newMicrocache(),
 		live:   svc.Live, events: svc.Events,
 	}
+	s.cache, s.communityCache = newMicrocache(s.now), newCommunityCache(s.now)
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
 		return nil, err
 	}
 	if svc.Threads != nil {
-		if s.lists, err = newListCache(s.pages["home"]); err != nil {
+		if s.lists, err = newListCache(s.pages["home"], s.now); err != nil {
 			return nil, err
 		}
-		if s.threads, err = newThreadCache(svc.Threads, svc.QA, s.pages["question"], s.baseURL(), s.log.Error); err != nil {
+		if s.threads, err = newThreadCache(svc.Threads, svc.QA, s.pages["question"], s.baseURL(), s.log.Error, s.now); err != nil {
 			return nil, err
 		}
 	}
 	if s.metrics, err = newHTTPMetrics(cfg.Registry); err != nil {
 		return nil, err
 	}
-	if s.threads != nil {
-		if err := s.threads.register(cfg.Registry); err != nil {
-			return nil, err
-		}
+	if err := s.registerCaches(cfg.Registry); err != nil {
+		return nil, err
 	}
 	fcfg := fiber.Config{
 		AppName:               cfg.SiteName,
@@ -255,12 +253,11 @@ func (s *Server) routes() {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
 
-	cached := s.anonymousCache(nil)
-	app.Get("/", cached, s.homePage)
+	app.Get("/", s.anonymousCache(listPageKey(false), nil), s.homePage)
 	app.Get("/questions", func(c *fiber.Ctx) error { return c.Redirect("/", fiber.StatusMovedPermanently) })
 	app.Get("/questions/ask", s.askPage)
 	app.Post("/questions/ask", s.askSubmit)
-	cachedQuestion := s.anonymousCache(s.countAnonymousView)
+	cachedQuestion := s.anonymousCache(questionPageKey, s.countAnonymousView)
 	app.Get("/questions/:id", cachedQuestion, s.questionPage)
 	app.Get("/questions/:id/:slug", cachedQuestion, s.questionPage)
 	app.Post("/questions/:id/answers", s.answerSubmit)
@@ -276,7 +273,7 @@ func (s *Server) routes() {
 	app.Post("/posts/:id/revisions/:n/rollback", s.rollbackSubmit)
 	app.Post("/answers/:id/accept", s.acceptSubmit)
 	app.Get("/tags", s.tagsPage)
-	app.Get("/tags/:tag", cached, s.tagPage)
+	app.Get("/tags/:tag", s.anonymousCache(listPageKey(true), nil), s.tagPage)
 	app.Post("/tags/:tag", s.describeTagSubmit)
 	app.Get("/signup", s.signupPage)
 	app.Post("/signup", s.signupSubmit)
