@@ -24,8 +24,10 @@ type conn struct {
 	who Identity
 	id  uint64
 
-	// subs is guarded by hub.mu.
-	subs map[string]*subscription
+	// subs, ended and idleSince are guarded by hub.mu.
+	subs      map[string]*subscription
+	ended     bool          // the sign-in ended: closing, no more subscriptions
+	idleSince time.Duration // hub.clock() when subs last became empty
 
 	mu      sync.Mutex
 	queue   []item
@@ -35,6 +37,7 @@ type conn struct {
 	out     []byte         // frames gathered for one write; the writer's alone
 
 	subscribeRate *rate.Limiter // the writer's
+	replayed      *replayBudget // the writer's; nil until the first replay
 	typedMu       sync.Mutex
 	typedAt       map[string]time.Time // when this person last typed, by topic
 
@@ -66,6 +69,7 @@ const (
 	itemPing
 	itemPong
 	itemClose
+	itemRecheck // ask Config.Recheck whether the sign-in still holds
 )
 
 type item struct {
@@ -236,8 +240,43 @@ func (c *conn) process(it *item) error {
 		return c.send(encodeFrame(serverFrame{Type: typeUnsubscribed, Topic: it.topic}))
 	case itemEvent:
 		return c.deliver(it.sub, it.out)
+	case itemRecheck:
+		return c.recheck()
 	}
 	return nil
+}
+
+// recheck asks the wiring whether the connection's sign-in still holds, and closes it
+// with CloseSignedOut when not: the close goes out ahead of anything still queued.
+func (c *conn) recheck() error {
+	h := c.hub
+	err := h.cfg.Recheck(c.ctx, c.who)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrSignedOut):
+		h.mu.Lock()
+		h.endLocked(c)
+		h.mu.Unlock()
+		if err := c.gather(opClose, websocket.FormatCloseMessage(CloseSignedOut, signedOutReason)); err == nil {
+			c.flush()
+		}
+		return errClosing
+	default:
+		if c.ctx.Err() == nil {
+			h.cfg.Logger.Error("websocket recheck", "user", c.who.UserID, "err", err)
+		}
+		return nil // the store is away: keep the connection, ask again next round
+	}
+}
+
+// signOut closes the connection from any goroutine, dropping what it had queued: that
+// was for a sign-in that has ended. The hub has already ended its subscriptions.
+func (c *conn) signOut() {
+	c.mu.Lock()
+	c.queue = nil
+	c.mu.Unlock()
+	c.shut(CloseSignedOut, signedOutReason)
 }
 
 func (c *conn) send(frame []byte) error { return c.gather(opText, frame) }
@@ -290,8 +329,11 @@ func (c *conn) start(sub *subscription) error {
 	}
 	// Subscribe before reading the head: events committed from now on are queued behind
 	// this item, and the head covers everything before.
-	if !h.add(c, sub) {
+	switch h.add(c, sub) {
+	case addFull:
 		return c.send(errorFrame(sub.topic, CodeBadRequest, fmt.Sprintf("A connection follows at most %d topics; unsubscribe from some first.", h.cfg.MaxSubscriptions)))
+	case addEnded:
+		return nil // its close is on the way
 	}
 	head, err := h.history.Head(c.ctx, sub.topic)
 	if err != nil {
@@ -318,31 +360,93 @@ func (c *conn) start(sub *subscription) error {
 	return nil
 }
 
-// replay writes the logged events after sub.last up to upto. If the log no longer has
-// them all, the client is told to reset: reload its data and go on from the head.
+// replay writes the logged events after sub.last up to upto. The client is told to reset
+// (reload its data and go on from upto) instead when the log no longer has them all, or
+// when they are more than one replay may carry (MaxReplayEvents, MaxReplayBytes) or than
+// the connection's budget has left: a replay is there to resume a page, not to read the
+// log. The count is known from the seqs before anything is read, and the read stops just
+// past the byte bound, so refusing costs little.
 func (c *conn) replay(sub *subscription, upto int64) error {
-	for sub.last < upto {
-		events, err := c.hub.history.Since(c.ctx, sub.topic, sub.last, replayPage)
-		if err != nil {
-			c.hub.cfg.Logger.Error("websocket replay", "topic", sub.topic, "err", err)
+	h := c.hub
+	reset := func() error {
+		sub.last = upto
+		return c.send(seqFrame(typeReset, sub.topic, upto))
+	}
+	n := upto - sub.last
+	if n <= 0 {
+		return nil
+	}
+	budget := c.replayBudget()
+	if n > int64(h.cfg.MaxReplayEvents) || budget != nil && budget.spent() {
+		return reset()
+	}
+	events, err := h.history.Since(c.ctx, sub.topic, sub.last, int(n), h.cfg.MaxReplayBytes)
+	if err != nil {
+		h.cfg.Logger.Error("websocket replay", "topic", sub.topic, "err", err)
+		return err
+	}
+	size := 0
+	for _, e := range events {
+		size += len(e.Data)
+	}
+	if size > h.cfg.MaxReplayBytes || budget != nil && !budget.spend(size) {
+		return reset()
+	}
+	if len(events) == 0 || events[0].Seq != sub.last+1 {
+		return reset() // pruned
+	}
+	for _, e := range events {
+		if err := c.send(eventFrame(e)); err != nil {
 			return err
 		}
-		if len(events) == 0 || events[0].Seq != sub.last+1 {
-			sub.last = upto
-			return c.send(seqFrame(typeReset, sub.topic, upto))
-		}
-		for _, e := range events {
-			if err := c.send(eventFrame(e)); err != nil {
-				return err
-			}
-			c.hub.stats.Delivered.Add(1)
-			sub.last = e.Seq
-		}
-		if len(events) < replayPage {
-			break
-		}
+		h.stats.Delivered.Add(1)
+		sub.last = e.Seq
 	}
 	return nil
+}
+
+// replayBudget counts the bytes replayed to one connection in the current minute.
+type replayBudget struct {
+	limit int
+	start time.Duration // hub.clock() when the minute began
+	used  int
+	clock func() time.Duration
+}
+
+// replayWindow is the period of ReplayBudget.
+const replayWindow = time.Minute
+
+// replayBudget returns the connection's budget, made on its first replay; nil when
+// replays are unlimited.
+func (c *conn) replayBudget() *replayBudget {
+	if c.hub.cfg.Unlimited {
+		return nil
+	}
+	if c.replayed == nil {
+		c.replayed = &replayBudget{limit: c.hub.cfg.ReplayBudget, start: c.hub.clock(), clock: c.hub.clock}
+	}
+	return c.replayed
+}
+
+func (b *replayBudget) roll() {
+	if now := b.clock(); now-b.start >= replayWindow {
+		b.start, b.used = now, 0
+	}
+}
+
+// spent reports whether nothing is left this minute.
+func (b *replayBudget) spent() bool {
+	b.roll()
+	return b.used >= b.limit
+}
+
+// spend charges n bytes read, sent or not (reading them was the cost), and reports
+// whether they fit in what was left.
+func (b *replayBudget) spend(n int) bool {
+	b.roll()
+	fits := b.used+n <= b.limit
+	b.used += n
+	return fits
 }
 
 // abort ends the connection now, from any goroutine. Closing a hijacked fasthttp
