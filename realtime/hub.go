@@ -308,8 +308,7 @@ func (h *Hub) clock() time.Duration { return time.Since(h.epoch) }
 // connection is visited once per PingInterval; this sweep is all the timing a connection
 // gets, so that an idle one holds no timer and no goroutine of its own.
 func (h *Hub) pingRound(round, slices int) {
-	slice, cycle := round%slices, round/slices
-	checkCycles := max(1, int((h.cfg.RecheckEvery+h.cfg.PingInterval/2)/h.cfg.PingInterval))
+	slice := round % slices
 	now := h.clock()
 	h.mu.RLock()
 	defer h.mu.RUnlock()
@@ -323,11 +322,9 @@ func (h *Hub) pingRound(round, slices int) {
 				c.shut(websocket.ClosePolicyViolation, fmt.Sprintf("No topic followed for %s.", h.cfg.IdleTimeout))
 				continue
 			}
-		case h.cfg.Recheck != nil:
-			// Spread over the cycles too: a slice's connections do not all check at once.
-			if (cycle+int(c.id/uint64(slices)))%checkCycles == 0 {
-				c.enqueue(item{kind: itemRecheck})
-			}
+		case h.cfg.Recheck != nil && now-c.checkedAt >= h.cfg.RecheckEvery:
+			c.checkedAt = now // the hub's goroutine alone reads and writes it after register
+			c.enqueue(item{kind: itemRecheck})
 		}
 		c.enqueue(item{kind: itemPing})
 	}
@@ -423,6 +420,7 @@ func (h *Hub) register(c *conn, t *ticket) bool {
 	h.nextID++
 	c.id = h.nextID
 	c.idleSince = h.clock()
+	c.checkedAt = c.idleSince // its sign-in was checked at the upgrade
 	h.conns[c] = struct{}{}
 	h.live.Add(1)
 	h.stats.Connections.Add(1)

@@ -344,3 +344,12 @@ func TestRecheck(t *testing.T) {
 		}
 	})
 }
+
+// String keeps failure messages short: event data may be megabytes.
+func (f frame) String() string {
+	seq := "-"
+	if f.Seq != nil {
+		seq = fmt.Sprint(*f.Seq)
+	}
+	return fmt.Sprintf("{%s %s seq %s %s %s, %d bytes of data}", f.Type, f.Topic, seq, f.Event, f.Code, len(f.Data))
+}

@@ -682,28 +682,29 @@ func TestLiveSignOutClosesSockets(t *testing.T) {
 	s.signup("admin")
 	first := s.signup("teacher")
 	topic := fmt.Sprintf("user:%d", first.ID)
-	open := func(h http.Header) *wsClient {
+	// Each subtest's sockets belong to it: open takes its t.
+	open := func(t *testing.T, h http.Header) *wsClient {
 		t.Helper()
 		c := mustDial(t, addr, h)
 		c.subscribe(topic)
 		return c
 	}
 	closed := func(c *wsClient, what string) {
-		t.Helper()
+		c.t.Helper()
 		if code := c.closedWith(2 * time.Second); code != realtime.CloseSignedOut {
-			t.Fatalf("%s: closed with %d, want %d", what, code, realtime.CloseSignedOut)
+			c.t.Fatalf("%s: closed with %d, want %d", what, code, realtime.CloseSignedOut)
 		}
 	}
 	stays := func(cs ...*wsClient) {
-		t.Helper()
 		for _, c := range cs {
+			c.t.Helper()
 			c.roundTrip()
 		}
 	}
 
 	t.Run("sign-out", func(t *testing.T) {
 		a, b := s.login(first), s.login(first)
-		byCookie, byToken, other := open(cookieHeader(a)), open(bearerHeader(a)), open(cookieHeader(b))
+		byCookie, byToken, other := open(t, cookieHeader(a)), open(t, bearerHeader(a)), open(t, cookieHeader(b))
 		if r := s.do(req{method: "POST", path: "/api/v1/auth/logout", cookie: a.Cookie, headers: a.csrf()}); r.StatusCode != 204 {
 			t.Fatalf("logout: %d %s", r.StatusCode, r.body)
 		}
@@ -724,7 +725,7 @@ func TestLiveSignOutClosesSockets(t *testing.T) {
 
 	t.Run("revoked session and token", func(t *testing.T) {
 		a, b := s.login(first), s.login(first)
-		revoked, kept, token := open(cookieHeader(b)), open(cookieHeader(a)), open(bearerHeader(b))
+		revoked, kept, token := open(t, cookieHeader(b)), open(t, cookieHeader(a)), open(t, bearerHeader(b))
 		if r := s.do(req{method: "DELETE", path: fmt.Sprintf("/api/v1/me/sessions/%d", s.sessionID(b)), cookie: a.Cookie, headers: a.csrf()}); r.StatusCode != 204 {
 			t.Fatalf("revoke session: %d %s", r.StatusCode, r.body)
 		}
@@ -746,7 +747,7 @@ func TestLiveSignOutClosesSockets(t *testing.T) {
 
 	t.Run("password change ends the other sign-ins", func(t *testing.T) {
 		a, b := s.login(first), s.login(first)
-		mine, otherSession, otherToken := open(cookieHeader(a)), open(cookieHeader(b)), open(bearerHeader(b))
+		mine, otherSession, otherToken := open(t, cookieHeader(a)), open(t, cookieHeader(b)), open(t, bearerHeader(b))
 		next := "a brand new passphrase"
 		r := s.do(req{method: "POST", path: "/api/v1/me/password", cookie: a.Cookie, headers: a.csrf(),
 			body: jsonBody(map[string]string{"current_password": first.Passwd, "new_password": next})})
@@ -761,13 +762,13 @@ func TestLiveSignOutClosesSockets(t *testing.T) {
 
 	t.Run("role change", func(t *testing.T) {
 		a := s.login(first)
-		byCookie, byToken := open(cookieHeader(a)), open(bearerHeader(a))
+		byCookie, byToken := open(t, cookieHeader(a)), open(t, bearerHeader(a))
 		if _, err := s.accounts.SetRole(context.Background(), first.Name, forum.RoleModerator); err != nil {
 			t.Fatal(err)
 		}
 		closed(byCookie, "a session's socket after a role change")
 		closed(byToken, "a token's socket after a role change")
-		again := open(bearerHeader(a)) // the sign-in itself still holds, with the new role
+		again := open(t, bearerHeader(a)) // the sign-in itself still holds, with the new role
 		stays(again)
 	})
 }
@@ -804,4 +805,13 @@ func TestLiveSocketsRecheckTheirSignIn(t *testing.T) {
 	if code := byToken.closedWith(2 * time.Second); code != realtime.CloseSignedOut {
 		t.Fatalf("after a role change elsewhere the socket closed with %d, want %d", code, realtime.CloseSignedOut)
 	}
+}
+
+// String keeps failure messages short: event data may be long.
+func (f frame) String() string {
+	data := string(f.Data)
+	if len(data) > 200 {
+		data = data[:200] + "..."
+	}
+	return fmt.Sprintf("{%s %s seq %d %s %s %q data %s}", f.Type, f.Topic, f.seq(), f.Event, f.Code, f.Message, data)
 }
