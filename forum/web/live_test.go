@@ -574,7 +574,9 @@ func TestLiveConnectionCaps(t *testing.T) {
 		if err == nil || resp == nil || resp.StatusCode != status {
 			t.Fatalf("want %d, got %v %v", status, err, resp)
 		}
-		var body struct{ Error struct{ Code, Message string } }
+		var body struct {
+			Error struct{ Code, Message string }
+		}
 		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error.Code != code || body.Error.Message == "" {
 			t.Fatalf("want error %s in the API's shape: %+v (%v)", code, body, err)
 		}
