@@ -42,8 +42,10 @@ type Config struct {
 	IdleTimeout time.Duration
 	// MaxReplayEvents and MaxReplayBytes bound one replay (a subscribe's since, a gap):
 	// past either, the client is answered reset and reloads instead. ReplayBudget bounds
-	// the bytes of event data replayed to one connection per minute; past it, reset too.
-	MaxReplayEvents, MaxReplayBytes, ReplayBudget int
+	// the bytes of event data replayed to one connection per minute, and
+	// ReplayBudgetPerAddr to one address (reconnecting buys no fresh budget); past
+	// either, reset too.
+	MaxReplayEvents, MaxReplayBytes, ReplayBudget, ReplayBudgetPerAddr int
 	// Recheck tells whether a signed-in connection's Identity still holds: nil, or
 	// ErrSignedOut to close it (4401), or another error (logged; the connection stays).
 	// It is asked about every RecheckEvery, on the ping rounds, and at once for a
@@ -84,7 +86,9 @@ func (c *Config) defaults() {
 	def(&c.MaxReplayEvents, DefaultMaxReplayEvents)
 	def(&c.MaxReplayBytes, DefaultMaxReplayBytes)
 	def(&c.ReplayBudget, DefaultReplayBudget)
+	def(&c.ReplayBudgetPerAddr, DefaultReplayBudgetPerAddr)
 	c.ReplayBudget = max(c.ReplayBudget, c.MaxReplayBytes) // else a full replay could never pass
+	c.ReplayBudgetPerAddr = max(c.ReplayBudgetPerAddr, c.ReplayBudget)
 	defDur(&c.IdleTimeout, DefaultIdleTimeout)
 	defDur(&c.RecheckEvery, DefaultRecheckEvery)
 	if c.ReadLimit <= 0 {
@@ -132,6 +136,9 @@ const (
 	// DefaultReplayBudget: a page that reconnects replays a few topics; a connection that
 	// asks for more than this a minute is fetching the log, not resuming.
 	DefaultReplayBudget = 4 << 20
+	// DefaultReplayBudgetPerAddr: a school's staff resuming at once after a restart
+	// replays a few kilobytes each.
+	DefaultReplayBudgetPerAddr = 32 << 20
 	// DefaultRecheckEvery: how stale a connection's idea of its sign-in may be when it
 	// was changed where the hub does not hear of it (another process, another node).
 	DefaultRecheckEvery = time.Minute
@@ -176,6 +183,8 @@ type Hub struct {
 	addrs   map[string]*addrConns
 	tickets map[*ticket]struct{}
 	epoch   time.Time // clock() counts from here
+
+	addrReplays addrReplays
 
 	ctx    context.Context // ends when the hub closes
 	cancel context.CancelFunc
@@ -226,6 +235,7 @@ func NewHub(cfg Config, broker Broker, history History, authorize Authorizer) *H
 		addrs: map[string]*addrConns{}, tickets: map[*ticket]struct{}{}, epoch: time.Now(),
 		done: make(chan struct{}),
 	}
+	h.addrReplays.limit = cfg.ReplayBudgetPerAddr
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.stopBroker = broker.Subscribe(h.receive)
 	go h.run()

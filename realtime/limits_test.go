@@ -168,6 +168,30 @@ func TestReplayIsBounded(t *testing.T) {
 	})
 }
 
+// TestReplayBudgetPerAddress: reconnecting buys no fresh replay budget.
+func TestReplayBudgetPerAddress(t *testing.T) {
+	th := newTestHub(t, realtime.Config{ReplayBudgetPerAddr: 4 << 20})
+	big := strings.Repeat("x", 300<<10)
+	for range 3 {
+		th.log.append("question:3", "post.updated", map[string]string{"body": big})
+	}
+	c := th.dial(1)
+	for range 4 { // 900 KiB each: 3.6 MB of the address's 4 MiB
+		c.subscribeSince("question:3", 0)
+		for range 3 {
+			if f := c.next(); f.Type != "event" {
+				t.Fatalf("within the budget: %+v", f)
+			}
+		}
+	}
+	c.conn.Close()
+	d := th.dial(1)
+	d.subscribeSince("question:3", 0)
+	if f := d.next(); f.Type != "reset" {
+		t.Fatalf("a new connection from the same address: %+v, want reset", f)
+	}
+}
+
 // TestConnectionCaps: past the per-address caps (signed-in and anonymous counted apart)
 // an upgrade is refused with 429, past the global cap with 503; a closed connection gives
 // its place back; Unlimited (rate limits off) lifts the per-address caps only.
