@@ -208,14 +208,21 @@ func TestConnectionCaps(t *testing.T) {
 		if _, resp, err := th.dialQuery("user=9"); err == nil || status(resp) != http.StatusTooManyRequests {
 			t.Fatalf("a fourth signed-in socket: %v (%d), want 429", err, status(resp))
 		}
-		anon[0].conn.Close()
-		deadline := time.Now().Add(5 * time.Second)
-		for th.hub.Stats().Connections.Load() != 4 {
-			if time.Now().After(deadline) {
-				t.Fatal("the closed socket was not let go")
+		// A connection counts once its upgrade has started it, which may be just after the
+		// client reads 101: wait for all five, then for the closed one to go.
+		waitConns := func(n int64) {
+			t.Helper()
+			deadline := time.Now().Add(5 * time.Second)
+			for th.hub.Stats().Connections.Load() != n {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d connections, want %d", th.hub.Stats().Connections.Load(), n)
+				}
+				time.Sleep(5 * time.Millisecond)
 			}
-			time.Sleep(5 * time.Millisecond)
 		}
+		waitConns(5)
+		anon[0].conn.Close()
+		waitConns(4)
 		th.mustDialQuery("").pingPong() // its place is free again
 		if n := th.hub.Stats().Refused.Load(); n != 2 {
 			t.Fatalf("%d refusals counted, want 2", n)

@@ -42,7 +42,8 @@ type Config struct {
 	TrustedProxies string
 	ProxyHeader    string
 	// ConnsPerIP caps TCP connections from one address (0: none); WSConns caps websockets
-	// in all, WSConnsPerIP signed-in ones and WSAnonConnsPerIP anonymous ones per address.
+	// in all, WSConnsPerIP signed-in ones and WSAnonConnsPerIP anonymous ones per address
+	// (0: the hub's default, as in a Config built in code; the flags spell it out).
 	ConnsPerIP, WSConns, WSConnsPerIP, WSAnonConnsPerIP int
 }
 
@@ -192,8 +193,8 @@ func (c *Config) check() (*url.URL, error) {
 	if c.EventRetention <= 0 {
 		return nil, fmt.Errorf("event retention must be positive")
 	}
-	if c.ConnsPerIP < 0 || c.WSConns < 1 || c.WSConnsPerIP < 1 || c.WSAnonConnsPerIP < 1 {
-		return nil, fmt.Errorf("connection caps must be 1 or more (conns-per-ip: 0 for none)")
+	if c.ConnsPerIP < 0 || c.WSConns < 0 || c.WSConnsPerIP < 0 || c.WSAnonConnsPerIP < 0 {
+		return nil, fmt.Errorf("connection caps must be 0 or more")
 	}
 	if c.BaseURL == "" {
 		if host == "" || host == "0.0.0.0" || host == "::" {
