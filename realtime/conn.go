@@ -28,7 +28,7 @@ type conn struct {
 	subs      map[string]*subscription
 	ended     bool          // the sign-in ended: closing, no more subscriptions
 	idleSince time.Duration // hub.clock() when subs last became empty
-	checkedAt time.Duration // hub.clock() when the sign-in was last checked; the hub's
+	checkedAt time.Duration // hub.clock() at the last check of the sign-in: the hub goroutine's
 
 	mu      sync.Mutex
 	queue   []item
