@@ -46,13 +46,19 @@ type Accounts struct {
 	Limits      AccountLimits
 	SessionIdle time.Duration
 	Now         func() time.Time
+	// SignOuts hears of ended sign-ins and changed accounts, to close live connections
+	// that hold them; nil: nobody listens.
+	SignOuts SignOutNotifier
 
 	cache authCache
 }
 
 // ForgetUser drops what is cached about a person's sign-ins. Whatever changes an account
 // outside Accounts (a suspension, a role) calls it, so the change applies at once.
-func (a *Accounts) ForgetUser(userID int64) { a.cache.forgetUser(userID) }
+func (a *Accounts) ForgetUser(userID int64) {
+	a.cache.forgetUser(userID)
+	a.accountChanged(userID)
+}
 
 // Viewer is the person behind a request and how they proved it: exactly one of Session
 // and Token is set.
@@ -167,6 +173,7 @@ func (a *Accounts) SetRole(ctx context.Context, login string, role Role) (*User,
 		return nil, err
 	}
 	a.cache.forgetUser(u.ID)
+	a.accountChanged(u.ID)
 	u.Role = role
 	return u, nil
 }
@@ -292,6 +299,7 @@ func (a *Accounts) AuthenticateToken(ctx context.Context, bearer string) (*Viewe
 
 // Logout ends what the viewer authenticated with: the browser session, or the API token.
 func (a *Accounts) Logout(ctx context.Context, v *Viewer) error {
+	defer a.credentialEnded(v)
 	switch {
 	case v.Session != nil:
 		a.cache.forget(v.Session.Hash)
@@ -351,6 +359,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, v *Viewer, current, next 
 	if v.Token != nil {
 		keepToken = v.Token.Hash
 	}
+	defer a.accountChanged(v.User.ID) // deferred first, so it runs after the cache is dropped
 	defer a.cache.forgetUser(v.User.ID)
 	return a.Users.SetPassword(ctx, v.User.ID, a.Hasher.Hash(next), keepSession, keepToken)
 }
@@ -362,6 +371,7 @@ func (a *Accounts) ListSessions(ctx context.Context, v *Viewer) ([]*Session, err
 
 // RevokeSession ends one of the viewer's sessions; not_found when it is not theirs.
 func (a *Accounts) RevokeSession(ctx context.Context, v *Viewer, id int64) error {
+	defer a.accountChanged(v.User.ID) // deferred first, so it runs after the cache is dropped
 	defer a.cache.forgetUser(v.User.ID)
 	return a.Sessions.DeleteSession(ctx, v.User.ID, id)
 }
@@ -394,6 +404,7 @@ func (a *Accounts) CreateToken(ctx context.Context, v *Viewer, name string) (str
 
 // RevokeToken deletes one of the viewer's tokens; not_found when it is not theirs.
 func (a *Accounts) RevokeToken(ctx context.Context, v *Viewer, id int64) error {
+	defer a.accountChanged(v.User.ID) // deferred first, so it runs after the cache is dropped
 	defer a.cache.forgetUser(v.User.ID)
 	return a.Sessions.DeleteToken(ctx, v.User.ID, id)
 }

@@ -96,8 +96,11 @@ type Publisher interface {
 type EventLog interface {
 	// TopicHead is the seq of the topic's newest event, 0 when it has none.
 	TopicHead(ctx context.Context, topic string) (int64, error)
-	// EventsSince lists up to limit events of topic with seq > since, oldest first.
-	EventsSince(ctx context.Context, topic string, since int64, limit int) ([]LoggedEvent, error)
+	// EventsSince lists up to limit events of topic with seq > since, oldest first. With
+	// maxBytes > 0 it stops after the event whose data brings their total past maxBytes:
+	// a caller that finds the total over its bound knows the replay is too big, having
+	// read little more than the bound.
+	EventsSince(ctx context.Context, topic string, since int64, limit, maxBytes int) ([]LoggedEvent, error)
 	// PruneEvents forgets events older than before; topic heads are kept.
 	PruneEvents(ctx context.Context, before time.Time) (int64, error)
 }

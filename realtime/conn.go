@@ -24,8 +24,11 @@ type conn struct {
 	who Identity
 	id  uint64
 
-	// subs is guarded by hub.mu.
-	subs map[string]*subscription
+	// subs, ended and idleSince are guarded by hub.mu.
+	subs      map[string]*subscription
+	ended     bool          // the sign-in ended: closing, no more subscriptions
+	idleSince time.Duration // hub.clock() when subs last became empty
+	checkedAt time.Duration // hub.clock() at the last check of the sign-in: the hub goroutine's
 
 	mu      sync.Mutex
 	queue   []item
@@ -35,6 +38,7 @@ type conn struct {
 	out     []byte         // frames gathered for one write; the writer's alone
 
 	subscribeRate *rate.Limiter // the writer's
+	replayed      *replayBudget // the writer's; nil until the first replay
 	typedMu       sync.Mutex
 	typedAt       map[string]time.Time // when this person last typed, by topic
 
@@ -66,6 +70,7 @@ const (
 	itemPing
 	itemPong
 	itemClose
+	itemRecheck // ask Config.Recheck whether the sign-in still holds
 )
 
 type item struct {
@@ -236,8 +241,43 @@ func (c *conn) process(it *item) error {
 		return c.send(encodeFrame(serverFrame{Type: typeUnsubscribed, Topic: it.topic}))
 	case itemEvent:
 		return c.deliver(it.sub, it.out)
+	case itemRecheck:
+		return c.recheck()
 	}
 	return nil
+}
+
+// recheck asks the wiring whether the connection's sign-in still holds, and closes it
+// with CloseSignedOut when not: the close goes out ahead of anything still queued.
+func (c *conn) recheck() error {
+	h := c.hub
+	err := h.cfg.Recheck(c.ctx, c.who)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrSignedOut):
+		h.mu.Lock()
+		h.endLocked(c)
+		h.mu.Unlock()
+		if err := c.gather(opClose, websocket.FormatCloseMessage(CloseSignedOut, signedOutReason)); err == nil {
+			c.flush()
+		}
+		return errClosing
+	default:
+		if c.ctx.Err() == nil {
+			h.cfg.Logger.Error("websocket recheck", "user", c.who.UserID, "err", err)
+		}
+		return nil // the store is away: keep the connection, ask again next round
+	}
+}
+
+// signOut closes the connection from any goroutine, dropping what it had queued: that
+// was for a sign-in that has ended. The hub has already ended its subscriptions.
+func (c *conn) signOut() {
+	c.mu.Lock()
+	c.queue = nil
+	c.mu.Unlock()
+	c.shut(CloseSignedOut, signedOutReason)
 }
 
 func (c *conn) send(frame []byte) error { return c.gather(opText, frame) }
@@ -290,8 +330,11 @@ func (c *conn) start(sub *subscription) error {
 	}
 	// Subscribe before reading the head: events committed from now on are queued behind
 	// this item, and the head covers everything before.
-	if !h.add(c, sub) {
+	switch h.add(c, sub) {
+	case addFull:
 		return c.send(errorFrame(sub.topic, CodeBadRequest, fmt.Sprintf("A connection follows at most %d topics; unsubscribe from some first.", h.cfg.MaxSubscriptions)))
+	case addEnded:
+		return nil // its close is on the way
 	}
 	head, err := h.history.Head(c.ctx, sub.topic)
 	if err != nil {
@@ -315,33 +358,6 @@ func (c *conn) start(sub *subscription) error {
 		}
 	}
 	sub.ready = true
-	return nil
-}
-
-// replay writes the logged events after sub.last up to upto. If the log no longer has
-// them all, the client is told to reset: reload its data and go on from the head.
-func (c *conn) replay(sub *subscription, upto int64) error {
-	for sub.last < upto {
-		events, err := c.hub.history.Since(c.ctx, sub.topic, sub.last, replayPage)
-		if err != nil {
-			c.hub.cfg.Logger.Error("websocket replay", "topic", sub.topic, "err", err)
-			return err
-		}
-		if len(events) == 0 || events[0].Seq != sub.last+1 {
-			sub.last = upto
-			return c.send(seqFrame(typeReset, sub.topic, upto))
-		}
-		for _, e := range events {
-			if err := c.send(eventFrame(e)); err != nil {
-				return err
-			}
-			c.hub.stats.Delivered.Add(1)
-			sub.last = e.Seq
-		}
-		if len(events) < replayPage {
-			break
-		}
-	}
 	return nil
 }
 

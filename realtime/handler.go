@@ -26,8 +26,9 @@ const (
 	lingerBytes = 1 << 20
 )
 
-// localIdentity carries the Identity from Accept to the upgraded connection.
-const localIdentity = "realtime.identity"
+// localTicket carries the place Accept held, and the Identity in it, to the upgraded
+// connection.
+const localTicket = "realtime.ticket"
 
 // Upgrader turns HTTP requests into hub connections.
 type Upgrader struct {
@@ -54,11 +55,21 @@ var writePool = &bufferPool{}
 // IsUpgrade reports whether c asks for a websocket.
 func IsUpgrade(c *fiber.Ctx) bool { return websocket.IsWebSocketUpgrade(c) }
 
-// Accept upgrades c to a websocket held by who.
+// Accept upgrades c to a websocket held by who. Past a connection cap it answers
+// ErrFull or ErrTooManyFromAddr and upgrades nothing; who.Addr must be the client's
+// address.
 func (u *Upgrader) Accept(c *fiber.Ctx, who Identity) error {
-	c.Locals(localIdentity, who)
+	t, err := u.hub.admit(who)
+	if err != nil {
+		return err
+	}
+	c.Locals(localTicket, t)
 	c.Locals(localDetach, c.App().Server().KeepHijackedConns)
-	return u.upgrade(c)
+	if err := u.upgrade(c); err != nil {
+		u.hub.cancelTicket(t)
+		return err
+	}
+	return nil
 }
 
 // localDetach says whether the connection may outlive the upgrade handler.
@@ -69,12 +80,12 @@ const localDetach = "realtime.detach"
 // to a goroutine of its own and this one returns, letting fasthttp recycle the request
 // it still holds: several kilobytes per idle connection. Otherwise it reads here.
 func (u *Upgrader) serve(ws *websocket.Conn) {
-	who, _ := ws.Locals(localIdentity).(Identity)
+	t, _ := ws.Locals(localTicket).(*ticket)
 	detach, _ := ws.Locals(localDetach).(bool)
 	h := u.hub
-	c := &conn{hub: h, ws: ws.Conn, raw: rawConn(ws.UnderlyingConn()), who: who, subs: map[string]*subscription{}}
+	c := &conn{hub: h, ws: ws.Conn, raw: rawConn(ws.UnderlyingConn()), who: t.who, subs: map[string]*subscription{}}
 	c.ctx, c.cancel = context.WithCancel(h.ctx)
-	if !h.register(c) {
+	if !h.register(c, t) {
 		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "The server is restarting; reconnect and resume."),
 			time.Now().Add(time.Second))
 		c.cancel()

@@ -21,6 +21,7 @@ import (
 type memLog struct {
 	mu     sync.Mutex
 	events map[string][]realtime.Event
+	reads  int // events read back, in all
 }
 
 func (l *memLog) append(topic, name string, data any) realtime.Event {
@@ -32,21 +33,31 @@ func (l *memLog) append(topic, name string, data any) realtime.Event {
 	return e
 }
 
+// readCount is how many events have been read back, in all.
+func (l *memLog) readCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.reads
+}
+
 func (l *memLog) Head(_ context.Context, topic string) (int64, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return int64(len(l.events[topic])), nil
 }
 
-func (l *memLog) Since(_ context.Context, topic string, since int64, limit int) ([]realtime.Event, error) {
+func (l *memLog) Since(_ context.Context, topic string, since int64, limit, maxBytes int) ([]realtime.Event, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var out []realtime.Event
+	size := 0
 	for _, e := range l.events[topic] {
-		if e.Seq > since && len(out) < limit {
+		if e.Seq > since && len(out) < limit && (maxBytes <= 0 || size <= maxBytes) {
 			out = append(out, e)
+			size += len(e.Data)
 		}
 	}
+	l.reads += len(out)
 	return out, nil
 }
 
@@ -76,12 +87,19 @@ func newTestHub(t *testing.T, cfg realtime.Config) *testHub {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Server().KeepHijackedConns = true
 	app.Get("/ws", func(c *fiber.Ctx) error {
-		var who realtime.Identity
+		who := realtime.Identity{Addr: strings.Clone(c.IP()), Key: strings.Clone(c.Query("key"))}
 		if id := c.Query("user"); id != "" {
 			fmt.Sscan(id, &who.UserID)
 			who.Name = "Teacher " + id
 		}
-		return up.Accept(c, who)
+		switch err := up.Accept(c, who); err {
+		case realtime.ErrTooManyFromAddr:
+			return c.SendStatus(fiber.StatusTooManyRequests)
+		case realtime.ErrFull:
+			return c.SendStatus(fiber.StatusServiceUnavailable)
+		default:
+			return err
+		}
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

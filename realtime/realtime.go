@@ -23,10 +23,15 @@ type Event struct {
 // Ephemeral reports whether the event is outside the log.
 func (e Event) Ephemeral() bool { return e.Seq == 0 }
 
-// Identity is who holds a connection.
+// Identity is who holds a connection and how they proved it. The hub reads UserID, Name
+// and Addr; Key and Role are the wiring's, opaque here: CloseIdentity finds connections by
+// Key, and Config.Recheck is handed the whole Identity to tell whether it still holds.
 type Identity struct {
 	UserID int64  // 0: anonymous
 	Name   string // shown in presence and typing
+	Addr   string // the client's address, for the per-address connection caps
+	Key    string // names the credential (a session, a token) that authenticated the connection
+	Role   string // the person's standing when the connection opened
 }
 
 // Errors an Authorizer answers with. Anything else is reported to the client as a server
@@ -39,6 +44,17 @@ var (
 	ErrForbidden = errors.New("realtime: topic is someone else's")
 	// ErrBadTopic: the topic's name is malformed.
 	ErrBadTopic = errors.New("realtime: malformed topic")
+	// ErrSignedOut is what Config.Recheck answers when a connection's sign-in no longer
+	// holds as it did (it ended, or the person's role changed): the connection is closed.
+	ErrSignedOut = errors.New("realtime: the connection's sign-in no longer holds")
+)
+
+// Errors Upgrader.Accept answers with when a connection would pass a cap.
+var (
+	// ErrTooManyFromAddr: the client's address holds as many connections as it may.
+	ErrTooManyFromAddr = errors.New("realtime: too many connections from this address")
+	// ErrFull: the server holds as many connections as it may.
+	ErrFull = errors.New("realtime: too many connections")
 )
 
 // Authorizer decides whether who may subscribe to topic.
@@ -49,8 +65,9 @@ type History interface {
 	// Head is the seq of the topic's newest logged event, 0 when none.
 	Head(ctx context.Context, topic string) (int64, error)
 	// Since lists up to limit logged events of topic with seq > since, oldest first. If the
-	// first one is not since+1, the ones between were pruned.
-	Since(ctx context.Context, topic string, since int64, limit int) ([]Event, error)
+	// first one is not since+1, the ones between were pruned. With maxBytes > 0 it stops
+	// after the event whose data brings their total past maxBytes.
+	Since(ctx context.Context, topic string, since int64, limit, maxBytes int) ([]Event, error)
 }
 
 // Broker carries events to every node's hub. The in-process Local broker is the default;

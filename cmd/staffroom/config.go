@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"staffroom/forum"
+	"staffroom/realtime"
 )
 
 // defaultEventRetention keeps a week of live-update events: a laptop closed over a
@@ -45,10 +46,19 @@ type Config struct {
 	// Neither: no metrics over HTTP.
 	MetricsAddr  string
 	MetricsToken string
+	// ConnsPerIP caps TCP connections from one address (0: none); WSConns caps websockets
+	// in all, WSConnsPerIP signed-in ones and WSAnonConnsPerIP anonymous ones per address
+	// (0: the hub's default, as in a Config built in code; the flags spell it out).
+	ConnsPerIP, WSConns, WSConnsPerIP, WSAnonConnsPerIP int
 }
 
 // minMetricsToken is the shortest metrics token accepted: it guards the public listener.
 const minMetricsToken = 16
+
+// defaultConnsPerIP fits a school behind one address: the websocket caps per address
+// (200 signed-in, 50 anonymous) and a few browser connections for each teacher, while one
+// client cannot hold the server's sockets. It counts websockets too.
+const defaultConnsPerIP = 512
 
 // trustedProxies splits the configured list.
 func (c *Config) trustedProxies() []string {
@@ -130,6 +140,23 @@ func addServeFlags(fs *flag.FlagSet, c *Config) error {
 		return fmt.Errorf("STAFFROOM_EVENT_RETENTION must be a duration like 168h, not %q", keep)
 	}
 	fs.DurationVar(&c.EventRetention, "event-retention", c.EventRetention, "keep live-update events this long for clients that reconnect (STAFFROOM_EVENT_RETENTION)")
+	for _, f := range []struct {
+		v          *int
+		name, help string
+		def, least int
+	}{
+		{&c.ConnsPerIP, "conns-per-ip", "TCP connections from one address, websockets included; 0: no cap", defaultConnsPerIP, 0},
+		{&c.WSConns, "ws-conns", "websocket connections in all", realtime.DefaultMaxConns, 1},
+		{&c.WSConnsPerIP, "ws-conns-per-ip", "signed-in websocket connections from one address", realtime.DefaultMaxConnsPerAddr, 1},
+		{&c.WSAnonConnsPerIP, "ws-anon-conns-per-ip", "anonymous websocket connections from one address", realtime.DefaultMaxAnonConnsPerAddr, 1},
+	} {
+		env := strings.ToUpper(strings.ReplaceAll(f.name, "-", "_"))
+		v := envOr(env, strconv.Itoa(f.def))
+		if *f.v, err = strconv.Atoi(v); err != nil || *f.v < f.least {
+			return fmt.Errorf("STAFFROOM_%s must be a whole number of %d or more, not %q", env, f.least, v)
+		}
+		fs.IntVar(f.v, f.name, *f.v, fmt.Sprintf("%s (STAFFROOM_%s)", f.help, env))
+	}
 	if c.RateLimits, err = onOff("STAFFROOM_RATE_LIMITS", envOr("RATE_LIMITS", "on")); err != nil {
 		return err
 	}
@@ -183,6 +210,9 @@ func (c *Config) check() (*url.URL, error) {
 	}
 	if c.EventRetention <= 0 {
 		return nil, fmt.Errorf("event retention must be positive")
+	}
+	if c.ConnsPerIP < 0 || c.WSConns < 0 || c.WSConnsPerIP < 0 || c.WSAnonConnsPerIP < 0 {
+		return nil, fmt.Errorf("connection caps must be 0 or more")
 	}
 	if c.BaseURL == "" {
 		if host == "" || host == "0.0.0.0" || host == "::" {

@@ -149,17 +149,23 @@ func (m *Main) Open(ctx context.Context) error {
 		m.QA.Votes.DailyVotes = 0
 		m.QA.NewUsers.QuestionInterval = 0
 	}
-	m.Hub = realtime.NewHub(realtime.Config{Unlimited: !on, Logger: m.Log}, realtime.NewLocal(),
-		web.History{Log: m.DB}, web.Authorizer(m.QA, m.Accounts))
+	m.Hub = realtime.NewHub(realtime.Config{
+		Unlimited: !on, Logger: m.Log, Recheck: web.Recheck(m.Accounts),
+		MaxConns: m.Config.WSConns, MaxConnsPerAddr: m.Config.WSConnsPerIP, MaxAnonConnsPerAddr: m.Config.WSAnonConnsPerIP,
+	}, realtime.NewLocal(), web.History{Log: m.DB}, web.Authorizer(m.QA, m.Accounts))
+	m.Accounts.SignOuts = web.SignOuts{Hub: m.Hub} // sign-outs close the live connections they end
 	m.DB.SetEvents(web.EncodeEvent, web.Publisher{Hub: m.Hub})
 	registerHubMetrics(reg, m.Hub.Stats())
 	var previews forum.RateLimiter // nil: the web layer's pace for previews
+	connsPerIP := m.Config.ConnsPerIP
 	if !on {
 		previews = moderation.Unlimited{}
+		connsPerIP = 0 // a connection cap, lifted with the rate limits
 	}
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg, MetricsToken: m.Config.MetricsToken,
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
+		MaxConnsPerIP: connsPerIP,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB})
 	if err != nil {
@@ -347,6 +353,7 @@ func registerHubMetrics(reg *prometheus.Registry, st *realtime.Stats) {
 		gauge("staffroom_ws_subscriptions", "Topic subscriptions of open websocket connections.", st.Subscriptions.Load),
 		counter("staffroom_ws_events_delivered_total", "Event frames written to websocket clients.", st.Delivered.Load),
 		counter("staffroom_ws_slow_clients_dropped_total", "Websocket clients disconnected for falling behind.", st.Dropped.Load),
+		counter("staffroom_ws_refused_total", "Websocket upgrades refused at a connection cap.", st.Refused.Load),
 		gauge("staffroom_ws_backlog_events", "Events committed and not yet handed to their subscribers.", st.Backlog.Load),
 	)
 }

@@ -79,7 +79,7 @@ func (db *DB) TopicHead(ctx context.Context, topic string) (int64, error) {
 }
 
 // EventsSince implements forum.EventLog.
-func (db *DB) EventsSince(ctx context.Context, topic string, since int64, limit int) ([]forum.LoggedEvent, error) {
+func (db *DB) EventsSince(ctx context.Context, topic string, since int64, limit, maxBytes int) ([]forum.LoggedEvent, error) {
 	rows, err := db.readRows(ctx, `SELECT seq, name, data, created_at FROM events WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?`,
 		topic, since, limit)
 	if err != nil {
@@ -87,13 +87,16 @@ func (db *DB) EventsSince(ctx context.Context, topic string, since int64, limit 
 	}
 	defer rows.Close()
 	var out []forum.LoggedEvent
-	for rows.Next() {
+	size := 0
+	// Rows are read one by one from SQLite: stopping early leaves the rest unread.
+	for (maxBytes <= 0 || size <= maxBytes) && rows.Next() {
 		e := forum.LoggedEvent{Topic: topic}
 		var data string
 		if err := rows.Scan(&e.Seq, &e.Name, &data, &e.At); err != nil {
 			return nil, fmt.Errorf("events of %s: %w", topic, err)
 		}
 		e.Data, e.At = []byte(data), e.At.UTC()
+		size += len(e.Data)
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -18,7 +18,7 @@ func testEvents(t *testing.T, open Opener) {
 	asker, answerer := MustCreateUser(t, s, "asker"), MustCreateUser(t, s, "answerer")
 	q := MustAsk(t, s, asker, "Which warm-ups work for a block schedule?", "warmups", "scheduling")
 	for _, topic := range []string{forum.TopicQuestions, forum.TopicTag("warmups"), forum.TopicTag("scheduling")} {
-		events, err := s.EventsSince(ctx, topic, 0, 10)
+		events, err := s.EventsSince(ctx, topic, 0, 10, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,11 +41,11 @@ func testEvents(t *testing.T, open Opener) {
 	if head, err := s.TopicHead(ctx, topic); err != nil || head != 50 {
 		t.Fatalf("head %d %v, want 50", head, err)
 	}
-	first, err := s.EventsSince(ctx, topic, 0, 20)
+	first, err := s.EventsSince(ctx, topic, 0, 20, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rest, err := s.EventsSince(ctx, topic, 20, 100)
+	rest, err := s.EventsSince(ctx, topic, 20, 100, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +56,14 @@ func testEvents(t *testing.T, open Opener) {
 	for i, e := range all {
 		if e.Seq != int64(i+1) || e.Name != forum.EventAnswerCreated || e.Topic != topic {
 			t.Fatalf("event %d: %+v", i, e)
+		}
+	}
+	// A byte bound stops the read just past it: a replay too big to send costs little
+	// more than the bound to find out.
+	two := len(all[0].Data) + len(all[1].Data)
+	for _, tc := range []struct{ maxBytes, want int }{{two - 1, 2}, {two, 3}} {
+		if events, err := s.EventsSince(ctx, topic, 0, 50, tc.maxBytes); err != nil || len(events) != tc.want {
+			t.Fatalf("read with maxBytes %d: %d events (%v), want %d", tc.maxBytes, len(events), err, tc.want)
 		}
 	}
 
@@ -69,7 +77,7 @@ func testEvents(t *testing.T, open Opener) {
 	if _, err := s.Vote(ctx, q.ID, answerer.ID, 1, forum.VoteRules{DailyRepCap: 200}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if events, _ := s.EventsSince(ctx, topic, 50, 10); len(events) != 1 || events[0].Seq != 51 || events[0].Name != forum.EventVoteChanged {
+	if events, _ := s.EventsSince(ctx, topic, 50, 10, 0); len(events) != 1 || events[0].Seq != 51 || events[0].Name != forum.EventVoteChanged {
 		t.Fatalf("after refused writes: %+v", events)
 	}
 
@@ -82,7 +90,7 @@ func testEvents(t *testing.T, open Opener) {
 	if err := s.DeletePost(ctx, gone.ID, answerer, t0); err != nil {
 		t.Fatal(err)
 	}
-	after, err := s.EventsSince(ctx, topic, 51, 10)
+	after, err := s.EventsSince(ctx, topic, 51, 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +107,7 @@ func testEvents(t *testing.T, open Opener) {
 	if n, err := s.PruneEvents(ctx, time.Now().Add(24*time.Hour)); err != nil || n < 54 {
 		t.Fatalf("pruned %d %v", n, err)
 	}
-	if events, _ := s.EventsSince(ctx, topic, 0, 10); len(events) != 0 {
+	if events, _ := s.EventsSince(ctx, topic, 0, 10, 0); len(events) != 0 {
 		t.Fatalf("after pruning: %+v", events)
 	}
 	MustAnswer(t, s, answerer, q)

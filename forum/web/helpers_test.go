@@ -94,7 +94,11 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}}
 	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db}
 	if s.live {
+		if s.hubCfg.Recheck == nil {
+			s.hubCfg.Recheck = web.Recheck(s.accounts)
+		}
 		s.hub = realtime.NewHub(s.hubCfg, realtime.NewLocal(), web.History{Log: db}, web.Authorizer(s.qa, s.accounts))
+		s.accounts.SignOuts = web.SignOuts{Hub: s.hub}
 		db.SetEvents(web.EncodeEvent, web.Publisher{Hub: s.hub})
 		svc.Live, svc.Events = realtime.NewUpgrader(s.hub), db
 		t.Cleanup(func() { s.hub.Close(context.Background()) })

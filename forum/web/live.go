@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -85,8 +87,8 @@ func (h History) Head(ctx context.Context, topic string) (int64, error) {
 }
 
 // Since implements realtime.History.
-func (h History) Since(ctx context.Context, topic string, since int64, limit int) ([]realtime.Event, error) {
-	logged, err := h.Log.EventsSince(ctx, topic, since, limit)
+func (h History) Since(ctx context.Context, topic string, since int64, limit, maxBytes int) ([]realtime.Event, error) {
+	logged, err := h.Log.EventsSince(ctx, topic, since, limit, maxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +98,28 @@ func (h History) Since(ctx context.Context, topic string, since int64, limit int
 	}
 	return out, nil
 }
+
+// Recheck is the hub's Config.Recheck: whether a connection's sign-in still holds as it
+// did when it opened, the same credential and the same role.
+func Recheck(accounts *forum.Accounts) func(context.Context, realtime.Identity) error {
+	return func(ctx context.Context, who realtime.Identity) error {
+		err := accounts.Recheck(ctx, who.UserID, who.Key, forum.Role(who.Role))
+		if forum.KindOf(err) == forum.EUnauthorized {
+			return realtime.ErrSignedOut
+		}
+		return err
+	}
+}
+
+// SignOuts closes the live connections of sign-ins that end, and has a person's
+// connections check theirs when their account changes: a forum.SignOutNotifier.
+type SignOuts struct{ Hub *realtime.Hub }
+
+// CredentialEnded implements forum.SignOutNotifier.
+func (s SignOuts) CredentialEnded(userID int64, key string) { s.Hub.CloseIdentity(userID, key) }
+
+// AccountChanged implements forum.SignOutNotifier.
+func (s SignOuts) AccountChanged(userID int64) { s.Hub.RecheckUser(userID) }
 
 // Authorizer decides who may follow which topic: the same visibility as pages and API.
 func Authorizer(qa *forum.QA, accounts *forum.Accounts) realtime.Authorizer {
@@ -196,9 +220,21 @@ func (s *Server) websocket(c *fiber.Ctx) error {
 	case origin == "" && v != nil && v.Session != nil:
 		return forum.Coded(forum.EForbidden, "bad_origin", "A browser session must send the Origin header; API clients use a bearer token.")
 	}
-	who := realtime.Identity{}
+	// The connection outlives this handler: nothing in who may point into the request.
+	who := realtime.Identity{Addr: s.clientIP(c)}
 	if v != nil {
-		who = realtime.Identity{UserID: v.User.ID, Name: v.User.DisplayName}
+		who.UserID, who.Name, who.Key, who.Role = v.User.ID, v.User.DisplayName, v.CredentialKey(), string(v.User.Role)
 	}
-	return s.live.Accept(c, who)
+	switch err := s.live.Accept(c, who); {
+	case errors.Is(err, realtime.ErrTooManyFromAddr):
+		return forum.RateLimited(connsRetryAfter, "Too many live connections from your network; close some tabs or try again in a minute.")
+	case errors.Is(err, realtime.ErrFull):
+		return forum.Coded(forum.EUnavailable, "too_many_connections", "The server holds as many live connections as it can; try again in a minute.")
+	default:
+		return err
+	}
 }
+
+// connsRetryAfter is what a client refused at the per-address cap is told to wait:
+// places come free as readers close their tabs.
+const connsRetryAfter = 30 * time.Second

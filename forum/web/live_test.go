@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/fasthttp/websocket"
 
+	"staffroom/forum"
 	"staffroom/realtime"
 )
 
@@ -502,4 +504,316 @@ func TestLiveUpgradeChecks(t *testing.T) {
 			t.Fatalf("%d %s", r.StatusCode, r.body)
 		}
 	})
+}
+
+// withConnsPerIP caps TCP connections per address.
+func withConnsPerIP(n int) siteOption { return func(s *testSite) { s.cfg.MaxConnsPerIP = n } }
+
+// closedWith waits (at most within) for the server to close the socket and returns the
+// close code; the test fails if it stays open.
+func (c *wsClient) closedWith(within time.Duration) int {
+	c.t.Helper()
+	c.conn.SetReadDeadline(time.Now().Add(within))
+	for {
+		_, _, err := c.conn.ReadMessage()
+		if err == nil {
+			continue // frames sent before the close
+		}
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			return ce.Code
+		}
+		c.t.Fatalf("want the server to close the socket within %s, got %v", within, err)
+	}
+}
+
+// TestLiveReplayIsBounded: since replays what a page missed, but a gap past the replay
+// bound answers reset (the page reloads), not the topic's whole log.
+func TestLiveReplayIsBounded(t *testing.T) {
+	const bound = 20
+	s := newSite(t, withLive(realtime.Config{MaxReplayEvents: bound}))
+	addr := s.listen()
+	s.signup("admin")
+	asker, answerer := s.signup("asker"), s.signup("answerer")
+	qid := s.ask(asker, "How do you keep a gradebook that parents can read?", "grading")
+	topic := fmt.Sprintf("question:%d", qid)
+	var ids []int64
+	for range bound + 10 {
+		ids = append(ids, s.answer(answerer, qid))
+	}
+
+	c := mustDial(t, addr, nil)
+	head := c.subscribe(topic, 0)
+	if head != bound+10 {
+		t.Fatalf("head %d, want %d", head, bound+10)
+	}
+	if f := c.expect("reset"); f.Topic != topic || f.seq() != head {
+		t.Fatalf("reset: %+v", f)
+	}
+	c.roundTrip() // the reset came instead of the log, not before it
+
+	d := mustDial(t, addr, nil)
+	d.subscribe(topic, head-5)
+	for i := range 5 {
+		f := d.expect("event", "answer.created")
+		if f.seq() != head-4+int64(i) || int64(f.data(t)["id"].(float64)) != ids[len(ids)-5+i] {
+			t.Fatalf("replay %d: seq %d data %s", i, f.seq(), f.Data)
+		}
+	}
+	d.roundTrip()
+}
+
+// TestLiveConnectionCaps: past the per-address caps the upgrade answers 429 with
+// Retry-After, past the global cap 503, both in the API's error shape; with rate limits
+// off (Unlimited) no per-address cap applies. Plain TCP connections per address are capped
+// by the HTTP server.
+func TestLiveConnectionCaps(t *testing.T) {
+	refused := func(t *testing.T, addr string, h http.Header, status int, code string) {
+		t.Helper()
+		_, resp, err := dialWS(t, addr, h)
+		if err == nil || resp == nil || resp.StatusCode != status {
+			t.Fatalf("want %d, got %v %v", status, err, resp)
+		}
+		var body struct {
+			Error struct{ Code, Message string }
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.Error.Code != code || body.Error.Message == "" {
+			t.Fatalf("want error %s in the API's shape: %+v (%v)", code, body, err)
+		}
+		if status == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
+			t.Fatal("429 without Retry-After")
+		}
+	}
+
+	t.Run("per address", func(t *testing.T) {
+		s := newSite(t, withLive(realtime.Config{MaxAnonConnsPerAddr: 2, MaxConnsPerAddr: 3}))
+		addr := s.listen()
+		s.signup("admin")
+		a := s.signup("teacher")
+		for range 2 {
+			mustDial(t, addr, nil)
+		}
+		refused(t, addr, nil, http.StatusTooManyRequests, "rate_limited")
+		for range 3 { // signed-in sockets are counted apart: a school's teachers share an address
+			mustDial(t, addr, bearerHeader(a)).roundTrip()
+		}
+		refused(t, addr, bearerHeader(a), http.StatusTooManyRequests, "rate_limited")
+	})
+
+	t.Run("global", func(t *testing.T) {
+		s := newSite(t, withLive(realtime.Config{MaxConns: 3}))
+		addr := s.listen()
+		for range 3 {
+			mustDial(t, addr, nil)
+		}
+		refused(t, addr, nil, http.StatusServiceUnavailable, "too_many_connections")
+	})
+
+	t.Run("rate limits off lift the per-address caps", func(t *testing.T) {
+		s := newSite(t, withLive(realtime.Config{MaxAnonConnsPerAddr: 2, Unlimited: true}))
+		addr := s.listen()
+		for range 6 {
+			mustDial(t, addr, nil).roundTrip()
+		}
+	})
+
+	t.Run("tcp connections per address", func(t *testing.T) {
+		s := newSite(t, withConnsPerIP(3))
+		addr := s.listen()
+		get := func() (net.Conn, string) {
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { conn.Close() })
+			fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: staffroom.test\r\n\r\n")
+			conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			buf := make([]byte, 512)
+			n, _ := conn.Read(buf)
+			line, _, _ := strings.Cut(string(buf[:n]), "\r\n")
+			return conn, line
+		}
+		for range 3 { // kept alive: each holds its place
+			if _, line := get(); !strings.Contains(line, " 200 ") {
+				t.Fatalf("under the cap: %q", line)
+			}
+		}
+		if _, line := get(); !strings.Contains(line, " 429 ") {
+			t.Fatalf("past the cap: %q, want 429", line)
+		}
+	})
+}
+
+// login signs a in again: a new session (cookie) and a new token.
+func (s *testSite) login(a *account) *account {
+	s.t.Helper()
+	r := s.do(req{method: "POST", path: "/api/v1/auth/login", body: jsonBody(map[string]string{"login": a.Name, "password": a.Passwd})})
+	if r.StatusCode != 200 {
+		s.t.Fatalf("login %s: %d %s", a.Name, r.StatusCode, r.body)
+	}
+	m := r.json(s.t)
+	return &account{ID: a.ID, Cookie: r.cookie("staffroom_session").Value, CSRF: m["csrf_token"].(string), Token: m["token"].(string),
+		Name: a.Name, Passwd: a.Passwd}
+}
+
+// sessionID is the id of a's current session, as the sessions list shows it.
+func (s *testSite) sessionID(a *account) int64 {
+	s.t.Helper()
+	r := s.do(req{method: "GET", path: "/api/v1/me/sessions", cookie: a.Cookie})
+	for _, it := range r.json(s.t)["items"].([]any) {
+		if m := it.(map[string]any); m["current"] == true {
+			return int64(m["id"].(float64))
+		}
+	}
+	s.t.Fatalf("no current session in %s", r.body)
+	return 0
+}
+
+func cookieHeader(a *account) http.Header {
+	return http.Header{"Cookie": {"staffroom_session=" + a.Cookie}}
+}
+
+// TestLiveSignOutClosesSockets: a socket holds the identity it proved at its start; when
+// that sign-in ends (sign-out, a revoked session or token, a new password) or changes (a
+// role), the socket is closed at once with 4401, before anything more reaches it on
+// user:{id}, and the old credential cannot subscribe again. Sockets of the person's other
+// sign-ins stay.
+func TestLiveSignOutClosesSockets(t *testing.T) {
+	s := newSite(t, withLive(realtime.Config{}))
+	addr := s.listen()
+	s.signup("admin")
+	first := s.signup("teacher")
+	topic := fmt.Sprintf("user:%d", first.ID)
+	// Each subtest's sockets belong to it: open takes its t.
+	open := func(t *testing.T, h http.Header) *wsClient {
+		t.Helper()
+		c := mustDial(t, addr, h)
+		c.subscribe(topic)
+		return c
+	}
+	closed := func(c *wsClient, what string) {
+		c.t.Helper()
+		if code := c.closedWith(2 * time.Second); code != realtime.CloseSignedOut {
+			c.t.Fatalf("%s: closed with %d, want %d", what, code, realtime.CloseSignedOut)
+		}
+	}
+	stays := func(cs ...*wsClient) {
+		for _, c := range cs {
+			c.t.Helper()
+			c.roundTrip()
+		}
+	}
+
+	t.Run("sign-out", func(t *testing.T) {
+		a, b := s.login(first), s.login(first)
+		byCookie, byToken, other := open(t, cookieHeader(a)), open(t, bearerHeader(a)), open(t, cookieHeader(b))
+		if r := s.do(req{method: "POST", path: "/api/v1/auth/logout", cookie: a.Cookie, headers: a.csrf()}); r.StatusCode != 204 {
+			t.Fatalf("logout: %d %s", r.StatusCode, r.body)
+		}
+		closed(byCookie, "the signed-out session's socket")
+		stays(byToken, other)
+		// The old cookie opens an anonymous socket now, which may not follow user:{id}.
+		again := mustDial(t, addr, cookieHeader(a))
+		again.send(map[string]any{"type": "subscribe", "topic": topic})
+		if f := again.expect("error"); f.Code != "forbidden" {
+			t.Fatalf("the ended session subscribed again: %+v", f)
+		}
+		if r := s.do(req{method: "POST", path: "/api/v1/auth/logout", headers: a.bearer()}); r.StatusCode != 204 {
+			t.Fatalf("logout by token: %d %s", r.StatusCode, r.body)
+		}
+		closed(byToken, "the signed-out token's socket")
+		stays(other)
+	})
+
+	t.Run("revoked session and token", func(t *testing.T) {
+		a, b := s.login(first), s.login(first)
+		revoked, kept, token := open(t, cookieHeader(b)), open(t, cookieHeader(a)), open(t, bearerHeader(b))
+		if r := s.do(req{method: "DELETE", path: fmt.Sprintf("/api/v1/me/sessions/%d", s.sessionID(b)), cookie: a.Cookie, headers: a.csrf()}); r.StatusCode != 204 {
+			t.Fatalf("revoke session: %d %s", r.StatusCode, r.body)
+		}
+		closed(revoked, "the revoked session's socket")
+		stays(kept, token)
+		r := s.do(req{method: "GET", path: "/api/v1/me/tokens", headers: b.bearer()})
+		var current int64
+		for _, it := range r.json(t)["items"].([]any) {
+			if m := it.(map[string]any); m["current"] == true {
+				current = int64(m["id"].(float64))
+			}
+		}
+		if r := s.do(req{method: "DELETE", path: fmt.Sprintf("/api/v1/me/tokens/%d", current), cookie: a.Cookie, headers: a.csrf()}); r.StatusCode != 204 {
+			t.Fatalf("revoke token: %d %s", r.StatusCode, r.body)
+		}
+		closed(token, "the revoked token's socket")
+		stays(kept)
+	})
+
+	t.Run("password change ends the other sign-ins", func(t *testing.T) {
+		a, b := s.login(first), s.login(first)
+		mine, otherSession, otherToken := open(t, cookieHeader(a)), open(t, cookieHeader(b)), open(t, bearerHeader(b))
+		next := "a brand new passphrase"
+		r := s.do(req{method: "POST", path: "/api/v1/me/password", cookie: a.Cookie, headers: a.csrf(),
+			body: jsonBody(map[string]string{"current_password": first.Passwd, "new_password": next})})
+		if r.StatusCode != 204 {
+			t.Fatalf("change password: %d %s", r.StatusCode, r.body)
+		}
+		first.Passwd = next
+		closed(otherSession, "another session's socket")
+		closed(otherToken, "another token's socket")
+		stays(mine)
+	})
+
+	t.Run("role change", func(t *testing.T) {
+		a := s.login(first)
+		byCookie, byToken := open(t, cookieHeader(a)), open(t, bearerHeader(a))
+		if _, err := s.accounts.SetRole(context.Background(), first.Name, forum.RoleModerator); err != nil {
+			t.Fatal(err)
+		}
+		closed(byCookie, "a session's socket after a role change")
+		closed(byToken, "a token's socket after a role change")
+		again := open(t, bearerHeader(a)) // the sign-in itself still holds, with the new role
+		stays(again)
+	})
+}
+
+// TestLiveSocketsRecheckTheirSignIn: a change made where the hub does not hear of it (the
+// command line, another node: here, the store directly) closes the sockets it concerns on
+// their next check.
+func TestLiveSocketsRecheckTheirSignIn(t *testing.T) {
+	s := newSite(t, withLive(realtime.Config{RecheckEvery: 20 * time.Millisecond, PingInterval: 20 * time.Millisecond, PresenceEvery: 10 * time.Millisecond}))
+	addr := s.listen()
+	s.signup("admin")
+	a := s.signup("teacher")
+	b := s.login(a)
+	topic := fmt.Sprintf("user:%d", a.ID)
+	byCookie, byToken := mustDial(t, addr, cookieHeader(a)), mustDial(t, addr, bearerHeader(b))
+	byCookie.subscribe(topic)
+	byToken.subscribe(topic)
+	time.Sleep(100 * time.Millisecond) // several checks: a sign-in that holds stays
+	byCookie.roundTrip()
+
+	ctx := context.Background()
+	if err := s.db.DeleteSessionByHash(ctx, forum.HashSecret(a.Cookie)); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Add(3 * time.Second) // past the sign-in cache, as another process's change is
+	if code := byCookie.closedWith(2 * time.Second); code != realtime.CloseSignedOut {
+		t.Fatalf("the deleted session's socket closed with %d, want %d", code, realtime.CloseSignedOut)
+	}
+	byToken.roundTrip()
+	if err := s.db.SetRole(ctx, a.ID, forum.RoleModerator); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Add(3 * time.Second)
+	if code := byToken.closedWith(2 * time.Second); code != realtime.CloseSignedOut {
+		t.Fatalf("after a role change elsewhere the socket closed with %d, want %d", code, realtime.CloseSignedOut)
+	}
+}
+
+// String keeps failure messages short: event data may be long.
+func (f frame) String() string {
+	data := string(f.Data)
+	if len(data) > 200 {
+		data = data[:200] + "..."
+	}
+	return fmt.Sprintf("{%s %s seq %d %s %s %q data %s}", f.Type, f.Topic, f.seq(), f.Event, f.Code, f.Message, data)
 }

@@ -58,6 +58,10 @@ type Config struct {
 	// PreviewLimit meters POST /api/v1/preview per account. Nil: previewBurst at once,
 	// then one per previewEvery.
 	PreviewLimit forum.RateLimiter
+	// MaxConnsPerIP caps the TCP connections (websockets included) from one address; past
+	// it a connection is answered 429 and closed. 0: no cap. It counts the socket's peer,
+	// so it is off behind trusted proxies, whose one address carries everyone.
+	MaxConnsPerIP int
 }
 
 // Health reports whether the database answers.
@@ -190,6 +194,9 @@ func New(cfg Config, svc Services) (*Server, error) {
 	// Websockets outlive their upgrade handler (realtime.Upgrader), so that an idle one
 	// holds no request state; they close themselves.
 	s.app.Server().KeepHijackedConns = true
+	if len(cfg.TrustedProxies) == 0 {
+		s.app.Server().MaxConnsPerIP = cfg.MaxConnsPerIP
+	}
 	s.routes()
 	return s, nil
 }
