@@ -121,7 +121,8 @@ func TestImagesInPostsComeFromThisSite(t *testing.T) {
 		w.Write(b.Bytes())
 	}))
 	defer upstream.Close()
-	src := "http://img.example.test:" + strconv.Itoa(int(netip.MustParseAddrPort(upstream.Listener.Addr().String()).Port())) + "/chart.png"
+	src := "http://img.example.test:" + strconv.Itoa(int(netip.MustParseAddrPort(upstream.Listener.Addr().String()).Port())) + "/chart.png?v="
+	src += strings.Repeat("x", imageproxy.MaxURLLen-len(src)) // the longest: its path fits the server's read buffer
 	db := filepath.Join(t.TempDir(), "images.db")
 
 	m, stop := startImageSite(t, db, true, upstream)

@@ -28,6 +28,7 @@ func TestSiteSecret(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range got {
 			wg.Go(func() {
+				var err error
 				if got[i], err = db.SiteSecret(ctx, "image_proxy"); err != nil {
 					t.Error(err)
 				}

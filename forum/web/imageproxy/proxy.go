@@ -37,9 +37,10 @@ const (
 	// MaxImageBytes bounds one image: photos of a whiteboard fit, a video or a disk
 	// image posing as one does not.
 	MaxImageBytes = 5 << 20
-	// MaxURLLen bounds the URLs the proxy signs (longer images stay links): the path is
-	// twice as long again, and real image URLs are far shorter.
-	MaxURLLen = 2048
+	// MaxURLLen bounds the URLs the proxy signs (longer images stay links). Hex doubles
+	// it, and the path must fit with a browser's headers in the server's 4 KB read
+	// buffer; real image URLs are far shorter.
+	MaxURLLen = 1024
 	// MinKeyLen is the shortest signing key accepted: 128 bits.
 	MinKeyLen = 16
 	// connectTimeout bounds one TCP connection or TLS handshake upstream.
