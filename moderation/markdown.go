@@ -78,12 +78,15 @@ type Renderer struct {
 	policy  *bluemonday.Policy
 
 	highlightTime time.Duration // the constant; tests that compare HTML under load raise it
+
+	// imageProxy writes off-site images' URLs (WithImageProxy); nil: they are links.
+	imageProxy func(src string) string
 }
 
 var _ forum.Renderer = (*Renderer)(nil)
 
 // NewRenderer returns the site's markdown renderer.
-func NewRenderer() *Renderer {
+func NewRenderer(opts ...Option) *Renderer {
 	body := goldmark.New(
 		goldmark.WithExtensions(extension.GFM, limitsExtension{tables: true}, mathExtension{blocks: true}),
 		// Table alignment as align="…", not as a style attribute the policy would drop.
@@ -103,7 +106,11 @@ func NewRenderer() *Renderer {
 	)
 	comment.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(commentRenderer{}, 100)))
 
-	return &Renderer{body: body, comment: comment, policy: newPolicy(), highlightTime: highlightTime}
+	r := &Renderer{body: body, comment: comment, policy: newPolicy(), highlightTime: highlightTime}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
 }
 
 // Body renders a question or answer body. It returns markdown_too_complex (invalid, field
@@ -181,10 +188,12 @@ func (r *Renderer) render(md goldmark.Markdown, markdown string, body bool) (str
 		return "", lim.err
 	}
 	var h *highlighter
+	var images *imageWriter // comments show images as text
 	if body {
 		h = newHighlighter(time.Now(), r.highlightTime)
+		images = &imageWriter{proxy: r.imageProxy}
 	}
-	if err := prepare(doc, source, h); err != nil {
+	if err := prepare(doc, source, h, images); err != nil {
 		return "", err
 	}
 	var out bytes.Buffer
@@ -207,8 +216,9 @@ func cleanText(s string) string {
 
 // prepare finishes the parsed document before it is written: it refuses quotes and lists
 // nested deeper than MaxNesting, sets rel on every link, marks task lists for the
-// stylesheet, and writes code blocks with h (comments, which have none, pass nil).
-func prepare(doc ast.Node, source []byte, h *highlighter) error {
+// stylesheet, writes code blocks with h and off-site images with images (comments, which
+// have neither, pass nil).
+func prepare(doc ast.Node, source []byte, h *highlighter, images *imageWriter) error {
 	var code []ast.Node
 	depth := 0
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -242,11 +252,19 @@ func prepare(doc ast.Node, source []byte, h *highlighter) error {
 				code = append(code, n)
 			}
 			return ast.WalkSkipChildren, nil
+		case ast.KindImage:
+			if entering && images != nil {
+				images.found = append(images.found, n.(*ast.Image))
+			}
 		}
 		return ast.WalkContinue, nil
 	})
-	if err != nil || h == nil {
+	if err != nil {
 		return err
+	}
+	images.write() // after the walk: it replaces nodes
+	if h == nil {
+		return nil
 	}
 	for _, n := range code {
 		var lang string

@@ -15,8 +15,9 @@ const linkRel = "nofollow ugc noopener"
 // bluemonday's UGCPolicy so that it allows exactly the markup the renderer writes: text
 // structure, tables, links, images, code, math and task-list checkboxes. It allows no
 // script, style element or attribute, iframe, form, event attribute, id (no DOM
-// clobbering) or data: URL; links are http, https, mailto or relative, images http or
-// https; classes only the renderer's own.
+// clobbering) or data: URL; links are http, https, mailto or relative; images only the
+// site's image proxy's paths (the renderer writes every other image as a link), so no
+// page makes a browser fetch from a third party; classes only the renderer's own.
 //
 // The renderer never passes a person's raw HTML through (goldmark drops it), so this is
 // the second line of defence, and the one the attack table in markdown_test.go holds to.
@@ -42,8 +43,10 @@ func newPolicy() *bluemonday.Policy {
 	p.RequireNoFollowOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
 
-	// Images come from the web only: not mailto:, not relative, not data:.
-	p.AllowAttrs("src").Matching(regexp.MustCompile(`^(?i)https?://`)).OnElements("img")
+	// Images come from this site's image proxy only (forum/web/imageproxy's
+	// /img/{hex HMAC-SHA256}/{hex URL}): not from another host, not data:, not any other
+	// path of this site.
+	p.AllowAttrs("src").Matching(regexp.MustCompile(`^/img/[0-9a-f]{64}/(?:[0-9a-f]{2})+$`)).OnElements("img")
 	p.AllowAttrs("alt", "title").OnElements("img")
 
 	// The one input: a task list's checkbox, disabled.

@@ -50,6 +50,11 @@ type Config struct {
 	// in all, WSConnsPerIP signed-in ones and WSAnonConnsPerIP anonymous ones per address
 	// (0: the hub's default, as in a Config built in code; the flags spell it out).
 	ConnsPerIP, WSConns, WSConnsPerIP, WSAnonConnsPerIP int
+	// ImageProxy serves the images in posts through the site (/img/); off, they are
+	// links. ImageProxyKey signs their URLs; empty: a key made once and kept in the
+	// database.
+	ImageProxy    bool
+	ImageProxyKey string
 }
 
 // minMetricsToken is the shortest metrics token accepted: it guards the public listener.
@@ -59,6 +64,9 @@ const minMetricsToken = 16
 // (200 signed-in, 50 anonymous) and a few browser connections for each teacher, while one
 // client cannot hold the server's sockets. It counts websockets too.
 const defaultConnsPerIP = 512
+
+// minImageProxyKey is the shortest image proxy key accepted: 32 hex digits are 128 bits.
+const minImageProxyKey = 32
 
 // trustedProxies splits the configured list.
 func (c *Config) trustedProxies() []string {
@@ -165,6 +173,11 @@ func addServeFlags(fs *flag.FlagSet, c *Config) error {
 		return err
 	}
 	fs.Var(boolFlag{&c.Demo}, "demo", "create a demo community on the first start with an empty database (STAFFROOM_DEMO)")
+	if c.ImageProxy, err = onOff("STAFFROOM_IMAGE_PROXY", envOr("IMAGE_PROXY", "on")); err != nil {
+		return err
+	}
+	fs.Var(boolFlag{&c.ImageProxy}, "image-proxy", "serve images in posts through this site; off: show them as links (STAFFROOM_IMAGE_PROXY)")
+	fs.StringVar(&c.ImageProxyKey, "image-proxy-key", envOr("IMAGE_PROXY_KEY", ""), "key that signs image proxy URLs; default: one kept in the database; prefer the variable (STAFFROOM_IMAGE_PROXY_KEY)")
 	return nil
 }
 
@@ -201,6 +214,9 @@ func (c *Config) check() (*url.URL, error) {
 	}
 	if c.MetricsToken != "" && (len(c.MetricsToken) < minMetricsToken || strings.ContainsAny(c.MetricsToken, " \t\r\n")) {
 		return nil, fmt.Errorf("the metrics token must be at least %d characters without spaces, like the output of openssl rand -hex 32", minMetricsToken)
+	}
+	if c.ImageProxyKey != "" && (len(c.ImageProxyKey) < minImageProxyKey || strings.ContainsAny(c.ImageProxyKey, " \t\r\n")) {
+		return nil, fmt.Errorf("the image proxy key must be at least %d characters without spaces, like the output of openssl rand -hex 32", minImageProxyKey)
 	}
 	if c.SessionIdle <= 0 {
 		return nil, fmt.Errorf("session idle time must be positive")

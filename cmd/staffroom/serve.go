@@ -17,6 +17,7 @@ import (
 	"staffroom/forum"
 	"staffroom/forum/sqlite"
 	"staffroom/forum/web"
+	"staffroom/forum/web/imageproxy"
 	"staffroom/moderation"
 	"staffroom/realtime"
 )
@@ -74,6 +75,12 @@ type Main struct {
 
 	metrics   *http.Server // nil unless Config.MetricsAddr is set
 	metricsLn net.Listener
+
+	// Images is the image proxy (nil when Config.ImageProxy is off). TuneImages, when set,
+	// edits its configuration before it is built: tests point its resolver at a local
+	// fixture. Nothing in the configuration sets it.
+	Images     *imageproxy.Proxy
+	TuneImages func(*imageproxy.Config)
 }
 
 // NewMain returns a Main with defaults; set Config before Open.
@@ -101,13 +108,17 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	// Events are logged from the first write on, the demo's included, in the API's shape.
 	m.DB.SetEvents(web.EncodeEvent, nil)
+	render, err := m.renderer(ctx)
+	if err != nil {
+		return err
+	}
 	if m.Config.Demo {
 		seeded, err := forum.SeedDemo(ctx, m.DB, m.Now().UTC())
 		if err != nil {
 			return fmt.Errorf("demo community: %w", err)
 		}
 		if seeded {
-			if err := forum.SeedDemoQuestions(ctx, m.DB, m.DB, moderation.NewRenderer(), m.Now().UTC()); err != nil {
+			if err := forum.SeedDemoQuestions(ctx, m.DB, m.DB, render, m.Now().UTC()); err != nil {
 				return fmt.Errorf("demo questions: %w", err)
 			}
 			m.Log.Info("created the demo community on the new database (--demo=off to skip)")
@@ -138,7 +149,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Views = &forum.ViewCounter{Store: m.DB}
 	m.QA = &forum.QA{
-		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: moderation.NewRenderer(), Privileges: privileges, Now: m.Now,
+		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: render, Privileges: privileges, Now: m.Now,
 		Votes:    forum.VoteRules{DailyVotes: m.Config.DailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 		NewUsers: forum.DefaultNewUserRules,
 	}
@@ -167,7 +178,7 @@ func (m *Main) Open(ctx context.Context) error {
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
 		MaxConnsPerIP: connsPerIP,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
-		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB})
+		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images})
 	if err != nil {
 		return err
 	}
@@ -184,6 +195,33 @@ func (m *Main) Open(ctx context.Context) error {
 		m.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: metricsReadTimeout}
 	}
 	return nil
+}
+
+// imageKeyName names the image proxy's signing key among the site secrets.
+const imageKeyName = "image_proxy"
+
+// renderer builds the markdown renderer and, with the image proxy on, the proxy whose URLs
+// it writes into stored HTML; its key must outlive restarts for those URLs to stay valid.
+func (m *Main) renderer(ctx context.Context) (*moderation.Renderer, error) {
+	if !m.Config.ImageProxy {
+		return moderation.NewRenderer(), nil // images are links
+	}
+	key := []byte(m.Config.ImageProxyKey)
+	if len(key) == 0 {
+		var err error
+		if key, err = m.DB.SiteSecret(ctx, imageKeyName); err != nil {
+			return nil, err
+		}
+	}
+	cfg := imageproxy.Config{Key: key, Resolver: net.DefaultResolver, Logger: m.Log}
+	if m.TuneImages != nil {
+		m.TuneImages(&cfg)
+	}
+	var err error
+	if m.Images, err = imageproxy.New(cfg); err != nil {
+		return nil, err
+	}
+	return moderation.NewRenderer(moderation.WithImageProxy(m.Images.URL)), nil
 }
 
 // Addr is the address the server listens on.

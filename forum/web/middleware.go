@@ -32,9 +32,10 @@ const (
 )
 
 // contentSecurityPolicy allows only this site's own scripts and styles: no inline script
-// ever runs, so injected markup cannot execute. Images may come from https hosts because
-// posts link them.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; " +
+// ever runs, so injected markup cannot execute. Images too are the site's own: those in
+// posts come through the image proxy (/img/), so no page makes a reader's browser fetch
+// from another host.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 func requestID(c *fiber.Ctx) string {

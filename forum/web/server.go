@@ -20,6 +20,7 @@ import (
 
 	"staffroom/assets"
 	"staffroom/forum"
+	"staffroom/forum/web/imageproxy"
 	"staffroom/moderation"
 	"staffroom/realtime"
 )
@@ -83,6 +84,9 @@ type Services struct {
 	// Threads lets question pages be put together from cached pieces; nil: every page
 	// is drawn whole.
 	Threads forum.ThreadVersions
+	// Images serves /img/, the images in posts (the renderer writes their URLs). Nil: no
+	// image proxy, and the renderer writes images as links.
+	Images *imageproxy.Proxy
 }
 
 // Server is the Staffroom web application.
@@ -109,6 +113,7 @@ type Server struct {
 	threads        *threadCache // nil: no question page cache
 	proxies        proxySet     // see clientIP
 	proxyHeader    string
+	images         *imageproxy.Proxy // nil: no /img/ route
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -142,6 +147,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, views: svc.Views, idem: svc.Idem, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 		live:   svc.Live, events: svc.Events,
+		images: svc.Images,
 	}
 	s.cache, s.communityCache = newMicrocache(s.now), newCommunityCache(s.now)
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
@@ -216,6 +222,10 @@ func (s *Server) routes() {
 	}
 	// Live updates: authenticated, but neither compressed nor tagged (the answer is 101).
 	app.Get("/ws", s.authenticate, s.websocket)
+	if s.images != nil {
+		// Images in posts: public, signed, compressed already; no session needed.
+		app.Get(imageproxy.Route, s.proxiedImage)
+	}
 
 	app.Use(compress.New())
 	app.Get("/static/*", s.staticFile)
