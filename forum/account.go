@@ -145,6 +145,11 @@ func tooManyFailures(wait time.Duration) error {
 	return RateLimited(wait, "Too many failed sign-in attempts; try again in %s.", humanDuration(wait))
 }
 
+// wrongCredentials is the one answer to a wrong password and to an unknown account alike.
+func wrongCredentials() error {
+	return Coded(EUnauthorized, "invalid_credentials", "Wrong username, email or password.")
+}
+
 // loginKey names the per-account sign-in limit. One account has one limit, whether it is
 // named by username or by email; a name that matches no account is limited by its
 // normalized text.
@@ -290,13 +295,12 @@ func (a *Accounts) SetRole(ctx context.Context, login string, role Role) (*User,
 // number of parallel guesses through before the first one failed.
 func (a *Accounts) Login(ctx context.Context, login, password string, client Client) (*Grant, error) {
 	now := a.now()
-	wrong := Coded(EUnauthorized, "invalid_credentials", "Wrong username, email or password.")
 	ipKey := "login-ip:" + client.IP
 	if ok, wait := a.Limits.LoginFailuresPerIP.Allow(ipKey, now); !ok {
 		return nil, tooManyFailures(wait)
 	}
 	if login == "" || password == "" || len(password) > MaxPasswordBytes || !utf8.ValidString(login) || len(login) > MaxEmailLen {
-		return nil, wrong // a failure of the address: it can match no account
+		return nil, wrongCredentials() // a failure of the address: it can match no account
 	}
 	u, err := a.Users.UserByLogin(ctx, login)
 	if errors.Is(err, ErrNotFound) {
@@ -327,7 +331,7 @@ func (a *Accounts) Login(ctx context.Context, login, password string, client Cli
 		return nil, err
 	}
 	if !match {
-		return nil, wrong
+		return nil, wrongCredentials()
 	}
 	refund() // a success is not a failure
 	return a.grant(ctx, u, client, now)
