@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -27,7 +29,11 @@ const (
 type RateLimiter interface {
 	// Allow takes one attempt for key at now, or reports how long until one is free.
 	Allow(key string, now time.Time) (ok bool, retryAfter time.Duration)
-	// Peek reports what Allow would say without taking anything.
+	// Refund gives back one attempt taken by Allow, when the attempt turned out not to
+	// count: a sign-in that succeeded, or one refused before anything was checked.
+	Refund(key string, now time.Time)
+	// Peek reports what Allow would say without taking anything. It is for showing a
+	// state, never for deciding: an attempt is metered by taking it with Allow first.
 	Peek(key string, now time.Time) (ok bool, retryAfter time.Duration)
 }
 
@@ -42,15 +48,26 @@ type AccountLimits struct {
 type Accounts struct {
 	Users       UserStore
 	Sessions    SessionStore
-	Hasher      PasswordHasher
+	Hasher      Hasher
 	Limits      AccountLimits
 	SessionIdle time.Duration
 	Now         func() time.Time
 	// SignOuts hears of ended sign-ins and changed accounts, to close live connections
 	// that hold them; nil: nobody listens.
 	SignOuts SignOutNotifier
+	// HashConcurrency bounds how many passwords are hashed or checked at once, on every
+	// path (sign-in, sign-up, password changes, the command line); 0 means one per core
+	// (runtime.GOMAXPROCS).
+	HashConcurrency int
+	// HashWait is how long a request waits for a free hashing slot before it is refused
+	// with rate_limited "busy"; 0 means DefaultHashWait.
+	HashWait time.Duration
 
-	cache authCache
+	cache   authCache
+	hashing hashGate
+
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // ForgetUser drops what is cached about a person's sign-ins. Whatever changes an account
@@ -103,6 +120,52 @@ type AccountInput struct {
 
 func (a *Accounts) now() time.Time { return a.Now().UTC() }
 
+// withHashing runs fn, which hashes or checks passwords, in a hashing slot. Returns
+// rate_limited "busy" when no slot frees within HashWait; fn has not run then.
+func (a *Accounts) withHashing(ctx context.Context, fn func()) error {
+	wait := a.HashWait
+	if wait <= 0 {
+		wait = DefaultHashWait
+	}
+	release, err := a.hashing.enter(ctx, a.HashConcurrency, wait)
+	if err != nil {
+		return err
+	}
+	defer release()
+	fn()
+	return nil
+}
+
+// dummyHash is a hash of nothing anyone types, made with the hasher's own parameters, so
+// that an unknown account costs a check like a known one. Call it inside a hashing slot.
+func (a *Accounts) dummyHash() string {
+	a.dummyOnce.Do(func() {
+		secret, _ := newSecret("")
+		a.dummy = a.Hasher.Hash(secret)
+	})
+	return a.dummy
+}
+
+// tooManyFailures is the answer past a sign-in limit.
+func tooManyFailures(wait time.Duration) error {
+	return RateLimited(wait, "Too many failed sign-in attempts; try again in %s.", humanDuration(wait))
+}
+
+// wrongCredentials is the one answer to a wrong password and to an unknown account alike.
+func wrongCredentials() error {
+	return Coded(EUnauthorized, "invalid_credentials", "Wrong username, email or password.")
+}
+
+// loginKey names the per-account sign-in limit. One account has one limit, whether it is
+// named by username or by email; a name that matches no account is limited by its
+// normalized text.
+func loginKey(login string, u *User) string {
+	if u != nil {
+		return "login-user:" + strconv.FormatInt(u.ID, 10)
+	}
+	return "login:" + UsernameKey(login)
+}
+
 // checkSignup validates and normalizes every field, reporting the first one at fault.
 func (a *Accounts) checkSignup(in SignupInput) (SignupInput, error) {
 	var err error
@@ -125,26 +188,46 @@ func (a *Accounts) checkSignup(in SignupInput) (SignupInput, error) {
 }
 
 // Signup creates a member account and signs it in. Returns invalid with the field at
-// fault, conflict "username_taken"/"email_taken", or rate_limited when this address has
-// created too many accounts lately. The first account on a site without an admin
-// becomes admin.
+// fault, conflict "username_taken"/"email_taken", rate_limited when this address has
+// created too many accounts lately, or rate_limited "busy" when every hashing slot is
+// taken. The first account ever created on a site becomes admin (see NewAccountRole).
 func (a *Accounts) Signup(ctx context.Context, in SignupInput, client Client) (*Grant, error) {
 	in, err := a.checkSignup(in)
 	if err != nil {
 		return nil, err
 	}
 	now := a.now()
-	if ok, wait := a.Limits.SignupsPerIP.Allow("signup:"+client.IP, now); !ok {
+	key := "signup:" + client.IP
+	if ok, wait := a.Limits.SignupsPerIP.Allow(key, now); !ok {
 		return nil, RateLimited(wait, "Too many new accounts from this network; try again in %s.", humanDuration(wait))
+	}
+	var hash string
+	if err := a.withHashing(ctx, func() { hash = a.Hasher.Hash(in.Password) }); err != nil {
+		a.Limits.SignupsPerIP.Refund(key, now) // refused before anything was made
+		return nil, err
 	}
 	u, err := a.Users.CreateUser(ctx, NewUser{
 		Username: in.Username, Email: in.Email, DisplayName: in.DisplayName,
-		PasswordHash: a.Hasher.Hash(in.Password), Role: RoleMember,
+		PasswordHash: hash, Role: RoleMember,
 	}, now)
 	if err != nil {
 		return nil, err
 	}
 	return a.grant(ctx, u, client, now)
+}
+
+// NewAccountRole is the role a new account is stored with: the one asked for, except that
+// the first account ever created on a site that is not a demo account becomes its admin,
+// so that whoever installs Staffroom can run it. Only that first one: a site whose admins
+// have all been demoted gets its next admin from "staffroom user set-role", never from
+// whoever signs up next. The store calls this inside the transaction that creates the
+// account, with firstEver read there from a fact it keeps (not from the accounts it has
+// now), so racing sign-ups cannot both win and a later demotion opens nothing.
+func NewAccountRole(requested Role, demo, firstEver bool) Role {
+	if firstEver && !demo {
+		return RoleAdmin
+	}
+	return requested
 }
 
 // CreateAccount makes an account with the given role, for administrators at the command
@@ -157,10 +240,41 @@ func (a *Accounts) CreateAccount(ctx context.Context, in AccountInput) (*User, e
 	if in.Role == "" {
 		in.Role = RoleMember
 	}
+	var hash string
+	if err := a.withHashing(ctx, func() { hash = a.Hasher.Hash(s.Password) }); err != nil {
+		return nil, err
+	}
 	return a.Users.CreateUser(ctx, NewUser{
 		Username: s.Username, Email: s.Email, DisplayName: s.DisplayName,
-		PasswordHash: a.Hasher.Hash(s.Password), Role: in.Role,
+		PasswordHash: hash, Role: in.Role,
 	}, a.now())
+}
+
+// ResetPassword gives the account with the given username or email a new password, for
+// administrators at the command line: the way back in for someone who forgot theirs, or
+// whose account is under attack. It ends every session and API token of the account and
+// changes nothing else. Returns not_found, invalid "password" for a password that breaks
+// the rules, or invalid "demo_account": demo accounts never sign in.
+func (a *Accounts) ResetPassword(ctx context.Context, login, password string) (*User, error) {
+	if err := CheckPassword("password", password); err != nil {
+		return nil, err
+	}
+	u, err := a.Users.UserByLogin(ctx, login)
+	if err != nil {
+		return nil, err
+	}
+	if u.Demo {
+		return nil, Invalid("login", "demo_account", "%s is a demo account; demo accounts cannot sign in.", u.Username)
+	}
+	var hash string
+	if err := a.withHashing(ctx, func() { hash = a.Hasher.Hash(password) }); err != nil {
+		return nil, err
+	}
+	defer a.cache.forgetUser(u.ID)
+	if err := a.Users.SetPassword(ctx, u.ID, hash, nil, nil); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // SetRole changes the role of the account with the given username or email.
@@ -180,37 +294,53 @@ func (a *Accounts) SetRole(ctx context.Context, login string, role Role) (*User,
 
 // Login signs a person in by username or email. A wrong password and an unknown account
 // get the same unauthorized error, in about the same time. Failed attempts are limited
-// per account and per address; past either limit the answer is rate_limited.
+// per account (username and email are one account) and per address; past either limit
+// the answer is rate_limited. Every hashing slot taken: rate_limited "busy".
+//
+// Each attempt takes its place in both limits before the password is checked, and a
+// successful one gives it back: counting failures only once they are known would let any
+// number of parallel guesses through before the first one failed.
 func (a *Accounts) Login(ctx context.Context, login, password string, client Client) (*Grant, error) {
 	now := a.now()
-	accountKey := "login:" + strings.ToLower(strings.TrimSpace(login))
 	ipKey := "login-ip:" + client.IP
-	for _, l := range []struct {
-		lim RateLimiter
-		key string
-	}{{a.Limits.LoginFailuresPerAccount, accountKey}, {a.Limits.LoginFailuresPerIP, ipKey}} {
-		if ok, wait := l.lim.Peek(l.key, now); !ok {
-			return nil, RateLimited(wait, "Too many failed sign-in attempts; try again in %s.", humanDuration(wait))
-		}
-	}
-	fail := func() error {
-		a.Limits.LoginFailuresPerAccount.Allow(accountKey, now)
-		a.Limits.LoginFailuresPerIP.Allow(ipKey, now)
-		return Coded(EUnauthorized, "invalid_credentials", "Wrong username, email or password.")
+	if ok, wait := a.Limits.LoginFailuresPerIP.Allow(ipKey, now); !ok {
+		return nil, tooManyFailures(wait)
 	}
 	if login == "" || password == "" || len(password) > MaxPasswordBytes || !utf8.ValidString(login) || len(login) > MaxEmailLen {
-		return nil, fail()
+		return nil, wrongCredentials() // a failure of the address: it can match no account
 	}
 	u, err := a.Users.UserByLogin(ctx, login)
 	if errors.Is(err, ErrNotFound) {
-		a.Hasher.Verify(password, dummyHash(a.Hasher)) // spend the same time as a real check
-		return nil, fail()
+		u = nil
 	} else if err != nil {
+		a.Limits.LoginFailuresPerIP.Refund(ipKey, now)
 		return nil, err
 	}
-	if !a.Hasher.Verify(password, u.PasswordHash) {
-		return nil, fail()
+	accountKey := loginKey(login, u)
+	if ok, wait := a.Limits.LoginFailuresPerAccount.Allow(accountKey, now); !ok {
+		a.Limits.LoginFailuresPerIP.Refund(ipKey, now)
+		return nil, tooManyFailures(wait)
 	}
+	refund := func() {
+		a.Limits.LoginFailuresPerAccount.Refund(accountKey, now)
+		a.Limits.LoginFailuresPerIP.Refund(ipKey, now)
+	}
+	match := false
+	err = a.withHashing(ctx, func() {
+		if u == nil {
+			a.Hasher.Verify(password, a.dummyHash()) // spend the same time as a real check
+			return
+		}
+		match = a.Hasher.Verify(password, u.PasswordHash)
+	})
+	if err != nil {
+		refund() // nothing was checked
+		return nil, err
+	}
+	if !match {
+		return nil, wrongCredentials()
+	}
+	refund() // a success is not a failure
 	return a.grant(ctx, u, client, now)
 }
 
@@ -341,14 +471,34 @@ func (a *Accounts) UpdateProfile(ctx context.Context, v *Viewer, upd UserUpdate)
 }
 
 // ChangePassword replaces the viewer's password after checking the current one, and ends
-// every other session and API token, so a stolen cookie or token stops working.
+// every other session and API token, so a stolen cookie or token stops working. A wrong
+// current password counts against the account's sign-in limit (rate_limited past it), so a
+// stolen session is no unlimited way to guess the password; every hashing slot taken:
+// rate_limited "busy".
 func (a *Accounts) ChangePassword(ctx context.Context, v *Viewer, current, next string) error {
-	if err := v.User.CheckCanWrite(a.now()); err != nil {
+	now := a.now()
+	if err := v.User.CheckCanWrite(now); err != nil {
 		return err
 	}
-	if !a.Hasher.Verify(current, v.User.PasswordHash) {
+	key := loginKey("", v.User)
+	if ok, wait := a.Limits.LoginFailuresPerAccount.Allow(key, now); !ok {
+		return tooManyFailures(wait)
+	}
+	match, hash := false, ""
+	err := a.withHashing(ctx, func() {
+		match = a.Hasher.Verify(current, v.User.PasswordHash)
+		if match && CheckPassword("new_password", next) == nil {
+			hash = a.Hasher.Hash(next)
+		}
+	})
+	if err != nil {
+		a.Limits.LoginFailuresPerAccount.Refund(key, now)
+		return err
+	}
+	if !match {
 		return Invalid("current_password", "wrong_password", "Your current password is not right.")
 	}
+	a.Limits.LoginFailuresPerAccount.Refund(key, now)
 	if err := CheckPassword("new_password", next); err != nil {
 		return err
 	}
@@ -361,7 +511,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, v *Viewer, current, next 
 	}
 	defer a.accountChanged(v.User.ID) // deferred first, so it runs after the cache is dropped
 	defer a.cache.forgetUser(v.User.ID)
-	return a.Users.SetPassword(ctx, v.User.ID, a.Hasher.Hash(next), keepSession, keepToken)
+	return a.Users.SetPassword(ctx, v.User.ID, hash, keepSession, keepToken)
 }
 
 // ListSessions returns the viewer's browser sessions, newest activity first.
@@ -419,12 +569,6 @@ func (a *Accounts) idle() time.Duration {
 		return a.SessionIdle
 	}
 	return DefaultSessionIdle
-}
-
-// dummyHash is a valid hash of nothing anyone types, so an unknown account costs a
-// verification like a known one.
-func dummyHash(h PasswordHasher) string {
-	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$c3RhZmZyb29tc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", h.Memory, h.Time, h.Threads)
 }
 
 func truncate(s string, n int) string {

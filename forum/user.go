@@ -85,7 +85,7 @@ type NewUser struct {
 	Email        string
 	DisplayName  string
 	PasswordHash string
-	Role         Role // the requested role; the first non-demo account on a site without an admin becomes admin
+	Role         Role // the requested role; NewAccountRole decides the stored one
 	DistrictID   *int64
 	Demo         bool
 }
@@ -99,8 +99,9 @@ type UserUpdate struct {
 // UserStore keeps accounts. Usernames and emails are unique regardless of case.
 type UserStore interface {
 	// CreateUser stores a new account. Returns conflict "username_taken" or "email_taken"
-	// when another account has them. The first non-demo account created while the site has
-	// no admin is made admin, in the same transaction, so racing signups cannot both win.
+	// when another account has them. The role stored is NewAccountRole's, given whether
+	// this is the first non-demo account ever created on the site: a fact the store keeps
+	// and claims in the same transaction, so racing sign-ups cannot both win.
 	CreateUser(ctx context.Context, u NewUser, now time.Time) (*User, error)
 	// UserByID returns not_found when there is no such account.
 	UserByID(ctx context.Context, id int64) (*User, error)

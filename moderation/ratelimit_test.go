@@ -2,6 +2,8 @@ package moderation
 
 import (
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -45,6 +47,49 @@ func TestLimiter(t *testing.T) {
 			if ok, _ := l.Allow("c", now); !ok {
 				t.Fatalf("attempt %d refused after peeks", i+1)
 			}
+		}
+	})
+	t.Run("a refund gives back one attempt, never beyond the burst", func(t *testing.T) {
+		l := NewLimiter(3, 3*time.Minute)
+		for range 3 {
+			l.Allow("d", now)
+		}
+		if ok, _ := l.Allow("d", now); ok {
+			t.Fatal("allowed past the burst")
+		}
+		l.Refund("d", now)
+		if ok, _ := l.Allow("d", now); !ok {
+			t.Fatal("refused after a refund")
+		}
+		l.Refund("e", now) // a key never taken
+		for range 5 {
+			l.Refund("d", now.Add(time.Hour))
+		}
+		for i := range 3 {
+			if ok, _ := l.Allow("d", now.Add(time.Hour)); !ok {
+				t.Fatalf("attempt %d refused on a full bucket", i+1)
+			}
+		}
+		if ok, _ := l.Allow("d", now.Add(time.Hour)); ok {
+			t.Fatal("refunds raised the bucket beyond its burst")
+		}
+	})
+	t.Run("parallel attempts take exactly the burst", func(t *testing.T) {
+		l := NewLimiter(10, 15*time.Minute)
+		var wg sync.WaitGroup
+		var allowed atomic.Int32
+		for range 100 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if ok, _ := l.Allow("f", now); ok {
+					allowed.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if n := allowed.Load(); n != 10 {
+			t.Fatalf("%d of 100 parallel attempts allowed, want 10", n)
 		}
 	})
 	t.Run("full buckets are swept", func(t *testing.T) {

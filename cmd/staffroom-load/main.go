@@ -1,15 +1,19 @@
 // Command staffroom-load measures Staffroom's websockets: it opens many connections,
 // subscribes them, makes events happen through the JSON API, and reports how long the
 // events took to arrive, whether every subscriber got every one (by the per-topic seq),
-// and what the connections cost the server in memory. Benchmarks use it.
+// and what the connections cost the server in memory. Benchmarks use it. One scenario,
+// login-attack, is about sign-in instead: a password-guessing flood must cost the server
+// bounded memory and leave ordinary requests fast.
 //
 //	staffroom-load idle      --conns 19900            # memory per idle connection
 //	staffroom-load fanout    --conns 5000 --answers 20 # one answer to 5,000 viewers, beside a bare-TCP floor
 //	staffroom-load sustained --conns 500 --rate 1000 --duration 60s
 //	staffroom-load floor     --conns 5000             # the bare-TCP floor alone, no server
+//	staffroom-load login-attack --attackers 200 --server-pid PID # a password-guessing flood
 //
-// It exits 0 when every expected event reached every subscriber, 1 when delivery was
-// incomplete (or connections failed), 2 when the run could not be set up.
+// It exits 0 when every expected event reached every subscriber (login-attack: when the
+// targets were met), 1 when delivery was incomplete (or connections failed, or a target
+// was missed), 2 when the run could not be set up.
 package main
 
 import (
@@ -94,6 +98,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		scenario = runSustained
 	case "floor":
 		scenario = runFloor
+	case "login-attack":
+		scenario = runLoginAttack
 	default:
 		fmt.Fprintf(stderr, "staffroom-load: unknown scenario %q\n\n%s", args[0], usage)
 		return exitSetup
@@ -138,7 +144,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-const usage = `staffroom-load measures Staffroom's websockets.
+const usage = `staffroom-load measures Staffroom's websockets, and sign-in under a guessing flood.
 
 Usage: staffroom-load SCENARIO [flags]
 
@@ -150,8 +156,14 @@ Scenarios:
   sustained  --conns subscribers of one question; make --rate events a second (votes, comments or
              answers) for --duration and report delivered/expected by seq, gaps and latency
   floor      the bare-TCP floor alone: one write to --conns sockets of the tool's own listener
+  login-attack
+             --attackers parallel loops of wrong passwords against POST /api/v1/auth/login for
+             --duration, while GETs of --probe paths are timed and the server's memory is
+             sampled (its peak from /proc/PID/status VmHWM with --server-pid); exit 1 when the
+             peak RSS passes --max-rss-mb (300) or a probe's p99 passes --max-p99 (50ms).
+             Run it against a server with rate limits ON (the default) and a fresh database.
 
-Start the server with rate limits off (and open privileges for votes), e.g.
+For the websocket scenarios, start the server with rate limits off (and open privileges for votes), e.g.
   STAFFROOM_RATE_LIMITS=off staffroom serve --db /tmp/load.db --addr 127.0.0.1:8091 \
       --privileges open --demo=off --log-level warn
 

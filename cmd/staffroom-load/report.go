@@ -28,6 +28,7 @@ type Report struct {
 	Sustain  *SustainReport  `json:"sustained,omitempty"`
 	Delivery *DeliveryReport `json:"delivery,omitempty"`
 	Floor    *floorResult    `json:"tcp_floor,omitempty"`
+	Attack   *AttackReport   `json:"login_attack,omitempty"`
 
 	Notes      []string `json:"notes,omitempty"`
 	Problems   []string `json:"problems,omitempty"`
@@ -228,6 +229,9 @@ func (r *Report) writeText(w io.Writer) {
 		p("  write loop:     %s", lat(f.WriteLoop))
 		p("  delivered %d of %d", f.Delivered, f.Expected)
 	}
+	if r.Attack != nil {
+		r.Attack.writeText(p, r.MemorySource)
+	}
 	if len(r.Notes) > 0 {
 		p("")
 		p("Notes:")
@@ -236,7 +240,9 @@ func (r *Report) writeText(w io.Writer) {
 		}
 	}
 	p("")
-	if r.OK {
+	if r.OK && r.Attack != nil {
+		p("RESULT: within the targets")
+	} else if r.OK {
 		p("RESULT: complete delivery")
 	} else if r.SetupError == "" {
 		p("RESULT: INCOMPLETE")

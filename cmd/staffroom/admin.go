@@ -81,9 +81,9 @@ func runMigrate(ctx context.Context, env *cliEnv, args []string) error {
 
 func runUser(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(env.stdout, "Usage:\n  staffroom user create --username NAME --email ADDRESS [--role member|moderator|admin] [--display-name NAME] [--password-file FILE]\n  staffroom user set-role USERNAME ROLE\n")
+		fmt.Fprint(env.stdout, "Usage:\n  staffroom user create --username NAME --email ADDRESS [--role member|moderator|admin] [--display-name NAME] [--password-file FILE]\n  staffroom user set-role USERNAME ROLE\n  staffroom user set-password [--password-file FILE] USERNAME\n")
 		if len(args) == 0 {
-			return &usageError{"staffroom user: say create or set-role"}
+			return &usageError{"staffroom user: say create, set-role or set-password"}
 		}
 		return nil
 	}
@@ -92,8 +92,10 @@ func runUser(ctx context.Context, env *cliEnv, args []string) error {
 		return runUserCreate(ctx, env, args[1:])
 	case "set-role":
 		return runUserSetRole(ctx, env, args[1:])
+	case "set-password":
+		return runUserSetPassword(ctx, env, args[1:])
 	}
-	return &usageError{fmt.Sprintf("staffroom user: unknown subcommand %q; use create or set-role", args[0])}
+	return &usageError{fmt.Sprintf("staffroom user: unknown subcommand %q; use create, set-role or set-password", args[0])}
 }
 
 func runUserCreate(ctx context.Context, env *cliEnv, args []string) error {
@@ -186,6 +188,37 @@ func runUserSetRole(ctx context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "%s is now %s.\n", u.Username, u.Role)
+	return nil
+}
+
+// runUserSetPassword is the way back in for someone who cannot sign in: a forgotten
+// password, or an account locked by someone guessing at it (changing a password in the
+// settings needs the old one). It ends every session and API token of the account.
+func runUserSetPassword(ctx context.Context, env *cliEnv, args []string) error {
+	fs := newFlagSet(env, "user set-password", "staffroom user set-password [--db FILE] [--password-file FILE] USERNAME")
+	dbPath := addDBFlag(fs)
+	passwordFile := fs.String("password-file", "", "read the password from this file's first line instead of prompting")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return &usageError{"staffroom user set-password: give one username or email, like: staffroom user set-password mrivera"}
+	}
+	password, err := readPassword(env, *passwordFile)
+	if err != nil {
+		return err
+	}
+	db, err := openMigrated(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	accounts := &forum.Accounts{Users: db, Sessions: db, Hasher: forum.DefaultPasswordHasher, Now: time.Now}
+	u, err := accounts.ResetPassword(ctx, fs.Arg(0), password)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "Set a new password for %s and signed them out everywhere (every session and API token).\n", u.Username)
 	return nil
 }
 

@@ -41,16 +41,11 @@ func scanUser(row scanner) (*forum.User, error) {
 func (db *DB) CreateUser(ctx context.Context, nu forum.NewUser, now time.Time) (*forum.User, error) {
 	var id int64
 	err := db.write(ctx, func(tx *txn) error {
-		role := nu.Role
-		if !nu.Demo && role != forum.RoleAdmin {
-			var hasAdmin bool
-			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin')`).Scan(&hasAdmin); err != nil {
-				return err
-			}
-			if !hasAdmin {
-				role = forum.RoleAdmin
-			}
+		first, err := claimFirstAccount(ctx, tx, nu.Demo, now)
+		if err != nil {
+			return err
 		}
+		role := forum.NewAccountRole(nu.Role, nu.Demo, first)
 		res, err := tx.ExecContext(ctx, `INSERT INTO users
 			(username, username_key, email, email_key, display_name, password_hash, role, district_id, demo, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -66,6 +61,23 @@ func (db *DB) CreateUser(ctx context.Context, nu forum.NewUser, now time.Time) (
 		return nil, err
 	}
 	return db.UserByID(ctx, id)
+}
+
+// claimFirstAccount reports whether the account being created is the first non-demo one
+// ever on this site, and records that one now exists. The flag is written in the
+// creating transaction: a refused account rolls it back, and of racing sign-ups exactly
+// one inserts it.
+func claimFirstAccount(ctx context.Context, tx *txn, demo bool, now time.Time) (bool, error) {
+	if demo {
+		return false, nil
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO site_flags (name, set_at) VALUES ('first_account', ?)
+		ON CONFLICT (name) DO NOTHING`, now)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // userConflict turns unique violations on users into the domain's conflicts.

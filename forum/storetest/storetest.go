@@ -97,6 +97,28 @@ func testUsers(t *testing.T, open Opener) {
 			t.Fatalf("first real account role = %s, want admin", u.Role)
 		}
 	})
+	t.Run("a site whose admins were demoted gives no sign-up admin", func(t *testing.T) {
+		s := open(t)
+		first := MustCreateUser(t, s, "founder")
+		if err := s.SetRole(ctx, first.ID, forum.RoleMember); err != nil {
+			t.Fatal(err)
+		}
+		if u := MustCreateUser(t, s, "newcomer"); u.Role != forum.RoleMember {
+			t.Fatalf("a sign-up after the last admin was demoted got role %s, want member", u.Role)
+		}
+	})
+	t.Run("a refused first account leaves the first place open", func(t *testing.T) {
+		s := open(t)
+		_, err := s.CreateUser(ctx, forum.NewUser{Username: "dup", Email: "dup@example.org", DisplayName: "x", Role: forum.RoleMember, Demo: true}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.CreateUser(ctx, forum.NewUser{Username: "DUP", Email: "real@example.org", DisplayName: "x", Role: forum.RoleMember}, t0)
+		wantCode(t, err, forum.EConflict, "username_taken")
+		if u := MustCreateUser(t, s, "founder"); u.Role != forum.RoleAdmin {
+			t.Fatalf("the first account created got role %s after a refused one, want admin", u.Role)
+		}
+	})
 	t.Run("username and email unique regardless of case", func(t *testing.T) {
 		s := open(t)
 		MustCreateUser(t, s, "Marisol")

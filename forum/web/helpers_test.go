@@ -45,6 +45,7 @@ type testSite struct {
 	live     bool
 	hubCfg   realtime.Config
 	hub      *realtime.Hub
+	tune     func(*forum.Accounts)
 }
 
 type siteOption func(*testSite)
@@ -58,6 +59,10 @@ func withTrustedProxies(p ...string) siteOption {
 func withLive(cfg realtime.Config) siteOption {
 	return func(s *testSite) { s.live, s.hubCfg = true, cfg }
 }
+
+// withAccounts adjusts the account service before the app is built (a test hasher, the
+// hashing slots).
+func withAccounts(f func(*forum.Accounts)) siteOption { return func(s *testSite) { s.tune = f } }
 
 // withHome replaces the home page's data source (to inject faults).
 func withHome(h web.HomeSource) siteOption { return func(s *testSite) { s.home = h } }
@@ -84,6 +89,9 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 			LoginFailuresPerIP:      moderation.NewLimiter(100, 15*time.Minute),
 			SignupsPerIP:            moderation.NewLimiter(100, time.Hour),
 		},
+	}
+	if s.tune != nil {
+		s.tune(s.accounts)
 	}
 	s.cfg.BaseURL, _ = url.Parse("http://staffroom.test")
 	s.cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
