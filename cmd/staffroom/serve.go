@@ -168,6 +168,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.DB.SetEvents(web.EncodeEvent, web.Publisher{Hub: m.Hub})
 	registerHubMetrics(reg, m.Hub.Stats())
 	var previews forum.RateLimiter // nil: the web layer's pace for previews
+	// A guess past the sign-in limits waits this long for its 429: a flood of guesses then
+	// runs at one per connection per second (staffroom-load login-attack measures it).
+	signInRefusalPause := time.Second
 	connsPerIP := m.Config.ConnsPerIP
 	if !on {
 		previews = moderation.Unlimited{}
@@ -176,7 +179,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg, MetricsToken: m.Config.MetricsToken,
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
-		MaxConnsPerIP: connsPerIP,
+		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images})
 	if err != nil {

@@ -49,7 +49,7 @@ func (s *Server) apiLogin(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	g, err := s.accounts.Login(c.UserContext(), req.Login, req.Password, s.client(c))
+	g, err := s.signIn(c, req.Login, req.Password)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,16 @@
 package web
 
+import (
+	"context"
+	"time"
+)
+
+// RecordPauses replaces the server's pauses with a recorder: each pause it would have
+// taken is sent to the channel instead of waited out.
+func (s *Server) RecordPauses(ch chan<- time.Duration) {
+	s.pause = func(_ context.Context, d time.Duration) { ch <- d }
+}
+
 // ThreadCacheHits counts question pages answered from a cached thread, for tests that
 // must know the cache was in play.
 func (s *Server) ThreadCacheHits() int64 {

@@ -51,7 +51,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	login, next := c.FormValue("login"), safeNext(c.FormValue("next"))
 	p := s.page(c, "Sign in", nil)
 	p.Form = map[string]string{"login": login, "next": next}
-	g, err := s.accounts.Login(c.UserContext(), login, c.FormValue("password"), s.client(c))
+	g, err := s.signIn(c, login, c.FormValue("password"))
 	if err != nil {
 		return s.formFailure(c, "login", p, err)
 	}

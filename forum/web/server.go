@@ -56,6 +56,9 @@ type Config struct {
 	// names the real client, for rate limits and the sessions list. Empty: trust nobody.
 	TrustedProxies []string
 	ProxyHeader    string
+	// SignInRefusalPause delays the answer to a sign-in refused by the guessing limits, so
+	// that a flood of guesses past the limit costs the server little (see signIn). 0: none.
+	SignInRefusalPause time.Duration
 	// PreviewLimit meters POST /api/v1/preview per account. Nil: previewBurst at once,
 	// then one per previewEvery.
 	PreviewLimit forum.RateLimiter
@@ -105,9 +108,10 @@ type Server struct {
 	metrics        *httpMetrics
 	secure         bool // the base URL is https: cookies get Secure
 	draining       atomic.Bool
-	cache          *microcache     // anonymous readers' pages
-	communityCache *communityCache // the home page's community panel
-	lists          *listCache      // signed-in readers' question lists
+	pause          func(ctx context.Context, d time.Duration) // sleep, or a test's recorder
+	cache          *microcache                                // anonymous readers' pages
+	communityCache *communityCache                            // the home page's community panel
+	lists          *listCache                                 // signed-in readers' question lists
 	live           *realtime.Upgrader
 	events         forum.EventLog
 	threads        *threadCache // nil: no question page cache
@@ -148,6 +152,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 		live:   svc.Live, events: svc.Events,
 		images: svc.Images,
+		pause:  sleep,
 	}
 	s.cache, s.communityCache = newMicrocache(s.now), newCommunityCache(s.now)
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
