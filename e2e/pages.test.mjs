@@ -116,6 +116,8 @@ function pagesToCheck() {
 }
 
 const problems = [];
+// Moderate and minor findings don't fail the suite; they are printed to be looked at.
+const notes = new Set();
 
 async function checkPage(context, name, path, width) {
   const page = await context.newPage();
@@ -134,6 +136,9 @@ async function checkPage(context, name, path, width) {
     axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }),
   );
   for (const v of result.violations) {
+    if (v.impact !== "serious" && v.impact !== "critical") {
+      notes.add(`${name}: axe ${v.impact} ${v.id}: ${v.help}`);
+    }
     if (v.impact === "serious" || v.impact === "critical") {
       const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ");
       problems.push(`${name} @${width}px: axe ${v.impact} ${v.id}: ${v.help} (${where})`);
@@ -177,6 +182,7 @@ describe("every main page is accessible, valid and fits a phone", () => {
       for (const [name, path] of Object.entries(pages.signedin)) await checkPage(signed, name, path, width);
       await signed.close();
     }
+    for (const n of notes) console.log(`# note: ${n}`);
     assert.deepEqual(problems, []);
   });
 
@@ -186,7 +192,8 @@ describe("every main page is accessible, valid and fits a phone", () => {
     const fetched = [];
     page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
     const failed = [];
-    page.on("requestfailed", (r) => failed.push(r.url()));
+    // A request cut short by the next navigation is no failure.
+    page.on("requestfailed", (r) => r.failure()?.errorText !== "net::ERR_ABORTED" && failed.push(r.url()));
     page.on("console", (m) => m.type() === "error" && failed.push(m.text()));
     await page.goto("/tags");
     await page.waitForLoadState("load");

@@ -133,7 +133,7 @@
       ]));
     }
     var author = a.author || {};
-    var comments = el("section", { class: "comments", "aria-label": "Comments" });
+    var comments = el("section", { class: "comments", "aria-label": "Comments on the " + name });
     if (signedIn) {
       comments.appendChild(el("details", { class: "comment-add" }, [el("summary", {}, ["Add a comment"]), commentForm(a.id, 0)]));
     }
