@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -13,6 +16,7 @@ import (
 	"github.com/fasthttp/websocket"
 
 	"staffroom/forum"
+	"staffroom/forum/web"
 	"staffroom/realtime"
 	"staffroom/realtime/wstest"
 )
@@ -686,5 +690,26 @@ func TestLiveSocketsRecheckTheirSignIn(t *testing.T) {
 	s.clock.Add(3 * time.Second)
 	if code := byToken.ClosedWith(2 * time.Second); code != realtime.CloseSignedOut {
 		t.Fatalf("after a role change elsewhere the socket closed with %d, want %d", code, realtime.CloseSignedOut)
+	}
+}
+
+// downBroker is a broker that cannot reach the other nodes.
+type downBroker struct{}
+
+func (downBroker) Publish(context.Context, []realtime.Event) error {
+	return errors.New("the broker is away")
+}
+func (downBroker) Subscribe(func([]realtime.Event)) func() { return func() {} }
+
+// TestLivePublisherLogsWhatItCannotPublish: committed events the hub could not publish
+// are logged, not dropped without a word.
+func TestLivePublisherLogsWhatItCannotPublish(t *testing.T) {
+	hub := realtime.NewHub(realtime.Config{}, downBroker{}, nil, nil)
+	defer hub.Close(context.Background())
+	var logged bytes.Buffer
+	p := web.LivePublisher{Hub: hub, Log: slog.New(slog.NewTextHandler(&logged, nil))}
+	p.Publish([]forum.LoggedEvent{{Topic: forum.TopicQuestion(7), Seq: 3, Name: forum.EventAnswerCreated, Data: []byte(`{}`)}})
+	if out := logged.String(); !strings.Contains(out, "level=ERROR") || !strings.Contains(out, "the broker is away") || !strings.Contains(out, "question:7") {
+		t.Fatalf("a failed publish logged %q", out)
 	}
 }
