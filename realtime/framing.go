@@ -1,8 +1,7 @@
 package realtime
 
 // Framing: the websocket frames the server writes, built here rather than by the library
-// so that the writer can gather many into one write (writer.go). Reading stays with the
-// library.
+// so that the writer can gather many into one write ("Writing", writer.go).
 
 // Websocket opcodes of the frames the server writes.
 const (

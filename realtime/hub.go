@@ -54,10 +54,10 @@ type Config struct {
 	// Unlimited lifts the subscribe and typing rates, the per-address connection caps and
 	// the replay budget (load tests). MaxConns and the replay bounds stay.
 	Unlimited bool
-	// HasPresence reports whether a topic tells its viewers who is there;
-	// NamesPresence whether it names the signed-in ones or only counts everyone;
-	// AllowsTyping whether it takes typing events. Topics are the wiring's: it answers
-	// these from its own rules. Nil: no topic does.
+	// HasPresence reports whether a topic tells its viewers how many are there, and
+	// NamesPresence whether it also names the signed-in ones; AllowsTyping whether it
+	// takes typing events. Topics are the wiring's, and so are these rules. Nil: no topic
+	// does.
 	HasPresence, NamesPresence, AllowsTyping func(topic string) bool
 	Logger                                   *slog.Logger
 }
