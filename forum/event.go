@@ -2,7 +2,6 @@ package forum
 
 import (
 	"context"
-	"strconv"
 	"time"
 )
 
@@ -23,22 +22,10 @@ const (
 	EventPostLocked      = "post.locked"
 )
 
-// TopicQuestions is the feed of new questions.
-const TopicQuestions = "questions"
-
-// TopicQuestion is one question's page: its answers, comments, votes and edits.
-func TopicQuestion(id int64) string { return "question:" + strconv.FormatInt(id, 10) }
-
-// TopicTag is the feed of new questions under one tag.
-func TopicTag(name string) string { return "tag:" + name }
-
-// TopicUser is one person's own notifications.
-func TopicUser(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
-
 // Event is a change as the store logs it. Data is a domain value (*Post, *Comment,
-// VoteChange, AcceptChange, PostGone); an EventEncoder turns it into what clients receive.
+// VoteChange, AcceptChange, PostGone); Publisher.Encode turns it into what clients receive.
 type Event struct {
-	Topic string
+	Topic string // a Topic's String (topic.go)
 	Name  string
 	Data  any
 	// PostID is the post whose words Data carries, if any: deleting the post blanks its
@@ -83,12 +70,23 @@ type PostGone struct {
 	QuestionID int64
 }
 
-// EventEncoder turns an event's data into the JSON that clients receive: the object as the
-// API shows it, so that a page can apply the event without a fetch.
-type EventEncoder func(Event) ([]byte, error)
-
-// Publisher hears committed events, in commit order, and must not block.
+// Publisher is the way from a store to the people watching: the store calls it with every
+// event it logs. Encode runs inside the write's transaction, for each event logged (and for
+// the post.deleted that a deleted post's logged events are blanked to); Publish runs once
+// the transaction has committed, with the events it logged, so that a write that rolls
+// back is never heard of.
+//
+// The server's Publisher is web.LivePublisher (forum/web/live.go): it encodes data as the
+// API shows it and gives committed events to the realtime hub, which sends them to the
+// connections that follow their topics. A store with no Publisher logs data as plain JSON
+// and publishes nothing.
 type Publisher interface {
+	// Encode turns an event's data into the JSON that clients receive: the object as the
+	// API shows it, so that a page can apply the event without a fetch. It must not use
+	// the store: the write's transaction is open.
+	Encode(Event) ([]byte, error)
+	// Publish hears committed events, in commit order. It must not block: the store's
+	// writer waits for it.
 	Publish([]LoggedEvent)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"staffroom/realtime"
+	"staffroom/realtime/wstest"
 )
 
 // BenchmarkFanout measures one event reaching every subscriber of a topic over real
@@ -19,10 +20,10 @@ func BenchmarkFanout(b *testing.B) {
 			t := &testing.T{}
 			th := newTestHub(t, realtime.Config{Unlimited: true, SendQueue: 1024})
 			th.t = t
-			clients := make([]*client, n)
+			clients := make([]*wstest.Client, n)
 			for i := range clients {
 				clients[i] = th.dial(int64(i + 1))
-				clients[i].subscribe("question:1")
+				clients[i].Subscribe("question:1")
 			}
 			var wg sync.WaitGroup
 			arrived := make(chan struct{}, n*b.N)
@@ -31,7 +32,7 @@ func BenchmarkFanout(b *testing.B) {
 				go func() {
 					defer wg.Done()
 					for i := 0; i < b.N; i++ {
-						if f := c.next(); f.Type != "event" {
+						if f := c.Next(); f.Type != "event" {
 							b.Errorf("frame %+v", f)
 							return
 						}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -55,15 +54,12 @@ type Config struct {
 	// Unlimited lifts the subscribe and typing rates, the per-address connection caps and
 	// the replay budget (load tests). MaxConns and the replay bounds stay.
 	Unlimited bool
-	// Presence reports whether a topic tracks who is there (question pages, channels).
-	Presence func(topic string) bool
-	// PresenceNames reports whether a topic's presence names the people there (channels,
-	// whose members know one another) or only counts them (public question pages, where
-	// anyone could otherwise learn who is reading what).
-	PresenceNames func(topic string) bool
-	// Typing reports whether a topic takes typing events (channels).
-	Typing func(topic string) bool
-	Logger *slog.Logger
+	// HasPresence reports whether a topic tells its viewers how many are there, and
+	// NamesPresence whether it also names the signed-in ones; AllowsTyping whether it
+	// takes typing events. Topics are the wiring's, and so are these rules. Nil: no topic
+	// does.
+	HasPresence, NamesPresence, AllowsTyping func(topic string) bool
+	Logger                                   *slog.Logger
 }
 
 func (c *Config) defaults() {
@@ -100,16 +96,11 @@ func (c *Config) defaults() {
 	defDur(&c.SubscribeEvery, 100*time.Millisecond)
 	defDur(&c.TypingEvery, 2*time.Second)
 	defDur(&c.PresenceEvery, time.Second)
-	if c.Presence == nil {
-		c.Presence = func(topic string) bool {
-			return strings.HasPrefix(topic, "question:") || strings.HasPrefix(topic, "channel:")
+	no := func(string) bool { return false }
+	for _, p := range []*func(string) bool{&c.HasPresence, &c.NamesPresence, &c.AllowsTyping} {
+		if *p == nil {
+			*p = no
 		}
-	}
-	if c.PresenceNames == nil {
-		c.PresenceNames = func(topic string) bool { return strings.HasPrefix(topic, "channel:") }
-	}
-	if c.Typing == nil {
-		c.Typing = func(topic string) bool { return strings.HasPrefix(topic, "channel:") }
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -245,7 +236,8 @@ func NewHub(cfg Config, broker Broker, history History, authorize Authorizer) *H
 // Stats returns the hub's live counters.
 func (h *Hub) Stats() *Stats { return &h.stats }
 
-// Publish sends events through the broker to every node's subscribers.
+// Publish sends events through the broker to every node's subscribers. An error is the
+// broker's: the events did not leave this node.
 func (h *Hub) Publish(ctx context.Context, events []Event) error {
 	return h.broker.Publish(ctx, events)
 }
@@ -523,7 +515,7 @@ func (h *Hub) add(c *conn, sub *subscription) int {
 	t.subs[c] = sub
 	c.subs[sub.topic] = sub
 	h.stats.Subscriptions.Add(1)
-	if h.cfg.Presence(sub.topic) {
+	if h.cfg.HasPresence(sub.topic) {
 		if c.who.UserID == 0 {
 			t.anon++
 		} else {
@@ -571,7 +563,7 @@ func (h *Hub) removeLocked(c *conn, topic string, sub *subscription) {
 		return
 	}
 	delete(t.subs, c)
-	if h.cfg.Presence(topic) {
+	if h.cfg.HasPresence(topic) {
 		if c.who.UserID == 0 {
 			t.anon--
 		} else if p := t.people[c.who.UserID]; p.n <= 1 {

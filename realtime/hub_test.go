@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/realtime"
+	"staffroom/realtime/wstest"
 )
 
 // memLog is an event log in memory: what the store is to the real server.
@@ -61,8 +61,9 @@ func (l *memLog) Since(_ context.Context, topic string, since int64, limit, maxB
 	return out, nil
 }
 
-// testHub is a hub behind a real Fiber app on 127.0.0.1. Every topic is public except
-// "secret:*" (not_found) and "mine:*" (forbidden).
+// testHub is a hub behind a real Fiber app on 127.0.0.1. Its topics are the test's own:
+// every one is public except "secret:*" (not_found) and "mine:*" (forbidden);
+// "channel:*" tells who is there and takes typing, "question:*" tells how many.
 type testHub struct {
 	t    *testing.T
 	hub  *realtime.Hub
@@ -73,6 +74,17 @@ type testHub struct {
 func newTestHub(t *testing.T, cfg realtime.Config) *testHub {
 	t.Helper()
 	log := &memLog{events: map[string][]realtime.Event{}}
+	prefix := func(prefixes ...string) func(string) bool {
+		return func(topic string) bool {
+			for _, p := range prefixes {
+				if strings.HasPrefix(topic, p) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	cfg.HasPresence, cfg.NamesPresence, cfg.AllowsTyping = prefix("channel:", "question:"), prefix("channel:"), prefix("channel:")
 	authorize := func(_ context.Context, who realtime.Identity, topic string) error {
 		switch {
 		case strings.HasPrefix(topic, "secret:"):
@@ -123,82 +135,20 @@ func (th *testHub) publish(topic, name string, data any) realtime.Event {
 	return e
 }
 
-type client struct {
-	t    *testing.T
-	conn *websocket.Conn
-}
-
-type frame struct {
-	Type      string          `json:"type"`
-	Topic     string          `json:"topic"`
-	Seq       *int64          `json:"seq"`
-	Event     string          `json:"event"`
-	Ephemeral bool            `json:"ephemeral"`
-	Data      json.RawMessage `json:"data"`
-	Code      string          `json:"code"`
-}
-
-func (th *testHub) dial(user int64) *client {
+func (th *testHub) dial(user int64) *wstest.Client {
 	th.t.Helper()
 	url := "ws://" + th.addr + "/ws"
 	if user != 0 {
 		url += fmt.Sprintf("?user=%d", user)
 	}
-	conn, _, err := websocket.DefaultDialer.Dial(url, http.Header{})
-	if err != nil {
-		th.t.Fatalf("dial: %v", err)
-	}
-	th.t.Cleanup(func() { conn.Close() })
-	return &client{t: th.t, conn: conn}
-}
-
-func (c *client) send(s string) {
-	c.t.Helper()
-	if err := c.conn.WriteMessage(websocket.TextMessage, []byte(s)); err != nil {
-		c.t.Fatalf("send: %v", err)
-	}
-}
-
-func (c *client) read() (frame, error) {
-	c.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, msg, err := c.conn.ReadMessage()
-	if err != nil {
-		return frame{}, err
-	}
-	var f frame
-	if err := json.Unmarshal(msg, &f); err != nil {
-		c.t.Fatalf("not JSON: %s", msg)
-	}
-	return f, nil
-}
-
-// next returns the next frame that is not presence.
-func (c *client) next() frame {
-	c.t.Helper()
-	for {
-		f, err := c.read()
-		if err != nil {
-			c.t.Fatalf("read: %v", err)
-		}
-		if f.Event != realtime.EventPresence {
-			return f
-		}
-	}
-}
-
-func (c *client) subscribe(topic string) {
-	c.t.Helper()
-	c.send(`{"type":"subscribe","topic":"` + topic + `"}`)
-	if f := c.next(); f.Type != "subscribed" {
-		c.t.Fatalf("subscribe %s: %+v", topic, f)
-	}
+	return wstest.MustDial(th.t, url, nil)
 }
 
 func TestSlowConsumerIsDroppedAndOthersKeepUp(t *testing.T) {
 	th := newTestHub(t, realtime.Config{SendQueue: 16})
 	fast, slow := th.dial(1), th.dial(2)
-	fast.subscribe("channel:1")
-	slow.subscribe("channel:1")
+	fast.Subscribe("channel:1")
+	slow.Subscribe("channel:1")
 	// The slow client never reads again. Big events fill its socket buffers, then its
 	// queue, and it is dropped; the fast one receives every event, in order.
 	// The publisher goes at the fast client's pace, as a busy channel does for those who
@@ -208,7 +158,7 @@ func TestSlowConsumerIsDroppedAndOthersKeepUp(t *testing.T) {
 	const n = 800
 	for i := int64(1); i <= n; i++ {
 		th.publish("channel:1", "message.created", map[string]string{"body": big})
-		f := fast.next() // fails the test if the fast client lost its connection
+		f := fast.Next() // fails the test if the fast client lost its connection
 		if f.Type != "event" || f.Seq == nil || *f.Seq != i {
 			t.Fatalf("fast client: frame %d is %+v", i, f)
 		}
@@ -218,9 +168,9 @@ func TestSlowConsumerIsDroppedAndOthersKeepUp(t *testing.T) {
 	}
 	// The dropped client's socket is really closed: reading drains what was buffered and
 	// then fails.
-	slow.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	slow.Conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	for {
-		if _, _, err := slow.conn.ReadMessage(); err != nil {
+		if _, _, err := slow.Conn.ReadMessage(); err != nil {
 			if ne, ok := err.(net.Error); ok && ne.Timeout() {
 				t.Fatal("the slow client's socket stayed open")
 			}
@@ -229,6 +179,11 @@ func TestSlowConsumerIsDroppedAndOthersKeepUp(t *testing.T) {
 	}
 }
 
+// TestPresenceIsCoalesced: however many people arrive or leave between two presence
+// rounds, each viewer hears one presence event per round, counting people (tabs count
+// once) and naming them only where the topic names its people; a round with nothing new
+// sends nothing, and presence is never logged. The test runs the rounds itself
+// (SendPresenceNow), so this holds however slow the machine.
 func TestPresenceIsCoalesced(t *testing.T) {
 	for _, tc := range []struct {
 		topic string
@@ -236,93 +191,98 @@ func TestPresenceIsCoalesced(t *testing.T) {
 	}{{"channel:7", true}, {"question:7", false}} {
 		t.Run(tc.topic, func(t *testing.T) { testPresence(t, tc.topic, tc.names) })
 	}
+	t.Run("rounds follow the clock", func(t *testing.T) {
+		th := newTestHub(t, realtime.Config{PresenceEvery: 10 * time.Millisecond})
+		c := th.dial(1)
+		c.Subscribe("question:8")
+		if n := presenceCount(t, c.NextPresence()); n != 1 {
+			t.Fatalf("alone on the page: count %d", n)
+		}
+	})
 }
 
 func testPresence(t *testing.T, topic string, names bool) {
-	// Ten arrivals take far less than a presence round, so they reach the watcher in one
-	// or two frames (an arrival can straddle a round), never one each.
-	th := newTestHub(t, realtime.Config{PresenceEvery: 300 * time.Millisecond})
+	th := newTestHub(t, realtime.Config{PresenceEvery: time.Hour}) // no round but the test's
 	watcher := th.dial(1)
-	watcher.subscribe(topic)
-	// Ten arrivals, then the watcher sees the count reach 11 in a few frames, not ten.
-	var others []*client
+	watcher.Subscribe(topic)
+	var others []*wstest.Client
 	for i := range 10 {
 		c := th.dial(int64(100 + i%5)) // five people, two tabs each
-		c.subscribe(topic)
+		c.Subscribe(topic)             // answered once the hub counts it
 		others = append(others, c)
 	}
-	frames := 0
-	for {
-		f, err := watcher.read()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Event != realtime.EventPresence {
-			continue
-		}
-		frames++
-		if !f.Ephemeral || f.Seq != nil {
-			t.Fatalf("presence must be ephemeral without seq: %+v", f)
-		}
-		var d struct {
-			Count int
-			Users []struct {
-				ID   int64
-				Name string
-			}
-		}
-		json.Unmarshal(f.Data, &d)
-		if d.Count == 6 { // the watcher and five people: tabs count once
-			if names && (len(d.Users) != 6 || d.Users[0].Name != "Teacher 1") || !names && len(d.Users) != 0 {
-				t.Fatalf("users of %s: %+v", topic, d.Users)
-			}
-			break
+	th.hub.SendPresenceNow()
+	f := watcher.NextPresence()
+	if !f.Ephemeral || f.Seq != nil {
+		t.Fatalf("presence must be ephemeral without seq: %v", f)
+	}
+	var d struct {
+		Count int
+		Users []struct {
+			ID   int64
+			Name string
 		}
 	}
-	if frames > 3 {
-		t.Fatalf("%d presence frames for 10 arrivals: not coalesced", frames)
+	json.Unmarshal(f.Data, &d)
+	if d.Count != 6 { // the watcher and five people
+		t.Fatalf("count %d after eleven tabs of six people arrived", d.Count)
 	}
-	// Presence never enters the log.
+	if names && (len(d.Users) != 6 || d.Users[0].Name != "Teacher 1") || !names && len(d.Users) != 0 {
+		t.Fatalf("users of %s: %+v", topic, d.Users)
+	}
+	noMorePresence(t, watcher) // one event for eleven arrivals
+
+	for _, c := range others {
+		c.Conn.Close()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for th.hub.Stats().Connections.Load() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections after ten closed, want 1", th.hub.Stats().Connections.Load())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	th.hub.SendPresenceNow()
+	if n := presenceCount(t, watcher.NextPresence()); n != 1 {
+		t.Fatalf("count %d after everyone else left, want 1", n)
+	}
+	th.hub.SendPresenceNow() // nothing changed since the last round
+	noMorePresence(t, watcher)
 	if head, _ := th.log.Head(context.Background(), topic); head != 0 {
 		t.Fatalf("presence was logged: head %d", head)
 	}
-	for _, c := range others {
-		c.conn.Close()
-	}
-	for {
-		f := watcherPresence(t, watcher)
-		if f == 1 {
-			break
-		}
+}
+
+// noMorePresence fails the test when anything but the answer to a ping comes next: every
+// presence event queued for c is read.
+func noMorePresence(t *testing.T, c *wstest.Client) {
+	t.Helper()
+	c.Send(`{"type":"ping"}`)
+	if f := c.NextAny(); f.Type != "pong" {
+		t.Fatalf("want pong and nothing before it, got %v", f)
 	}
 }
 
-func watcherPresence(t *testing.T, c *client) int {
+func presenceCount(t *testing.T, f wstest.Frame) int {
 	t.Helper()
-	for {
-		f, err := c.read()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Event == realtime.EventPresence {
-			var d struct{ Count int }
-			json.Unmarshal(f.Data, &d)
-			return d.Count
-		}
+	var d struct{ Count int }
+	if err := json.Unmarshal(f.Data, &d); err != nil {
+		t.Fatalf("presence data: %v", err)
 	}
+	return d.Count
 }
 
 func TestTyping(t *testing.T) {
 	th := newTestHub(t, realtime.Config{TypingEvery: time.Hour})
 	a, b, anon := th.dial(1), th.dial(2), th.dial(0)
-	a.subscribe("channel:3")
-	b.subscribe("channel:3")
-	anon.subscribe("channel:3")
-	a.send(`{"type":"typing","topic":"channel:3"}`)
-	a.send(`{"type":"typing","topic":"channel:3"}`) // within TypingEvery: dropped
-	a.send(`{"type":"ping"}`)
-	for _, c := range []*client{b, anon} {
-		f := c.next()
+	a.Subscribe("channel:3")
+	b.Subscribe("channel:3")
+	anon.Subscribe("channel:3")
+	a.Send(`{"type":"typing","topic":"channel:3"}`)
+	a.Send(`{"type":"typing","topic":"channel:3"}`) // within TypingEvery: dropped
+	a.Send(`{"type":"ping"}`)
+	for _, c := range []*wstest.Client{b, anon} {
+		f := c.Next()
 		if f.Event != "typing" || !f.Ephemeral || f.Seq != nil || !strings.Contains(string(f.Data), `"Teacher 1"`) {
 			t.Fatalf("typing: %+v %s", f, f.Data)
 		}
@@ -331,29 +291,29 @@ func TestTyping(t *testing.T) {
 	// events travel through the broker, replies do not.
 	got := map[string]bool{}
 	for range 2 {
-		f := a.next()
+		f := a.Next()
 		got[f.Type+f.Event] = true
 	}
 	if !got["eventtyping"] || !got["pong"] {
 		t.Fatalf("a got %v", got)
 	}
-	b.send(`{"type":"ping"}`)
-	if f := b.next(); f.Type != "pong" {
+	b.Send(`{"type":"ping"}`)
+	if f := b.Next(); f.Type != "pong" {
 		t.Fatalf("a second typing frame got through: %+v", f)
 	}
 	if head, _ := th.log.Head(context.Background(), "channel:3"); head != 0 {
 		t.Fatal("typing was logged")
 	}
 	for _, tc := range []struct {
-		c           *client
+		c           *wstest.Client
 		frame, code string
 	}{
 		{anon, `{"type":"typing","topic":"channel:3"}`, "forbidden"},
 		{b, `{"type":"typing","topic":"question:1"}`, "bad_request"},
 		{b, `{"type":"typing","topic":"channel:9"}`, "bad_request"}, // not subscribed
 	} {
-		tc.c.send(tc.frame)
-		if f := tc.c.next(); f.Type != "error" || f.Code != tc.code {
+		tc.c.Send(tc.frame)
+		if f := tc.c.Next(); f.Type != "error" || f.Code != tc.code {
 			t.Fatalf("%s: %+v", tc.frame, f)
 		}
 	}
@@ -363,21 +323,21 @@ func TestSubscriptionLimits(t *testing.T) {
 	th := newTestHub(t, realtime.Config{MaxSubscriptions: 3, SubscribeBurst: 5, SubscribeEvery: time.Hour})
 	c := th.dial(1)
 	for i := range 3 {
-		c.subscribe(fmt.Sprintf("question:%d", i))
+		c.Subscribe(fmt.Sprintf("question:%d", i))
 	}
-	c.send(`{"type":"subscribe","topic":"question:9"}`)
-	if f := c.next(); f.Code != "bad_request" {
+	c.Send(`{"type":"subscribe","topic":"question:9"}`)
+	if f := c.Next(); f.Code != "bad_request" {
 		t.Fatalf("a fourth topic: %+v", f)
 	}
-	c.subscribe("question:0") // again: replaces, does not count twice
-	c.send(`{"type":"subscribe","topic":"question:1"}`)
-	if f := c.next(); f.Code != "rate_limited" {
+	c.Subscribe("question:0") // again: replaces, does not count twice
+	c.Send(`{"type":"subscribe","topic":"question:1"}`)
+	if f := c.Next(); f.Code != "rate_limited" {
 		t.Fatalf("past the burst: %+v", f)
 	}
 	for _, tc := range []struct{ topic, code string }{{"secret:1", "not_found"}, {"mine:2", "forbidden"}} {
 		d := th.dial(2)
-		d.send(`{"type":"subscribe","topic":"` + tc.topic + `"}`)
-		if f := d.next(); f.Code != tc.code || f.Topic != tc.topic {
+		d.Send(`{"type":"subscribe","topic":"` + tc.topic + `"}`)
+		if f := d.Next(); f.Code != tc.code || f.Topic != tc.topic {
 			t.Fatalf("%s: %+v", tc.topic, f)
 		}
 	}
@@ -397,8 +357,8 @@ func TestDeadPeerIsDropped(t *testing.T) {
 				return
 			default:
 			}
-			alive.conn.SetReadDeadline(time.Now().Add(time.Second))
-			alive.conn.ReadMessage()
+			alive.Conn.SetReadDeadline(time.Now().Add(time.Second))
+			alive.Conn.ReadMessage()
 		}
 	}()
 	_ = dead
@@ -414,13 +374,13 @@ func TestDeadPeerIsDropped(t *testing.T) {
 func TestShutdownSaysGoingAway(t *testing.T) {
 	th := newTestHub(t, realtime.Config{})
 	c := th.dial(1)
-	c.subscribe("questions")
+	c.Subscribe("questions")
 	done := make(chan struct{})
 	go func() {
 		th.hub.Close(context.Background())
 		close(done)
 	}()
-	_, err := c.read()
+	_, err := c.Read()
 	if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
 		t.Fatalf("want close 1001, got %v", err)
 	}
@@ -435,13 +395,13 @@ func TestShutdownSaysGoingAway(t *testing.T) {
 func TestFrameSizes(t *testing.T) {
 	th := newTestHub(t, realtime.Config{})
 	c := th.dial(1)
-	c.subscribe("questions")
+	c.Subscribe("questions")
 	sizes := []int{0, 100, 125, 126, 1000, 65535, 65536, 200 << 10}
 	for _, n := range sizes {
 		th.publish("questions", "question.created", map[string]string{"body": strings.Repeat("y", n)})
 	}
 	for i, n := range sizes {
-		f := c.next()
+		f := c.Next()
 		var d struct{ Body string }
 		if err := json.Unmarshal(f.Data, &d); err != nil || len(d.Body) != n || *f.Seq != int64(i+1) {
 			t.Fatalf("event %d: seq %v, body of %d bytes, want %d (%v)", i, f.Seq, len(d.Body), n, err)

@@ -13,20 +13,16 @@ import (
 	"github.com/fasthttp/websocket"
 
 	"staffroom/realtime"
+	"staffroom/realtime/wstest"
 )
 
 // dialQuery opens /ws with a query (user=, key=) and returns the handshake's answer.
-func (th *testHub) dialQuery(query string) (*client, *http.Response, error) {
+func (th *testHub) dialQuery(query string) (*wstest.Client, *http.Response, error) {
 	th.t.Helper()
-	conn, resp, err := websocket.DefaultDialer.Dial("ws://"+th.addr+"/ws?"+query, http.Header{})
-	if err != nil {
-		return nil, resp, err
-	}
-	th.t.Cleanup(func() { conn.Close() })
-	return &client{t: th.t, conn: conn}, resp, nil
+	return wstest.Dial(th.t, "ws://"+th.addr+"/ws?"+query, nil)
 }
 
-func (th *testHub) mustDialQuery(query string) *client {
+func (th *testHub) mustDialQuery(query string) *wstest.Client {
 	th.t.Helper()
 	c, resp, err := th.dialQuery(query)
 	if err != nil {
@@ -42,43 +38,6 @@ func status(resp *http.Response) int {
 	return resp.StatusCode
 }
 
-// subscribeSince subscribes with since and returns the head the server answered with.
-func (c *client) subscribeSince(topic string, since int64) int64 {
-	c.t.Helper()
-	c.send(fmt.Sprintf(`{"type":"subscribe","topic":%q,"since":%d}`, topic, since))
-	f := c.next()
-	if f.Type != "subscribed" || f.Seq == nil {
-		c.t.Fatalf("subscribe %s since %d: %+v", topic, since, f)
-	}
-	return *f.Seq
-}
-
-func (c *client) pingPong() {
-	c.t.Helper()
-	c.send(`{"type":"ping"}`)
-	if f := c.next(); f.Type != "pong" {
-		c.t.Fatalf("want pong, got %+v", f)
-	}
-}
-
-// closedWith waits (at most within) for the server to close the connection and returns
-// the close code; the test fails if the socket stays open.
-func (c *client) closedWith(within time.Duration) int {
-	c.t.Helper()
-	c.conn.SetReadDeadline(time.Now().Add(within))
-	for {
-		_, _, err := c.conn.ReadMessage()
-		if err == nil {
-			continue // frames sent before the close
-		}
-		var ce *websocket.CloseError
-		if errors.As(err, &ce) {
-			return ce.Code
-		}
-		c.t.Fatalf("want a close frame within %s, got %v", within, err)
-	}
-}
-
 // TestReplayIsBounded: a subscribe's since replays what the client missed only while that
 // is a resume's worth: past MaxReplayEvents or MaxReplayBytes, or past the connection's
 // replay budget, the answer is reset, and finding that out reads little.
@@ -90,10 +49,10 @@ func TestReplayIsBounded(t *testing.T) {
 			th.log.append("question:1", "vote.changed", map[string]int{"score": i})
 		}
 		c := th.dial(1)
-		if head := c.subscribeSince("question:1", 0); head != n {
+		if head := c.SubscribeSince("question:1", 0); head != n {
 			t.Fatalf("head %d, want %d", head, n)
 		}
-		if f := c.next(); f.Type != "reset" || f.Topic != "question:1" || *f.Seq != n {
+		if f := c.Next(); f.Type != "reset" || f.Topic != "question:1" || *f.Seq != n {
 			t.Fatalf("since 0 with %d events: want reset, got %+v", n, f)
 		}
 		if th.log.readCount() != 0 {
@@ -101,18 +60,18 @@ func TestReplayIsBounded(t *testing.T) {
 		}
 		// After a reset the subscription goes on live from the head.
 		th.publish("question:1", "vote.changed", map[string]int{"score": -1})
-		if f := c.next(); f.Type != "event" || *f.Seq != n+1 {
+		if f := c.Next(); f.Type != "event" || *f.Seq != n+1 {
 			t.Fatalf("live after reset: %+v", f)
 		}
 
 		d := th.dial(2)
-		d.subscribeSince("question:1", n+1-5)
+		d.SubscribeSince("question:1", n+1-5)
 		for want := int64(n + 1 - 4); want <= n+1; want++ {
-			if f := d.next(); f.Type != "event" || *f.Seq != want {
+			if f := d.Next(); f.Type != "event" || *f.Seq != want {
 				t.Fatalf("since head-5: want event %d, got %+v", want, f)
 			}
 		}
-		d.pingPong() // and nothing more
+		d.RoundTrip() // and nothing more
 	})
 
 	t.Run("bytes", func(t *testing.T) {
@@ -122,16 +81,16 @@ func TestReplayIsBounded(t *testing.T) {
 			th.log.append("question:2", "post.updated", map[string]string{"body": big})
 		}
 		c := th.dial(1)
-		c.subscribeSince("question:2", 0)
-		if f := c.next(); f.Type != "reset" {
+		c.SubscribeSince("question:2", 0)
+		if f := c.Next(); f.Type != "reset" {
 			t.Fatalf("since 0 with 3 MB of events: want reset, got %+v", f)
 		}
 		if th.log.readCount() > 4 {
 			t.Fatalf("refusing a replay over 1 MiB read %d events of 300 KiB", th.log.readCount())
 		}
-		c.subscribeSince("question:2", 7)
+		c.SubscribeSince("question:2", 7)
 		for want := int64(8); want <= 10; want++ {
-			if f := c.next(); f.Type != "event" || *f.Seq != want {
+			if f := c.Next(); f.Type != "event" || *f.Seq != want {
 				t.Fatalf("since 7: want event %d, got %+v", want, f)
 			}
 		}
@@ -147,21 +106,21 @@ func TestReplayIsBounded(t *testing.T) {
 			// 900 KiB a replay: four fit in the 4 MiB a minute, the fifth does not.
 			c := th.dial(1)
 			for i := range 5 {
-				c.subscribeSince("question:3", 0)
-				f := c.next()
+				c.SubscribeSince("question:3", 0)
+				f := c.Next()
 				refused := f.Type == "reset"
 				if want := i == 4 && !unlimited; refused != want {
 					t.Fatalf("unlimited %v, replay %d: got %+v, want reset %v", unlimited, i+1, f.Type, want)
 				}
 				if !refused {
-					c.next()
-					c.next()
+					c.Next()
+					c.Next()
 				}
 			}
 			// Another connection has its own budget.
 			d := th.dial(2)
-			d.subscribeSince("question:3", 0)
-			if f := d.next(); f.Type != "event" {
+			d.SubscribeSince("question:3", 0)
+			if f := d.Next(); f.Type != "event" {
 				t.Fatalf("a fresh connection's replay: %+v", f)
 			}
 		}
@@ -177,17 +136,17 @@ func TestReplayBudgetPerAddress(t *testing.T) {
 	}
 	c := th.dial(1)
 	for range 4 { // 900 KiB each: 3.6 MB of the address's 4 MiB
-		c.subscribeSince("question:3", 0)
+		c.SubscribeSince("question:3", 0)
 		for range 3 {
-			if f := c.next(); f.Type != "event" {
+			if f := c.Next(); f.Type != "event" {
 				t.Fatalf("within the budget: %+v", f)
 			}
 		}
 	}
-	c.conn.Close()
+	c.Conn.Close()
 	d := th.dial(1)
-	d.subscribeSince("question:3", 0)
-	if f := d.next(); f.Type != "reset" {
+	d.SubscribeSince("question:3", 0)
+	if f := d.Next(); f.Type != "reset" {
 		t.Fatalf("a new connection from the same address: %+v, want reset", f)
 	}
 }
@@ -198,7 +157,7 @@ func TestReplayBudgetPerAddress(t *testing.T) {
 func TestConnectionCaps(t *testing.T) {
 	t.Run("per address", func(t *testing.T) {
 		th := newTestHub(t, realtime.Config{MaxAnonConnsPerAddr: 2, MaxConnsPerAddr: 3})
-		anon := []*client{th.mustDialQuery(""), th.mustDialQuery("")}
+		anon := []*wstest.Client{th.mustDialQuery(""), th.mustDialQuery("")}
 		if _, resp, err := th.dialQuery(""); err == nil || status(resp) != http.StatusTooManyRequests {
 			t.Fatalf("a third anonymous socket: %v (%d), want 429", err, status(resp))
 		}
@@ -221,9 +180,9 @@ func TestConnectionCaps(t *testing.T) {
 			}
 		}
 		waitConns(5)
-		anon[0].conn.Close()
+		anon[0].Conn.Close()
 		waitConns(4)
-		th.mustDialQuery("").pingPong() // its place is free again
+		th.mustDialQuery("").RoundTrip() // its place is free again
 		if n := th.hub.Stats().Refused.Load(); n != 2 {
 			t.Fatalf("%d refusals counted, want 2", n)
 		}
@@ -253,28 +212,28 @@ func TestConnectionCaps(t *testing.T) {
 func TestIdleAnonymousSocketIsClosed(t *testing.T) {
 	th := newTestHub(t, realtime.Config{IdleTimeout: 100 * time.Millisecond, PingInterval: 20 * time.Millisecond, PresenceEvery: 10 * time.Millisecond})
 	reader := th.dial(0)
-	reader.subscribe("questions")
+	reader.Subscribe("questions")
 	member := th.dial(1)
 	left := th.dial(0)
-	left.subscribe("questions")
-	left.send(`{"type":"unsubscribe","topic":"questions"}`)
-	if f := left.next(); f.Type != "unsubscribed" {
+	left.Subscribe("questions")
+	left.Send(`{"type":"unsubscribe","topic":"questions"}`)
+	if f := left.Next(); f.Type != "unsubscribed" {
 		t.Fatalf("unsubscribe: %+v", f)
 	}
 
 	start := time.Now()
 	idle := th.dial(0)
-	if code := idle.closedWith(2 * time.Second); code != websocket.ClosePolicyViolation {
+	if code := idle.ClosedWith(2 * time.Second); code != websocket.ClosePolicyViolation {
 		t.Fatalf("idle anonymous socket closed with %d, want 1008", code)
 	}
 	if d := time.Since(start); d < 100*time.Millisecond {
 		t.Fatalf("closed after %s, before the idle timeout", d)
 	}
-	if code := left.closedWith(2 * time.Second); code != websocket.ClosePolicyViolation {
+	if code := left.ClosedWith(2 * time.Second); code != websocket.ClosePolicyViolation {
 		t.Fatalf("a socket that left its last topic closed with %d, want 1008", code)
 	}
-	reader.pingPong()
-	member.pingPong()
+	reader.RoundTrip()
+	member.RoundTrip()
 }
 
 // identityHub is a test hub whose Recheck believes the keys in valid.
@@ -315,20 +274,20 @@ func TestCloseIdentity(t *testing.T) {
 	a1, a2 := th.mustDialQuery("user=1&key=a"), th.mustDialQuery("user=1&key=a")
 	b := th.mustDialQuery("user=1&key=b")
 	other := th.mustDialQuery("user=2&key=a")
-	for _, c := range []*client{a1, a2, b, other} {
-		c.subscribe("questions")
+	for _, c := range []*wstest.Client{a1, a2, b, other} {
+		c.Subscribe("questions")
 	}
 	if n := th.hub.CloseIdentity(1, "a"); n != 2 {
 		t.Fatalf("closed %d connections, want 2", n)
 	}
-	for _, c := range []*client{a1, a2} {
-		if code := c.closedWith(2 * time.Second); code != realtime.CloseSignedOut {
+	for _, c := range []*wstest.Client{a1, a2} {
+		if code := c.ClosedWith(2 * time.Second); code != realtime.CloseSignedOut {
 			t.Fatalf("closed with %d, want %d", code, realtime.CloseSignedOut)
 		}
 	}
 	th.publish("questions", "question.created", map[string]int{"id": 1})
-	for _, c := range []*client{b, other} {
-		if f := c.next(); f.Type != "event" {
+	for _, c := range []*wstest.Client{b, other} {
+		if f := c.Next(); f.Type != "event" {
 			t.Fatalf("a connection of another credential: %+v", f)
 		}
 	}
@@ -346,41 +305,32 @@ func TestRecheck(t *testing.T) {
 		th.set("a", true)
 		th.set("b", true)
 		a, b := th.mustDialQuery("user=1&key=a"), th.mustDialQuery("user=1&key=b")
-		a.subscribe("user:1")
+		a.Subscribe("user:1")
 		th.set("a", false)
-		if code := a.closedWith(2 * time.Second); code != realtime.CloseSignedOut {
+		if code := a.ClosedWith(2 * time.Second); code != realtime.CloseSignedOut {
 			t.Fatalf("closed with %d, want %d", code, realtime.CloseSignedOut)
 		}
 		th.mu.Lock()
 		th.fail = true
 		th.mu.Unlock()
 		time.Sleep(100 * time.Millisecond) // several rounds of failed checks
-		b.pingPong()
+		b.RoundTrip()
 	})
 	t.Run("at once", func(t *testing.T) {
 		th := newIdentityHub(t, realtime.Config{RecheckEvery: time.Hour})
 		th.set("a", true)
 		th.set("b", true)
 		a, b := th.mustDialQuery("user=1&key=a"), th.mustDialQuery("user=1&key=b")
-		a.subscribe("user:1")
-		b.subscribe("user:1")
+		a.Subscribe("user:1")
+		b.Subscribe("user:1")
 		th.set("a", false)
 		th.hub.RecheckUser(1)
-		if code := a.closedWith(2 * time.Second); code != realtime.CloseSignedOut {
+		if code := a.ClosedWith(2 * time.Second); code != realtime.CloseSignedOut {
 			t.Fatalf("closed with %d, want %d", code, realtime.CloseSignedOut)
 		}
 		th.publish("user:1", "notification.created", map[string]int{"id": 1})
-		if f := b.next(); f.Type != "event" {
+		if f := b.Next(); f.Type != "event" {
 			t.Fatalf("the connection that still holds: %+v", f)
 		}
 	})
-}
-
-// String keeps failure messages short: event data may be megabytes.
-func (f frame) String() string {
-	seq := "-"
-	if f.Seq != nil {
-		seq = fmt.Sprint(*f.Seq)
-	}
-	return fmt.Sprintf("{%s %s seq %s %s %s, %d bytes of data}", f.Type, f.Topic, seq, f.Event, f.Code, len(f.Data))
 }

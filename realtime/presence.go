@@ -5,6 +5,9 @@ import (
 	"sort"
 )
 
+// Presence: how many people a topic's viewers share it with, for the topics that tell
+// (Config.HasPresence), and who they are where the topic names them (Config.NamesPresence).
+
 // maxPresenceNames bounds the names a presence event lists; the count is always exact.
 const maxPresenceNames = 20
 
@@ -37,7 +40,7 @@ func (h *Hub) sendPresence() {
 			continue // everyone left: nobody to tell
 		}
 		d := presenceData{Topic: topic, Count: t.anon + len(t.people), Users: make([]presenceperson, 0, min(len(t.people), maxPresenceNames))}
-		if h.cfg.PresenceNames(topic) {
+		if h.cfg.NamesPresence(topic) {
 			for id, p := range t.people {
 				d.Users = append(d.Users, presenceperson{ID: id, Name: p.name})
 			}
@@ -54,13 +57,3 @@ func (h *Hub) sendPresence() {
 		h.fanout(e)
 	}
 }
-
-// typingData is what typing carries; clients show it for a few seconds.
-type typingData struct {
-	Topic     string         `json:"topic"`
-	User      presenceperson `json:"user"`
-	ExpiresMS int            `json:"expires_ms"`
-}
-
-// typingShownFor is how long a typing event shows without another.
-const typingShownFor = 5000

@@ -1,8 +1,9 @@
 // Package realtime delivers live updates over websockets: a hub of topics and
 // subscriptions, one bounded send queue per connection, replay of missed events for clients
 // that resume, presence and typing, and the Broker seam that lets several nodes share their
-// events later. It knows nothing of the forum: the wiring gives it an Authorizer for topics
-// and a History that reads the event log.
+// events later. It knows nothing of the forum, and topics are opaque strings to it: the
+// wiring gives it an Authorizer for topics, the predicates that say which topics have
+// presence and typing (Config), and a History that reads the event log.
 package realtime
 
 import (
@@ -34,13 +35,13 @@ type Identity struct {
 	Role   string // the person's standing when the connection opened
 }
 
-// Errors an Authorizer answers with. Anything else is reported to the client as a server
-// error and logged.
+// Errors an Authorizer answers with, bare or through Refuse. Anything else is reported to
+// the client as a server error and logged.
 var (
 	// ErrNotFound: the topic does not exist or the person may not see it. The two are
 	// answered alike so that a subscription cannot probe for private things.
 	ErrNotFound = errors.New("realtime: no such topic")
-	// ErrForbidden: the topic exists and is known to be someone else's (user:{id}).
+	// ErrForbidden: the topic exists and is known to be someone else's.
 	ErrForbidden = errors.New("realtime: topic is someone else's")
 	// ErrBadTopic: the topic's name is malformed.
 	ErrBadTopic = errors.New("realtime: malformed topic")
@@ -57,8 +58,22 @@ var (
 	ErrFull = errors.New("realtime: too many connections")
 )
 
-// Authorizer decides whether who may subscribe to topic.
+// Authorizer decides whether who may subscribe to topic. Topics are the wiring's: the hub
+// knows no topic's name, and asks the Authorizer about every one.
 type Authorizer func(ctx context.Context, who Identity, topic string) error
+
+// Refuse is what an Authorizer answers to refuse a subscription for reason (ErrNotFound,
+// ErrForbidden or ErrBadTopic) and tell the client why in message, which it is sent as
+// it is. A bare reason is answered in the hub's own words.
+func Refuse(reason error, message string) error { return &refusal{reason: reason, message: message} }
+
+type refusal struct {
+	reason  error
+	message string
+}
+
+func (r *refusal) Error() string { return r.reason.Error() + ": " + r.message }
+func (r *refusal) Unwrap() error { return r.reason }
 
 // History reads the event log back, for resume.
 type History interface {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
+
+	"staffroom/realtime/wstest"
 )
 
 // TestLiveResumesAcrossRestart: a server that stops tells its websocket clients it is
@@ -27,15 +29,15 @@ func TestLiveResumesAcrossRestart(t *testing.T) {
 	topic := fmt.Sprintf("question:%d", qid)
 
 	ws := dialLive(t, m.Addr(), token)
-	head := subscribeLive(t, ws, topic, -1)
+	head := ws.Subscribe(topic)
 	postAnswer(t, base, token, qid, "Before the restart: we used exit tickets every day.")
-	if e := readLive(t, ws); e.Type != "event" || e.Seq != head+1 {
+	if e := ws.Next(); e.Type != "event" || e.SeqOr(-1) != head+1 {
 		t.Fatalf("live event before the restart: %+v", e)
 	}
 
 	cancel()
-	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, _, err := ws.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+	ws.Conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, _, err := ws.Conn.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseGoingAway) {
 		t.Fatalf("on shutdown the client got %v, want close 1001", err)
 	}
 	if err := <-done; err != nil {
@@ -49,71 +51,59 @@ func TestLiveResumesAcrossRestart(t *testing.T) {
 	missed := postAnswer(t, base2, token, qid, "While the client was away: weekly conferences helped.")
 
 	ws2 := dialLive(t, m2.Addr(), token)
-	if h := subscribeLive(t, ws2, topic, head+1); h != head+2 {
+	if h := ws2.SubscribeSince(topic, head+1); h != head+2 {
 		t.Fatalf("head after the restart %d, want %d", h, head+2)
 	}
-	e := readLive(t, ws2)
+	e := ws2.Next()
 	var data struct{ ID int64 }
 	json.Unmarshal(e.Data, &data)
-	if e.Type != "event" || e.Seq != head+2 || e.Event != "answer.created" || data.ID != missed {
+	if e.Type != "event" || e.SeqOr(-1) != head+2 || e.Event != "answer.created" || data.ID != missed {
 		t.Fatalf("replayed after the restart: %+v", e)
 	}
-	ws2.WriteMessage(websocket.TextMessage, []byte(`{"type":"ping"}`))
-	if e := readLive(t, ws2); e.Type != "pong" {
+	ws2.Send(`{"type":"ping"}`)
+	if e := ws2.Next(); e.Type != "pong" {
 		t.Fatalf("something more than the missed event came: %+v", e)
 	}
 }
 
-type liveFrame struct {
-	Type  string
-	Topic string
-	Seq   int64
-	Event string
-	Data  json.RawMessage
-	Code  string
-}
+// TestLiveTopicRules: the hub as the binary wires it takes its topic rules from forum: a
+// question page tells its readers how many they are, without naming them, and takes no
+// typing.
+func TestLiveTopicRules(t *testing.T) {
+	m, cancel, done := startMain(t, filepath.Join(t.TempDir(), "topics.db"))
+	defer func() { cancel(); <-done; m.Close() }()
+	base := "http://" + m.Addr()
+	var list struct{ Items []struct{ ID int64 } }
+	getJSON(t, base+"/api/v1/questions", &list)
+	topic := fmt.Sprintf("question:%d", list.Items[0].ID)
 
-func dialLive(t *testing.T, addr, token string) *websocket.Conn {
-	t.Helper()
-	c, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/ws", http.Header{"Authorization": {"Bearer " + token}})
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-// subscribeLive subscribes (since < 0: without since) and returns the head.
-func subscribeLive(t *testing.T, c *websocket.Conn, topic string, since int64) int64 {
-	t.Helper()
-	m := map[string]any{"type": "subscribe", "topic": topic}
-	if since >= 0 {
-		m["since"] = since
-	}
-	b, _ := json.Marshal(m)
-	c.WriteMessage(websocket.TextMessage, b)
-	f := readLive(t, c)
-	if f.Type != "subscribed" {
-		t.Fatalf("subscribe: %+v", f)
-	}
-	return f.Seq
-}
-
-// readLive reads the next frame that is not presence.
-func readLive(t *testing.T, c *websocket.Conn) liveFrame {
-	t.Helper()
+	reader := dialLive(t, m.Addr(), signupToken(t, base, "reader"))
+	reader.Subscribe(topic)
+	wstest.MustDial(t, "ws://"+m.Addr()+"/ws", nil).Subscribe(topic) // anonymous
 	for {
-		c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		_, msg, err := c.ReadMessage()
-		if err != nil {
-			t.Fatalf("read: %v", err)
+		f := reader.NextPresence() // the hub's rounds: one a second
+		var d struct {
+			Count int
+			Users []any
 		}
-		var f liveFrame
-		json.Unmarshal(msg, &f)
-		if f.Event != "presence.changed" {
-			return f
+		json.Unmarshal(f.Data, &d)
+		if len(d.Users) != 0 {
+			t.Fatalf("a question page named its readers: %s", f.Data)
+		}
+		if d.Count == 2 {
+			break
 		}
 	}
+	reader.Send(map[string]string{"type": "typing", "topic": topic})
+	if f := reader.Next(); f.Type != "error" || f.Code != "bad_request" {
+		t.Fatalf("typing on a question page: %v", f)
+	}
+}
+
+// dialLive opens /ws as the holder of token.
+func dialLive(t *testing.T, addr, token string) *wstest.Client {
+	t.Helper()
+	return wstest.MustDial(t, "ws://"+addr+"/ws", http.Header{"Authorization": {"Bearer " + token}})
 }
 
 func signupToken(t *testing.T, base, username string) string {

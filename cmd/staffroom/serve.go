@@ -106,8 +106,9 @@ func (m *Main) Open(ctx context.Context) error {
 	for _, mg := range applied {
 		m.Log.Info("applied migration", "version", mg.Version, "name", mg.Name)
 	}
-	// Events are logged from the first write on, the demo's included, in the API's shape.
-	m.DB.SetEvents(web.EncodeEvent, nil)
+	// Events are logged from the first write on, the demo's included, in the API's shape;
+	// they are published once the hub runs (below).
+	m.DB.SetPublisher(web.LivePublisher{})
 	render, err := m.renderer(ctx)
 	if err != nil {
 		return err
@@ -160,12 +161,15 @@ func (m *Main) Open(ctx context.Context) error {
 		m.QA.Votes.DailyVotes = 0
 		m.QA.NewUsers.QuestionInterval = 0
 	}
+	// The live path: the store -> forum.Publisher (web.LivePublisher) -> the hub -> the
+	// connections following each topic. Topics and who may follow them are forum's.
 	m.Hub = realtime.NewHub(realtime.Config{
 		Unlimited: !on, Logger: m.Log, Recheck: web.Recheck(m.Accounts),
 		MaxConns: m.Config.WSConns, MaxConnsPerAddr: m.Config.WSConnsPerIP, MaxAnonConnsPerAddr: m.Config.WSAnonConnsPerIP,
-	}, realtime.NewLocal(), web.History{Log: m.DB}, web.Authorizer(m.QA, m.Accounts))
+		HasPresence: web.HasPresence, NamesPresence: web.NamesPresence, AllowsTyping: web.AllowsTyping,
+	}, realtime.NewLocal(), web.History{Log: m.DB}, web.Authorizer(&forum.Topics{Accounts: m.Accounts, QA: m.QA}))
 	m.Accounts.SignOuts = web.SignOuts{Hub: m.Hub} // sign-outs close the live connections they end
-	m.DB.SetEvents(web.EncodeEvent, web.Publisher{Hub: m.Hub})
+	m.DB.SetPublisher(web.LivePublisher{Hub: m.Hub, Log: m.Log})
 	registerHubMetrics(reg, m.Hub.Stats())
 	var previews forum.RateLimiter // nil: the web layer's pace for previews
 	// A guess past the sign-in limits waits this long for its 429: a flood of guesses then

@@ -2,15 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/fasthttp/websocket"
 
 	"staffroom/realtime"
 )
@@ -33,17 +30,14 @@ func TestSignOutClosesLiveSocket(t *testing.T) {
 	resp.Body.Close()
 
 	ws := dialLive(t, m.Addr(), token)
-	subscribeLive(t, ws, fmt.Sprintf("user:%d", me.User.ID), -1)
+	ws.Subscribe(fmt.Sprintf("user:%d", me.User.ID))
 	req, _ = http.NewRequest("POST", base+"/api/v1/auth/logout", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 204 {
 		t.Fatalf("logout: %v %v", resp, err)
 	}
-	ws.SetReadDeadline(time.Now().Add(2 * time.Second))
-	_, _, err = ws.ReadMessage()
-	var ce *websocket.CloseError
-	if !errors.As(err, &ce) || ce.Code != realtime.CloseSignedOut {
-		t.Fatalf("after sign-out the socket read %v, want close %d", err, realtime.CloseSignedOut)
+	if code := ws.ClosedWith(2 * time.Second); code != realtime.CloseSignedOut {
+		t.Fatalf("after sign-out the socket closed with %d, want %d", code, realtime.CloseSignedOut)
 	}
 }
 

@@ -50,7 +50,7 @@ type DB struct {
 	queue      chan *writeRequest
 	writerDone chan struct{}
 
-	// events is where committed events go (events.go).
+	// events holds the forum.Publisher: it encodes what is logged and hears what commits (events.go).
 	events atomic.Pointer[eventSink]
 }
 
@@ -91,7 +91,7 @@ func Open(path string) (*DB, error) {
 	reader.SetConnMaxIdleTime(0)
 	db := &DB{path: path, writer: writer, reader: reader, stmts: map[string]*sql.Stmt{}, wstmts: map[string]*sql.Stmt{},
 		wantStmts: map[string]struct{}{}}
-	db.SetEvents(nil, nil)
+	db.SetPublisher(nil)
 	db.startWriter()
 	return db, nil
 }

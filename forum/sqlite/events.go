@@ -10,28 +10,31 @@ import (
 	"staffroom/forum"
 )
 
-// eventSink is where committed events go: the encoder that makes their JSON and the
-// publisher that hears them after commit.
-type eventSink struct {
-	encode  forum.EventEncoder
-	publish forum.Publisher
+// SetPublisher plugs in the forum.Publisher that encodes the data of the events this store
+// logs and hears them once committed (nil: data is logged as plain JSON, and nothing is
+// published). Set it before serving.
+func (db *DB) SetPublisher(p forum.Publisher) {
+	if p == nil {
+		p = plainEvents{}
+	}
+	db.events.Store(&eventSink{p})
 }
 
-// SetEvents plugs in the encoder of event data (nil: plain JSON) and the publisher of
-// committed events (nil: events are only logged). Set it before serving.
-func (db *DB) SetEvents(encode forum.EventEncoder, publish forum.Publisher) {
-	if encode == nil {
-		encode = func(e forum.Event) ([]byte, error) { return json.Marshal(e.Data) }
-	}
-	db.events.Store(&eventSink{encode: encode, publish: publish})
-}
+// eventSink holds the Publisher, so that it can be swapped atomically.
+type eventSink struct{ forum.Publisher }
+
+// plainEvents is the Publisher of a store nobody set one for.
+type plainEvents struct{}
+
+func (plainEvents) Encode(e forum.Event) ([]byte, error) { return json.Marshal(e.Data) }
+func (plainEvents) Publish([]forum.LoggedEvent)          {}
 
 // emit logs events in the transaction, each numbered one past its topic's head. They are
 // published once the transaction commits, and forgotten if this write rolls back.
 func (t *txn) emit(ctx context.Context, now time.Time, events ...forum.Event) error {
-	sink := t.db.events.Load()
+	pub := t.db.events.Load()
 	for _, e := range events {
-		data, err := sink.encode(e)
+		data, err := pub.Encode(e)
 		if err != nil {
 			return fmt.Errorf("encode %s event: %w", e.Name, err)
 		}
@@ -50,7 +53,7 @@ func (t *txn) emit(ctx context.Context, now time.Time, events ...forum.Event) er
 // redactEvents blanks the logged events that carry a deleted post's words: each becomes
 // the post.deleted it now amounts to, keeping its number so that replays have no gap.
 func (t *txn) redactEvents(ctx context.Context, gone forum.PostGone) error {
-	data, err := t.db.events.Load().encode(forum.Event{Name: forum.EventPostDeleted, Data: gone})
+	data, err := t.db.events.Load().Encode(forum.Event{Name: forum.EventPostDeleted, Data: gone})
 	if err != nil {
 		return fmt.Errorf("encode redaction: %w", err)
 	}
@@ -58,14 +61,12 @@ func (t *txn) redactEvents(ctx context.Context, gone forum.PostGone) error {
 	return err
 }
 
-// publishCommitted hands a committed batch's events to the publisher, in commit order.
+// publishCommitted hands a committed batch's events to the Publisher, in commit order.
 func (db *DB) publishCommitted(events []forum.LoggedEvent) {
 	if len(events) == 0 {
 		return
 	}
-	if sink := db.events.Load(); sink.publish != nil {
-		sink.publish.Publish(events)
-	}
+	db.events.Load().Publish(events)
 }
 
 // TopicHead implements forum.EventLog.

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -16,6 +17,8 @@ type recorder struct {
 	mu     sync.Mutex
 	events []forum.LoggedEvent
 }
+
+func (r *recorder) Encode(e forum.Event) ([]byte, error) { return json.Marshal(e.Data) }
 
 func (r *recorder) Publish(events []forum.LoggedEvent) {
 	r.mu.Lock()
@@ -36,7 +39,7 @@ func TestEventsOfRolledBackWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	db.SetEvents(nil, rec)
+	db.SetPublisher(rec)
 	boom := errors.New("boom")
 	var wg sync.WaitGroup
 	errs := make([]error, 100)

@@ -105,9 +105,10 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		if s.hubCfg.Recheck == nil {
 			s.hubCfg.Recheck = web.Recheck(s.accounts)
 		}
-		s.hub = realtime.NewHub(s.hubCfg, realtime.NewLocal(), web.History{Log: db}, web.Authorizer(s.qa, s.accounts))
+		s.hubCfg.HasPresence, s.hubCfg.NamesPresence, s.hubCfg.AllowsTyping = web.HasPresence, web.NamesPresence, web.AllowsTyping
+		s.hub = realtime.NewHub(s.hubCfg, realtime.NewLocal(), web.History{Log: db}, web.Authorizer(&forum.Topics{Accounts: s.accounts, QA: s.qa}))
 		s.accounts.SignOuts = web.SignOuts{Hub: s.hub}
-		db.SetEvents(web.EncodeEvent, web.Publisher{Hub: s.hub})
+		db.SetPublisher(web.LivePublisher{Hub: s.hub})
 		svc.Live, svc.Events = realtime.NewUpgrader(s.hub), db
 		t.Cleanup(func() { s.hub.Close(context.Background()) })
 	}

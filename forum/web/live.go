@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,14 +16,23 @@ import (
 	"staffroom/realtime"
 )
 
-// Live updates: this file joins the forum's event log to the realtime hub. The store logs
-// events in the transactions that make the changes; EncodeEvent shapes their data as the
-// API shows it; after commit the store hands them to Publisher, which gives them to the
-// hub; the hub authorizes subscriptions with authorizeTopic and replays from the log.
+// Live updates: this file joins the forum to the realtime hub. The store logs events in
+// the transactions that make the changes and calls LivePublisher, a forum.Publisher: its
+// Encode shapes their data as the API shows it, and after commit its Publish gives them to
+// the hub. The hub asks Authorizer who may follow a topic and the topic predicates
+// (HasPresence, NamesPresence, AllowsTyping) what a topic takes, both answered by forum's
+// rules (forum/topic.go), and replays from the log through History.
 
-// EncodeEvent turns a forum event's data into the JSON a client receives: the object as
-// the API returns it, so that a page can apply the event without a fetch.
-func EncodeEvent(e forum.Event) ([]byte, error) {
+// LivePublisher is the forum.Publisher the server runs: the store's way to the hub. With
+// no Hub it only encodes (events logged before the hub starts, such as the demo's).
+type LivePublisher struct {
+	Hub *realtime.Hub
+	Log *slog.Logger // nil: slog.Default()
+}
+
+// Encode implements forum.Publisher: the object as the API returns it, so that a page can
+// apply the event without a fetch.
+func (LivePublisher) Encode(e forum.Event) ([]byte, error) {
 	switch d := e.Data.(type) {
 	case *forum.Post:
 		j := presentPost(d, true)
@@ -66,16 +75,24 @@ func EncodeEvent(e forum.Event) ([]byte, error) {
 	}
 }
 
-// Publisher hands the store's committed events to a realtime hub.
-type Publisher struct{ Hub *realtime.Hub }
-
 // Publish implements forum.Publisher.
-func (p Publisher) Publish(events []forum.LoggedEvent) {
+func (p LivePublisher) Publish(events []forum.LoggedEvent) {
+	if p.Hub == nil {
+		return
+	}
 	out := make([]realtime.Event, len(events))
 	for i, e := range events {
 		out[i] = realtime.Event{Topic: e.Topic, Seq: e.Seq, Name: e.Name, Data: e.Data}
 	}
-	p.Hub.Publish(context.Background(), out)
+	if err := p.Hub.Publish(context.Background(), out); err != nil {
+		// The events are logged: a subscriber catches up at its topic's next event (the
+		// gap is replayed) or when it subscribes again.
+		log := p.Log
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Error("publishing committed events", "events", len(events), "first_topic", events[0].Topic, "err", err)
+	}
 }
 
 // History reads the forum's event log for the hub.
@@ -121,61 +138,50 @@ func (s SignOuts) CredentialEnded(userID int64, key string) { s.Hub.CloseIdentit
 // AccountChanged implements forum.SignOutNotifier.
 func (s SignOuts) AccountChanged(userID int64) { s.Hub.RecheckUser(userID) }
 
-// Authorizer decides who may follow which topic: the same visibility as pages and API.
-func Authorizer(qa *forum.QA, accounts *forum.Accounts) realtime.Authorizer {
-	return func(ctx context.Context, who realtime.Identity, topic string) error {
-		kind, arg, _ := strings.Cut(topic, ":")
-		switch kind {
-		case forum.TopicQuestions:
-			if arg != "" || strings.Contains(topic, ":") {
-				return realtime.ErrBadTopic
-			}
-			return nil
-		case "tag":
-			if t, err := forum.NormalizeTag(arg); err != nil || t != arg {
-				return realtime.ErrBadTopic
-			}
-			return nil
-		case "question":
-			id, err := strconv.ParseInt(arg, 10, 64)
-			if err != nil || id <= 0 || strconv.FormatInt(id, 10) != arg {
-				return realtime.ErrBadTopic
-			}
-			var u *forum.User
-			if who.UserID != 0 {
-				if u, err = accounts.User(ctx, who.UserID); err != nil {
-					return realtime.ErrNotFound
-				}
-			}
-			p, err := qa.Post(ctx, u, id)
-			if err != nil {
-				if forum.KindOf(err) == forum.ENotFound {
-					return realtime.ErrNotFound
-				}
-				return err
-			}
-			if p.Kind != forum.KindQuestion {
-				return realtime.ErrNotFound
-			}
-			return nil
-		case "user":
-			id, err := strconv.ParseInt(arg, 10, 64)
-			if err != nil || id <= 0 {
-				return realtime.ErrBadTopic
-			}
-			if id != who.UserID {
-				return realtime.ErrForbidden
-			}
-			return nil
-		case "channel", "collaborative":
-			if arg == "" {
-				return realtime.ErrBadTopic
-			}
-			return realtime.ErrNotFound // none exist yet: answered exactly as a missing one
-		default:
-			return realtime.ErrBadTopic
+// Authorizer is the hub's realtime.Authorizer: forum decides who may follow which topic
+// (Topics.CanFollow), in the words the client is told.
+func Authorizer(topics *forum.Topics) realtime.Authorizer {
+	return func(ctx context.Context, who realtime.Identity, name string) error {
+		t, err := forum.ParseTopic(name)
+		if err == nil {
+			err = topics.CanFollow(ctx, who.UserID, t)
 		}
+		if err == nil {
+			return nil
+		}
+		var reason error
+		switch forum.KindOf(err) {
+		case forum.EInvalid:
+			reason = realtime.ErrBadTopic
+		case forum.ENotFound:
+			reason = realtime.ErrNotFound
+		case forum.EForbidden:
+			reason = realtime.ErrForbidden
+		default:
+			return err
+		}
+		return realtime.Refuse(reason, forum.AsError(err).Message)
 	}
+}
+
+// HasPresence, NamesPresence and AllowsTyping are the hub's predicates on topics
+// (realtime.Config): forum's rules for the topic a name parses to. A name that is no
+// topic has none of them.
+func HasPresence(name string) bool {
+	t, err := forum.ParseTopic(name)
+	return err == nil && t.HasPresence()
+}
+
+// NamesPresence: see HasPresence.
+func NamesPresence(name string) bool {
+	t, err := forum.ParseTopic(name)
+	return err == nil && t.NamesPresence()
+}
+
+// AllowsTyping: see HasPresence.
+func AllowsTyping(name string) bool {
+	t, err := forum.ParseTopic(name)
+	return err == nil && t.AllowsTyping()
 }
 
 // baseOrigin reports whether origin is the configured base URL's. Unlike forms, sockets do
