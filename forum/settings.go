@@ -141,6 +141,15 @@ type Settings struct {
 	cur atomic.Pointer[EffectiveSettings]
 }
 
+// FixedSettings returns settings that hold ss over the built-in defaults and cannot be
+// changed: for a server without a settings store.
+func FixedSettings(ss SiteSettings) *Settings {
+	s := &Settings{Defaults: ss}
+	e, _ := s.effective(nil) // without presets nothing can fail
+	s.cur.Store(e)
+	return s
+}
+
 // Load reads the stored settings and puts them in force. Call it once at start, and again
 // to pick up changes another process made (another node, later).
 func (s *Settings) Load(ctx context.Context) error {
@@ -332,6 +341,9 @@ func (u SettingsUpdate) values() map[string]*string {
 func (s *Settings) Update(ctx context.Context, by *User, upd SettingsUpdate) (*EffectiveSettings, error) {
 	if err := CheckAdmin(by); err != nil {
 		return nil, err
+	}
+	if s.Store == nil {
+		return nil, Errorf(EUnavailable, "This server's settings cannot be changed here.")
 	}
 	cur := s.Current()
 	next := cur.SiteSettings
