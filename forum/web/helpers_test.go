@@ -50,6 +50,10 @@ type testSite struct {
 	fixed    forum.SiteSettings // the environment's settings (withEnv)
 	fixedSet map[string]bool    // which of them it sets
 	admin    *forum.Admin
+	// sitePrivileges takes the privileges from the settings in force, as the server does
+	// (else the fixed test levels); newUsers replaces the test's new-member rules.
+	sitePrivileges bool
+	newUsers       *forum.NewUserRules
 }
 
 // withEnv makes the site start with settings the environment sets (they win over the
@@ -120,6 +124,12 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}}
+	if s.sitePrivileges {
+		s.qa.Privileges = s.settings
+	}
+	if s.newUsers != nil {
+		s.qa.NewUsers = *s.newUsers
+	}
 	s.admin = &forum.Admin{Users: db, People: db, Tags: db, Accounts: s.accounts, QA: s.qa, Now: s.clock.Now}
 	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db,
 		Settings: s.settings, Invitations: &forum.Invitations{Store: db, Now: s.clock.Now}, Admin: s.admin}
