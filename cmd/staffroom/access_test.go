@@ -141,7 +141,9 @@ func TestEnvironmentWinsOverTheAdminArea(t *testing.T) {
 		return string(b[i+7 : j]), resp.StatusCode
 	}
 	// Started again with the name in the environment: it wins; reading stays the admin's.
-	m, stop = startOn(t, db, func(c *Config) { c.SiteName, c.Set = "Lakeview Staffroom", map[string]bool{forum.SettingSiteName: true} })
+	m, stop = startOn(t, db, func(c *Config) {
+		c.SiteName, c.Set = "Lakeview Staffroom", map[string]bool{forum.SettingSiteName: true}
+	})
 	if got, _ := title(m); got != "Sign in · Lakeview Staffroom" {
 		t.Fatalf("title %q, want the environment's name", got)
 	}
