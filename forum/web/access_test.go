@@ -190,6 +190,12 @@ func TestInvitations(t *testing.T) {
 		mustError(t, s.apiAs(admin, "POST", "/api/v1/invites", map[string]any{"collaborative": "math-leads"}), 400, "no_collaboratives", "collaborative")
 		mustError(t, s.apiAs(admin, "POST", "/api/v1/invites", map[string]any{"role": "admin"}), 400, "invalid_role", "role")
 		mustError(t, s.apiAs(admin, "POST", "/api/v1/invites", map[string]any{"email": "not an address"}), 400, "invalid_email", "email")
+		mustStatus(t, s.do(req{method: "POST", path: "/api/v1/invites", headers: admin.bearer()}), 201, "an invitation with no body")
+		list := s.apiAs(admin, "GET", "/api/v1/invites", nil).json(t)["items"].([]any)
+		for _, inv := range list {
+			id := int64(inv.(map[string]any)["id"].(float64))
+			mustStatus(t, s.apiAs(admin, "DELETE", "/api/v1/invites/"+idStr(id), nil), 204, "withdraw")
+		}
 	})
 
 	t.Run("a week-long single-use link, stored hashed, that names and locks the address", func(t *testing.T) {
@@ -212,6 +218,9 @@ func TestInvitations(t *testing.T) {
 
 		page := s.pageAs(nil, "/invite/"+token)
 		mustStatus(t, page, 200, "invitation page")
+		if cc := page.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Fatalf("the invitation page may be stored: Cache-Control %q", cc)
+		}
 		if !regexp.MustCompile(`<input id="f-email" name="email" type="email" value="j.chen@district.org" readonly`).Match(page.body) {
 			t.Fatalf("the invitation page does not show the address locked: %s", page.body)
 		}

@@ -53,8 +53,10 @@ func (s *Server) apiCreateInvite(c *fiber.Ctx) error {
 		return err
 	}
 	var req inviteRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
+	if len(c.Body()) > 0 { // every field is optional: no body is an invitation for anyone
+		if err := decodeJSON(c, &req); err != nil {
+			return err
+		}
 	}
 	in := forum.InviteInput{Email: req.Email, Role: req.Role, Collaborative: req.Collaborative, TTL: time.Duration(req.ExpiresInHours) * time.Hour}
 	if req.ExpiresInHours < 0 {

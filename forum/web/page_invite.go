@@ -31,7 +31,7 @@ func (s *Server) invitePage(c *fiber.Ctx) error {
 	}
 	p.Data = inviteView{Token: token, Invite: inv, LockedEmail: inv.Email}
 	p.Form["email"] = inv.Email
-	return s.render(c, fiber.StatusOK, "invite", p)
+	return s.renderPrivate(c, fiber.StatusOK, "invite", p)
 }
 
 // inviteSubmit creates the account and signs it in; failures show the form again with
@@ -75,6 +75,14 @@ func (s *Server) lookupInvite(c *fiber.Ctx, token string) (*forum.Invite, error)
 		return nil, forum.Coded(forum.ENotFound, "invite_not_found", "This site does not take invitations.")
 	}
 	return s.invitations.Lookup(c.UserContext(), token)
+}
+
+// renderPrivate renders a page that carries a link's token or the address an invitation
+// names: no cache keeps it, the browser's included.
+func (s *Server) renderPrivate(c *fiber.Ctx, status int, name string, p *Page) error {
+	err := s.render(c, status, name, p)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return err
 }
 
 // inviteProblem answers with the invitation page saying why the link cannot be used; other
@@ -142,7 +150,7 @@ func (s *Server) resetPage(c *fiber.Ctx) error {
 		return s.resetProblem(c, p, err)
 	}
 	p.Data = resetView{Token: token, User: u}
-	return s.render(c, fiber.StatusOK, "reset", p)
+	return s.renderPrivate(c, fiber.StatusOK, "reset", p)
 }
 
 // resetSubmit sets the new password, ends every sign-in of the account, and sends the
