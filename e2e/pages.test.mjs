@@ -74,14 +74,17 @@ async function fillSite() {
   await api("POST", `/answers/${a1.id}/accept`, null, site.asker.token);
   await api("PATCH", `/posts/${q.id}`, { body: `${body}\n\nEdited: we start in January.`, summary: "when we start" }, site.asker.token);
   site.answer = a1;
+  // The ways in, with a link each: an invitation and a password reset link.
+  site.invite = new URL((await api("POST", "/invites", { email: "new.teacher@district.example.org" }, site.admin.token)).url).pathname;
+  site.reset = new URL((await api("POST", `/admin/users/${site.answerer.id}/reset-link`, null, site.admin.token)).url).pathname;
 }
 
-// signedInContext signs asker in through the login page.
-async function signedInContext(width) {
+// signedInContext signs who (asker unless said) in through the login page.
+async function signedInContext(width, who = site.asker) {
   const context = await browser.newContext({ baseURL: server.baseURL, viewport: { width, height: 900 }, bypassCSP: true });
   const page = await context.newPage();
   await page.goto("/login");
-  await page.fill("#f-login", site.asker.username);
+  await page.fill("#f-login", who.username);
   await page.fill("#f-password", "correct horse battery staple");
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login")), page.locator("form[action='/login'] button[type=submit]").click()]);
   await page.close();
@@ -103,6 +106,10 @@ function pagesToCheck() {
       login: "/login",
       signup: "/signup",
       "not-found": "/no/such/page",
+      "password-reset": "/password-reset",
+      "password-reset-link": site.reset,
+      invite: site.invite,
+      "invite-unknown": "/invite/no-such-invitation",
     },
     signedin: {
       "home-signedin": "/",
@@ -111,6 +118,14 @@ function pagesToCheck() {
       edit: `/posts/${q.id}/edit`,
       settings: "/settings",
       "profile-own": `/users/${site.asker.id}/${site.asker.username}`,
+    },
+    // The first account ("admin") runs the site: its welcome and the admin area.
+    admin: {
+      "admin-welcome": "/?done=welcome",
+      "admin-settings": "/admin",
+      "admin-people": "/admin/people",
+      "admin-invites": "/admin/invites",
+      "admin-tags": "/admin/tags",
     },
   };
 }
@@ -181,6 +196,9 @@ describe("every main page is accessible, valid and fits a phone", () => {
       const signed = await signedInContext(width);
       for (const [name, path] of Object.entries(pages.signedin)) await checkPage(signed, name, path, width);
       await signed.close();
+      const admin = await signedInContext(width, site.admin);
+      for (const [name, path] of Object.entries(pages.admin)) await checkPage(admin, name, path, width);
+      await admin.close();
     }
     for (const n of notes) console.log(`# note: ${n}`);
     assert.deepEqual(problems, []);

@@ -62,6 +62,14 @@ type Accounts struct {
 	// HashWait is how long a request waits for a free hashing slot before it is refused
 	// with rate_limited "busy"; 0 means DefaultHashWait.
 	HashWait time.Duration
+	// Settings say who may sign up (nil: anyone). Invites and Resets keep invitations and
+	// password reset links; nil: those ways in are off.
+	Settings *Settings
+	Invites  InviteStore
+	Resets   PasswordResetStore
+	// ResetMail sends a person the password reset link they asked for by email; nil: mail
+	// is off, and asking does nothing (an admin makes links instead).
+	ResetMail ResetMailer
 
 	cache   authCache
 	hashing hashGate
@@ -146,6 +154,11 @@ func (a *Accounts) dummyHash() string {
 	return a.dummy
 }
 
+// accountDisabled is the answer to the right password of a disabled account.
+func accountDisabled() error {
+	return Coded(EForbidden, "account_disabled", "This account is disabled. If you think that is a mistake, ask an administrator of the site.")
+}
+
 // tooManyFailures is the answer past a sign-in limit.
 func tooManyFailures(wait time.Duration) error {
 	return RateLimited(wait, "Too many failed sign-in attempts; try again in %s.", humanDuration(wait))
@@ -187,15 +200,36 @@ func (a *Accounts) checkSignup(in SignupInput) (SignupInput, error) {
 	return in, nil
 }
 
-// Signup creates a member account and signs it in. Returns invalid with the field at
-// fault, conflict "username_taken"/"email_taken", rate_limited when this address has
-// created too many accounts lately, or rate_limited "busy" when every hashing slot is
-// taken. The first account ever created on a site becomes admin (see NewAccountRole).
+// Signup creates a member account with the sign-up form and signs it in. Returns invalid
+// with the field at fault, forbidden "signup_invite_only", "signup_closed" or
+// "signup_domain" when the sign-up mode refuses (EffectiveSettings.SignupFor), conflict
+// "username_taken"/"email_taken", rate_limited when this address has created too many
+// accounts lately, or rate_limited "busy" when every hashing slot is taken. The first
+// account ever created on a site becomes admin (see NewAccountRole), whatever the mode.
 func (a *Accounts) Signup(ctx context.Context, in SignupInput, client Client) (*Grant, error) {
 	in, err := a.checkSignup(in)
 	if err != nil {
 		return nil, err
 	}
+	nu := NewUser{Role: RoleMember}
+	if nu.JoinedVia, err = a.Settings.Current().SignupFor(in.Email); err != nil {
+		// The sign-up mode refuses, but a site's first account is still made: whoever
+		// installs a site closed from the start becomes the admin who invites the others.
+		first, ferr := a.Users.HasFirstAccount(ctx)
+		if ferr != nil {
+			return nil, ferr
+		}
+		if first {
+			return nil, err
+		}
+		nu.JoinedVia, nu.OnlyFirst = JoinedOpen, err // refused after all if another won the race
+	}
+	return a.createAndGrant(ctx, in, nu, client)
+}
+
+// createAndGrant makes the account nu describes with the checked input in, counted
+// against the address's sign-ups, and signs it in.
+func (a *Accounts) createAndGrant(ctx context.Context, in SignupInput, nu NewUser, client Client) (*Grant, error) {
 	now := a.now()
 	key := "signup:" + client.IP
 	if ok, wait := a.Limits.SignupsPerIP.Allow(key, now); !ok {
@@ -206,14 +240,34 @@ func (a *Accounts) Signup(ctx context.Context, in SignupInput, client Client) (*
 		a.Limits.SignupsPerIP.Refund(key, now) // refused before anything was made
 		return nil, err
 	}
-	u, err := a.Users.CreateUser(ctx, NewUser{
-		Username: in.Username, Email: in.Email, DisplayName: in.DisplayName,
-		PasswordHash: hash, Role: RoleMember,
-	}, now)
+	nu.Username, nu.Email, nu.DisplayName, nu.PasswordHash = in.Username, in.Email, in.DisplayName, hash
+	u, err := a.Users.CreateUser(ctx, nu, now)
 	if err != nil {
 		return nil, err
 	}
 	return a.grant(ctx, u, client, now)
+}
+
+// AcceptInvite creates an account with an invitation and signs it in, whatever the sign-up
+// mode: the person is a known member with the invitation's role, and an invitation that
+// names an address gives the account that address whatever was typed. Returns not_found
+// "invite_not_found", gone "invite_used"/"invite_expired"/"invite_revoked" (also when
+// someone else used it a moment before), and Signup's errors.
+func (a *Accounts) AcceptInvite(ctx context.Context, token string, in SignupInput, client Client) (*Grant, error) {
+	if a.Invites == nil {
+		return nil, unknownInvite()
+	}
+	inv, err := (&Invitations{Store: a.Invites, Now: a.Now}).Lookup(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if inv.Email != "" {
+		in.Email = inv.Email
+	}
+	if in, err = a.checkSignup(in); err != nil {
+		return nil, err
+	}
+	return a.createAndGrant(ctx, in, NewUser{Role: inv.Role, JoinedVia: JoinedInvite, Invite: HashSecret(token)}, client)
 }
 
 // NewAccountRole is the role a new account is stored with: the one asked for, except that
@@ -246,7 +300,7 @@ func (a *Accounts) CreateAccount(ctx context.Context, in AccountInput) (*User, e
 	}
 	return a.Users.CreateUser(ctx, NewUser{
 		Username: s.Username, Email: s.Email, DisplayName: s.DisplayName,
-		PasswordHash: hash, Role: in.Role,
+		PasswordHash: hash, Role: in.Role, JoinedVia: JoinedAdmin,
 	}, a.now())
 }
 
@@ -341,6 +395,9 @@ func (a *Accounts) Login(ctx context.Context, login, password string, client Cli
 		return nil, wrongCredentials()
 	}
 	refund() // a success is not a failure
+	if u.Disabled() {
+		return nil, accountDisabled() // said only to whoever knows the password
+	}
 	return a.grant(ctx, u, client, now)
 }
 
@@ -383,6 +440,9 @@ func (a *Accounts) AuthenticateSession(ctx context.Context, cookie string) (*Vie
 	} else if err != nil {
 		return nil, err
 	}
+	if u.DisabledAt != nil { // disabling deletes sessions; this covers one made in between
+		return nil, Coded(EUnauthorized, "session_invalid", "Your session has ended; please sign in again.")
+	}
 	if now.Sub(s.LastSeenAt) > a.idle() {
 		if err := a.Sessions.DeleteSessionByHash(ctx, s.Hash); err != nil {
 			return nil, err
@@ -415,6 +475,9 @@ func (a *Accounts) AuthenticateToken(ctx context.Context, bearer string) (*Viewe
 		return nil, Coded(EUnauthorized, "token_invalid", "The API token is not valid; create a new one in your settings.")
 	} else if err != nil {
 		return nil, err
+	}
+	if u.DisabledAt != nil {
+		return nil, Coded(EUnauthorized, "token_invalid", "The API token is not valid; create a new one in your settings.")
 	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > touchEvery {
 		if err := a.Sessions.TouchToken(ctx, t.ID, now); err != nil {

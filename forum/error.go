@@ -26,6 +26,7 @@ const (
 	EUnsupported              // the wrong content type (415)
 	ERateLimited              // too many attempts; RetryAfter says when to come back (429)
 	EUnavailable              // the server is shutting down or the database is away (503)
+	EGone                     // existed, but is used up or expired for good: a spent invitation (410)
 )
 
 // defaultCodes names each kind when an error does not carry a more specific code.
@@ -40,6 +41,7 @@ var defaultCodes = map[Kind]string{
 	EUnsupported:  "unsupported_media_type",
 	ERateLimited:  "rate_limited",
 	EUnavailable:  "unavailable",
+	EGone:         "gone",
 }
 
 // Error is the one error type the domain returns to its callers. Message is written for a

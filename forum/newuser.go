@@ -19,9 +19,10 @@ type NewUserRules struct {
 // minutes between questions.
 var DefaultNewUserRules = NewUserRules{Reputation: 125, MaxLinks: 2, QuestionInterval: 40 * time.Minute}
 
-// applies reports whether u is held to the new-member rules.
+// applies reports whether u is held to the new-member rules. Known members (an
+// invitation, an allowed domain or an admin vouched for them) never are.
 func (r NewUserRules) applies(u *User) bool {
-	return u.Reputation < r.Reputation && !u.Role.IsModerator()
+	return u.Reputation < r.Reputation && !u.Role.IsModerator() && !u.Known
 }
 
 // checkNewUserLinks refuses a post or comment whose rendered HTML links to other sites

@@ -28,14 +28,30 @@ var privilegeNames = map[Privilege]string{
 	PrivReview:    "Reviewing",
 }
 
+// PrivilegeRules decide who holds a privilege. Privileges (a fixed preset) is one; the
+// site settings (whose preset an admin may change) are another.
+type PrivilegeRules interface {
+	// Check returns nil when u may act, or forbidden "insufficient_reputation".
+	Check(u *User, priv Privilege) error
+	// Allowed reports whether u holds priv, for pages that show or hide a control.
+	Allowed(u *User, priv Privilege) bool
+}
+
+// knownMemberPrivileges are held by known members from their first day, whatever their
+// reputation: a teacher vouched for by an invitation or her district's domain can tag her
+// questions (creating the tags a new site lacks) and vote up the answers that helped her.
+// The rest still waits for reputation.
+var knownMemberPrivileges = map[Privilege]bool{PrivCreateTag: true, PrivUpvote: true}
+
 // Privileges is the reputation each privilege needs. The moderation package defines the
 // presets (open, moderate, strict).
 type Privileges map[Privilege]int
 
 // Check returns nil when u may act, or forbidden "insufficient_reputation" naming the
-// reputation needed. Moderators and admins hold every privilege.
+// reputation needed. Moderators and admins hold every privilege; known members hold
+// knownMemberPrivileges.
 func (p Privileges) Check(u *User, priv Privilege) error {
-	if u.Role.IsModerator() {
+	if u.Role.IsModerator() || u.Known && knownMemberPrivileges[priv] {
 		return nil
 	}
 	need := p[priv]

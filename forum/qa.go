@@ -14,7 +14,7 @@ type QA struct {
 	Profiles   ProfileStore
 	Closes     CloseStore
 	Render     Renderer
-	Privileges Privileges
+	Privileges PrivilegeRules
 	Votes      VoteRules
 	NewUsers   NewUserRules
 	Now        func() time.Time

@@ -55,10 +55,19 @@ type User struct {
 	SuspendedUntil *time.Time
 	SuspendReason  string
 	CreatedAt      time.Time
+	// JoinedVia says how the person came in (JoinedOpen, JoinedInvite...). Known is set
+	// when that way vouches for them: known members skip the new-member limits.
+	JoinedVia string
+	Known     bool
+	// DisabledAt is set while an admin has disabled the account: it cannot sign in.
+	DisabledAt *time.Time
 
 	// PasswordHash is the encoded argon2id hash, empty for accounts that cannot sign in.
 	PasswordHash string
 }
+
+// Disabled reports whether an admin has disabled the account.
+func (u *User) Disabled() bool { return u.DisabledAt != nil }
 
 // Suspended reports whether the person is suspended at now.
 func (u *User) Suspended(now time.Time) bool {
@@ -88,6 +97,15 @@ type NewUser struct {
 	Role         Role // the requested role; NewAccountRole decides the stored one
 	DistrictID   *int64
 	Demo         bool
+	// JoinedVia records how the person came in; Known follows from it (KnownVia).
+	JoinedVia string
+	// Invite is the hash of the invitation being accepted, if any: the store claims it in
+	// the transaction that creates the account (CheckInviteUsable), so it is used once.
+	Invite []byte
+	// OnlyFirst, when set, is the refusal to return unless this is the first account ever
+	// created on the site: a site whose sign-up is closed from the start still lets its
+	// first person in, to become the admin who invites the others.
+	OnlyFirst error
 }
 
 // UserUpdate changes a profile; nil fields stay as they are.
@@ -116,6 +134,8 @@ type UserStore interface {
 	SetRole(ctx context.Context, id int64, role Role) error
 	// CountUsers counts accounts, demo ones included.
 	CountUsers(ctx context.Context) (int, error)
+	// HasFirstAccount reports whether the site's first non-demo account has been made.
+	HasFirstAccount(ctx context.Context) (bool, error)
 }
 
 // District is a school district; people belong to one.

@@ -34,6 +34,7 @@ func commands() []command {
 		{"serve", "run the server (the default)", runServe},
 		{"migrate", "apply database migrations and exit (--status lists them)", runMigrate},
 		{"user", "manage accounts: user create, user set-role, user set-password", runUser},
+		{"invite", "make a single-use invitation link (--email, --role) and print it", runInvite},
 		{"backup", "write a consistent copy of the live database to PATH", runBackup},
 		{"recount", "recompute scores, counts and reputation from their rows; report drift (--fix corrects it)", runRecount},
 		{"bench-data", "fill an empty database with generated questions for load tests", runBenchData},

@@ -55,6 +55,59 @@ type Config struct {
 	// database.
 	ImageProxy    bool
 	ImageProxyKey string
+	// Signup (open, domains, invite, closed), SignupDomains (comma-separated) and Read
+	// (public, members) say who gets in. With SiteName and Privileges they are site
+	// settings: an admin may change them in the admin area, unless Set names them.
+	Signup        string
+	SignupDomains string
+	Read          string
+	// Set names the site settings the environment or a flag sets (forum.Setting*): they
+	// win over what the admin area stored. Nil: none.
+	Set map[string]bool
+}
+
+// siteSettingFlags pairs each site setting with its flag; the variable is
+// STAFFROOM_ + the flag in capitals with _ for -.
+var siteSettingFlags = map[string]string{
+	forum.SettingSiteName: "site-name", forum.SettingPrivileges: "privileges", forum.SettingSignup: "signup",
+	forum.SettingSignupDomains: "signup-domains", forum.SettingRead: "read",
+}
+
+// noteSet records which site settings the environment or the command line sets, after
+// fs is parsed: those win over the admin area.
+func (c *Config) noteSet(fs *flag.FlagSet) {
+	c.Set = map[string]bool{}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for setting, name := range siteSettingFlags {
+		env := "STAFFROOM_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		if v, ok := os.LookupEnv(env); (ok && v != "") || given[name] {
+			c.Set[setting] = true
+		}
+	}
+}
+
+// siteDefaults are the site settings this configuration starts from.
+func (c *Config) siteDefaults() (forum.SiteSettings, error) {
+	ss := forum.SiteSettings{SiteName: c.SiteName, Privileges: c.Privileges}
+	var err error
+	if ss.Signup, err = forum.ParseSignupMode(orDefault(c.Signup, "open")); err != nil {
+		return ss, fmt.Errorf("sign-up must be open, domains, invite or closed, not %q", c.Signup)
+	}
+	if ss.Read, err = forum.ParseReadMode(orDefault(c.Read, "public")); err != nil {
+		return ss, fmt.Errorf("read must be public or members, not %q", c.Read)
+	}
+	if ss.SignupDomains, err = forum.ParseDomains(c.SignupDomains); err != nil {
+		return ss, fmt.Errorf("sign-up domains: %s", forum.AsError(err).Message)
+	}
+	return ss, nil
+}
+
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
 }
 
 // minMetricsToken is the shortest metrics token accepted: it guards the public listener.
@@ -177,6 +230,9 @@ func addServeFlags(fs *flag.FlagSet, c *Config) error {
 		return err
 	}
 	fs.Var(boolFlag{&c.ImageProxy}, "image-proxy", "serve images in posts through this site; off: show them as links (STAFFROOM_IMAGE_PROXY)")
+	fs.StringVar(&c.Signup, "signup", envOr("SIGNUP", "open"), "who may sign up: open, domains, invite or closed; invitations work in every mode (STAFFROOM_SIGNUP)")
+	fs.StringVar(&c.SignupDomains, "signup-domains", envOr("SIGNUP_DOMAINS", ""), "email domains that may sign up with --signup=domains, comma-separated, e.g. district1.org,district2.k12.us (STAFFROOM_SIGNUP_DOMAINS)")
+	fs.StringVar(&c.Read, "read", envOr("READ", "public"), "who may read: public, or members (signed in) only (STAFFROOM_READ)")
 	fs.StringVar(&c.ImageProxyKey, "image-proxy-key", envOr("IMAGE_PROXY_KEY", ""), "key that signs image proxy URLs; default: one kept in the database; prefer the variable (STAFFROOM_IMAGE_PROXY_KEY)")
 	return nil
 }
@@ -191,6 +247,9 @@ func (c *Config) check() (*url.URL, error) {
 	case "open", "moderate", "strict":
 	default:
 		return nil, fmt.Errorf("privileges must be open, moderate or strict, not %q", c.Privileges)
+	}
+	if _, err := c.siteDefaults(); err != nil {
+		return nil, err
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		return nil, err

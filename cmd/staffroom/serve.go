@@ -66,6 +66,7 @@ type Main struct {
 	BaseURL *url.URL
 
 	DB       *sqlite.DB
+	Settings *forum.Settings
 	Accounts *forum.Accounts
 	QA       *forum.QA
 	Views    *forum.ViewCounter
@@ -144,13 +145,12 @@ func (m *Main) Open(ctx context.Context) error {
 		collectors.NewDBStatsCollector(m.DB.Writer(), "writer"),
 		collectors.NewDBStatsCollector(m.DB.Reader(), "reader"),
 	)
-	privileges, err := moderation.PrivilegePreset(m.Config.Privileges)
-	if err != nil {
+	if err := m.openSettings(ctx); err != nil {
 		return err
 	}
 	m.Views = &forum.ViewCounter{Store: m.DB}
 	m.QA = &forum.QA{
-		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: render, Privileges: privileges, Now: m.Now,
+		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: render, Privileges: m.Settings, Now: m.Now,
 		Votes:    forum.VoteRules{DailyVotes: m.Config.DailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 		NewUsers: forum.DefaultNewUserRules,
 	}
@@ -185,7 +185,9 @@ func (m *Main) Open(ctx context.Context) error {
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
 		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
-		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images})
+		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images,
+		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Now: m.Now},
+		Admin: &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now}})
 	if err != nil {
 		return err
 	}
@@ -200,6 +202,27 @@ func (m *Main) Open(ctx context.Context) error {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 		m.metrics = &http.Server{Handler: mux, ReadHeaderTimeout: metricsReadTimeout}
+	}
+	return nil
+}
+
+// openSettings puts the site settings in force: the configuration's values as defaults,
+// those the environment or a flag sets fixed, the admin area's stored values over the
+// rest. Sign-up and privileges read them on every request.
+func (m *Main) openSettings(ctx context.Context) error {
+	defaults, err := m.Config.siteDefaults()
+	if err != nil {
+		return err
+	}
+	m.Settings = &forum.Settings{Store: m.DB, Defaults: defaults, Fixed: m.Config.Set, Presets: moderation.PrivilegePreset, Now: m.Now}
+	if err := m.Settings.Load(ctx); err != nil {
+		return err
+	}
+	m.Accounts.Settings, m.Accounts.Invites, m.Accounts.Resets = m.Settings, m.DB, m.DB
+	st := m.Settings.Current()
+	m.Log.Info("who gets in", "signup", st.Signup, "signup_domains", len(st.SignupDomains), "read", st.Read, "privileges", st.Privileges)
+	if st.Signup == forum.SignupDomains && len(st.SignupDomains) == 0 {
+		m.Log.Warn("sign-up is by domain but no domain is allowed: only invitations let people in (set STAFFROOM_SIGNUP_DOMAINS, or the domains in the admin area)")
 	}
 	return nil
 }
@@ -356,6 +379,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if err := noArgs(fs); err != nil {
 		return err
 	}
+	m.Config.noteSet(fs)
 	if _, err := m.Config.check(); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 // userColumns is selected by every user query, in scanUser's order.
 const userColumns = `u.id, u.username, u.display_name, u.email, u.role, u.reputation, u.demo,
 	u.suspended_until, u.suspend_reason, u.created_at, u.password_hash,
+	u.joined_via, u.known, u.disabled_at,
 	d.id, d.slug, d.name`
 
 const userFrom = ` FROM users u LEFT JOIN districts d ON d.id = u.district_id `
@@ -21,15 +22,17 @@ type scanner interface{ Scan(dest ...any) error }
 func scanUser(row scanner) (*forum.User, error) {
 	var u forum.User
 	var role string
-	var suspended sql.NullTime
+	var suspended, disabled sql.NullTime
 	var dID sql.NullInt64
 	var dSlug, dName sql.NullString
 	if err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Email, &role, &u.Reputation, &u.Demo,
-		&suspended, &u.SuspendReason, &u.CreatedAt, &u.PasswordHash, &dID, &dSlug, &dName); err != nil {
+		&suspended, &u.SuspendReason, &u.CreatedAt, &u.PasswordHash, &u.JoinedVia, &u.Known, &disabled,
+		&dID, &dSlug, &dName); err != nil {
 		return nil, err
 	}
 	u.Role = forum.Role(role)
 	u.SuspendedUntil = nullTime(suspended)
+	u.DisabledAt = nullTime(disabled)
 	u.CreatedAt = u.CreatedAt.UTC()
 	if dID.Valid {
 		u.District = &forum.District{ID: dID.Int64, Slug: dSlug.String, Name: dName.String}
@@ -45,17 +48,26 @@ func (db *DB) CreateUser(ctx context.Context, nu forum.NewUser, now time.Time) (
 		if err != nil {
 			return err
 		}
+		if nu.OnlyFirst != nil && !first {
+			return nu.OnlyFirst
+		}
 		role := forum.NewAccountRole(nu.Role, nu.Demo, first)
 		res, err := tx.ExecContext(ctx, `INSERT INTO users
-			(username, username_key, email, email_key, display_name, password_hash, role, district_id, demo, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			(username, username_key, email, email_key, display_name, password_hash, role, district_id, demo, created_at,
+			 joined_via, known)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			nu.Username, forum.UsernameKey(nu.Username), nu.Email, forum.EmailKey(nu.Email), nu.DisplayName,
-			nu.PasswordHash, string(role), nu.DistrictID, nu.Demo, now)
+			nu.PasswordHash, string(role), nu.DistrictID, nu.Demo, now, nu.JoinedVia, forum.KnownVia(nu.JoinedVia))
 		if err != nil {
 			return userConflict(err)
 		}
-		id, err = res.LastInsertId()
-		return err
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if nu.Invite != nil {
+			return claimInvite(ctx, tx, nu.Invite, id, now)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -152,6 +164,13 @@ func (db *DB) SetRole(ctx context.Context, id int64, role forum.Role) error {
 	return db.write(ctx, func(tx *txn) error {
 		return mustAffect("There is no user %d.", id)(tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), id))
 	})
+}
+
+// HasFirstAccount implements forum.UserStore.
+func (db *DB) HasFirstAccount(ctx context.Context) (bool, error) {
+	var n int
+	err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM site_flags WHERE name = 'first_account'`).Scan(&n)
+	return n > 0, err
 }
 
 // CountUsers implements forum.UserStore.

@@ -23,6 +23,11 @@ type Store interface {
 	forum.Recounter
 	forum.EventLog
 	forum.ThreadVersions
+	forum.InviteStore
+	forum.PasswordResetStore
+	forum.SettingsStore
+	forum.PeopleStore
+	forum.TagAdminStore
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -45,6 +50,11 @@ func Run(t *testing.T, open Opener) {
 	t.Run("events", func(t *testing.T) { testEvents(t, open) })
 	t.Run("thread versions", func(t *testing.T) { testThreadVersions(t, open) })
 	t.Run("question interval", func(t *testing.T) { testQuestionInterval(t, open) })
+	t.Run("invites", func(t *testing.T) { testInvites(t, open) })
+	t.Run("password resets", func(t *testing.T) { testPasswordResets(t, open) })
+	t.Run("site settings", func(t *testing.T) { testSiteSettings(t, open) })
+	t.Run("people", func(t *testing.T) { testPeople(t, open) })
+	t.Run("tag admin", func(t *testing.T) { testTagAdmin(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

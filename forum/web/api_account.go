@@ -13,6 +13,9 @@ type signupRequest struct {
 	Email       string `json:"email"`
 	Password    string `json:"password"`
 	DisplayName string `json:"display_name"`
+	// Invite is an invitation's token (the last part of its link): the account is made
+	// with it, whatever the sign-up mode.
+	Invite string `json:"invite"`
 }
 
 type grantResponse struct {
@@ -31,7 +34,14 @@ func (s *Server) apiSignup(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	g, err := s.accounts.Signup(c.UserContext(), forum.SignupInput(req), s.client(c))
+	in := forum.SignupInput{Username: req.Username, Email: req.Email, Password: req.Password, DisplayName: req.DisplayName}
+	var g *forum.Grant
+	var err error
+	if req.Invite != "" {
+		g, err = s.accounts.AcceptInvite(c.UserContext(), req.Invite, in, s.client(c))
+	} else {
+		g, err = s.accounts.Signup(c.UserContext(), in, s.client(c))
+	}
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ var statusOf = map[forum.Kind]int{
 	forum.EUnsupported:  fiber.StatusUnsupportedMediaType,
 	forum.ERateLimited:  fiber.StatusTooManyRequests,
 	forum.EUnavailable:  fiber.StatusServiceUnavailable,
+	forum.EGone:         fiber.StatusGone,
 }
 
 // errorBody is the one error shape of the API.

@@ -46,6 +46,25 @@ type testSite struct {
 	hubCfg   realtime.Config
 	hub      *realtime.Hub
 	tune     func(*forum.Accounts)
+	settings *forum.Settings
+	fixed    forum.SiteSettings // the environment's settings (withEnv)
+	fixedSet map[string]bool    // which of them it sets
+	admin    *forum.Admin
+	// sitePrivileges takes the privileges from the settings in force, as the server does
+	// (else the fixed test levels); newUsers replaces the test's new-member rules.
+	sitePrivileges bool
+	newUsers       *forum.NewUserRules
+}
+
+// withEnv makes the site start with settings the environment sets (they win over the
+// admin area's); names lists which (forum.Setting*).
+func withEnv(ss forum.SiteSettings, names ...string) siteOption {
+	return func(s *testSite) {
+		s.fixed, s.fixedSet = ss, map[string]bool{}
+		for _, n := range names {
+			s.fixedSet[n] = true
+		}
+	}
 }
 
 type siteOption func(*testSite)
@@ -90,6 +109,11 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 			SignupsPerIP:            moderation.NewLimiter(100, time.Hour),
 		},
 	}
+	s.settings = &forum.Settings{Store: db, Defaults: s.fixed, Fixed: s.fixedSet, Presets: moderation.PrivilegePreset, Now: s.clock.Now}
+	if err := s.settings.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.accounts.Settings, s.accounts.Invites, s.accounts.Resets = s.settings, db, db
 	if s.tune != nil {
 		s.tune(s.accounts)
 	}
@@ -100,7 +124,15 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}}
-	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db}
+	if s.sitePrivileges {
+		s.qa.Privileges = s.settings
+	}
+	if s.newUsers != nil {
+		s.qa.NewUsers = *s.newUsers
+	}
+	s.admin = &forum.Admin{Users: db, People: db, Tags: db, Accounts: s.accounts, QA: s.qa, Now: s.clock.Now}
+	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db,
+		Settings: s.settings, Invitations: &forum.Invitations{Store: db, Now: s.clock.Now}, Admin: s.admin}
 	if s.live {
 		if s.hubCfg.Recheck == nil {
 			s.hubCfg.Recheck = web.Recheck(s.accounts)

@@ -79,8 +79,9 @@ func (e *listEntry) size() int {
 // shellOf is what a list's layout depends on besides the list: the reader, their token,
 // the flash message.
 type shellOf struct {
-	userID, rep                 int64
-	username, name, csrf, flash string
+	userID, rep                       int64
+	username, name, csrf, flash, site string
+	role                              forum.Role // the header links to the admin area for admins
 }
 
 // maxShells bounds the layouts kept with one copy of a list.
@@ -151,7 +152,7 @@ func (s *Server) drawList(c *fiber.Ctx, r listReq, p *Page) error {
 func (s *Server) writeList(c *fiber.Ctx, p *Page, e *listEntry) error {
 	p.Title, p.Live, p.Flash = e.title, e.live, flash(c)
 	k := shellOf{userID: p.Viewer.ID, rep: int64(p.Viewer.Reputation), username: p.Viewer.Username, name: p.Viewer.DisplayName,
-		csrf: p.CSRF, flash: p.Flash}
+		csrf: p.CSRF, flash: p.Flash, site: p.Site, role: p.Viewer.Role}
 	e.mu.Lock()
 	sh, ok := e.shells[k]
 	e.mu.Unlock()

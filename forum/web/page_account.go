@@ -13,7 +13,11 @@ func (s *Server) signupPage(c *fiber.Ctx) error {
 	if viewer(c) != nil {
 		return c.Redirect("/", fiber.StatusSeeOther)
 	}
-	p := s.page(c, "Sign up", nil)
+	data, err := s.signupData(c)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Sign up", data)
 	p.Form = map[string]string{}
 	return s.render(c, fiber.StatusOK, "signup", p)
 }
@@ -23,7 +27,11 @@ func (s *Server) signupSubmit(c *fiber.Ctx) error {
 		Username: c.FormValue("username"), Email: c.FormValue("email"),
 		Password: c.FormValue("password"), DisplayName: c.FormValue("display_name"),
 	}
-	p := s.page(c, "Sign up", nil)
+	data, err := s.signupData(c)
+	if err != nil {
+		return err
+	}
+	p := s.page(c, "Sign up", data)
 	p.Form = map[string]string{"username": in.Username, "email": in.Email, "display_name": in.DisplayName}
 	if confirm := c.FormValue("password_confirm"); confirm != in.Password {
 		return s.formFailure(c, "signup", p, forum.Invalid("password_confirm", "password_mismatch", "The two passwords do not match."))

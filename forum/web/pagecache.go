@@ -457,21 +457,22 @@ func ownSort(order forum.AnswerSort) forum.AnswerSort {
 // shellKey is what the layout around a question's content depends on, beyond the thread:
 // the reader, the flash message, the path (with or without the slug).
 type shellKey struct {
-	userID, rep                 int64
-	username, name, flash, path string
-	csrf                        bool // the layout has a meta tag only for a token
-	live                        LiveTopic
+	userID, rep                       int64
+	username, name, flash, path, site string
+	role                              forum.Role // the header links to the admin area for admins
+	csrf                              bool       // the layout has a meta tag only for a token
+	live                              LiveTopic
 }
 
 // shellFor returns the layout around the content for p's reader, cut at the content and
 // at each place of the reader's CSRF token.
 func (tc *threadCache) shellFor(e *threadEntry, p *Page) ([2]segments, error) {
-	k := shellKey{userID: -1, flash: p.Flash, path: p.Path, csrf: p.CSRF != ""}
+	k := shellKey{userID: -1, flash: p.Flash, path: p.Path, site: p.Site, csrf: p.CSRF != ""}
 	if p.Live != nil {
 		k.live = *p.Live
 	}
 	if u := p.Viewer; u != nil {
-		k.userID, k.rep, k.username, k.name = u.ID, int64(u.Reputation), u.Username, u.DisplayName
+		k.userID, k.rep, k.username, k.name, k.role = u.ID, int64(u.Reputation), u.Username, u.DisplayName, u.Role
 	}
 	e.mu.Lock()
 	sh, ok := e.shells[k]
@@ -539,12 +540,12 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 
 	view := s.questionView(c, u, t, e.threads, e.canonical)
 	signedIn := u != nil
-	sk, err := tc.skeletonFor(e, skeletonKey{signedIn: signedIn, canClose: view.CanClose, canEdit: view.CanEditOthers}, view, s.cfg.SiteName)
+	sk, err := tc.skeletonFor(e, skeletonKey{signedIn: signedIn, canClose: view.CanClose, canEdit: view.CanEditOthers}, view, s.site().SiteName)
 	if err != nil {
 		return true, err
 	}
 	blocks := make([]segments, 0, 1+len(t.Answers))
-	shared := tc.markerPage(s.cfg.SiteName, signedIn, view)
+	shared := tc.markerPage(s.site().SiteName, signedIn, view)
 	for _, post := range append([]*forum.Post{t.Question}, t.Answers...) {
 		pc := postFlags(shared, u, view, post)
 		if vote := votes[post.ID]; vote != 0 {

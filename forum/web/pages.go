@@ -32,6 +32,8 @@ type Page struct {
 	// Live names the topic the page's script follows, and its head when the page's data
 	// was read: the script subscribes with since set to it and misses nothing.
 	Live *LiveTopic
+	// AdminWelcome tells the site's first account, just signed up, that it runs the site.
+	AdminWelcome bool
 }
 
 // LiveTopic is a page's live-update topic and the seq its data is current to.
@@ -147,12 +149,14 @@ func plural(n int, unit string) string {
 
 // page starts the Page for a request.
 func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
-	p := &Page{Site: s.cfg.SiteName, Title: title, Path: c.Path(), Data: data}
+	p := &Page{Site: s.site().SiteName, Title: title, Path: c.Path(), Data: data}
 	if v := viewer(c); v != nil {
 		p.Viewer = v.User
 		if v.Session != nil {
 			p.CSRF = v.Session.CSRFToken
 		}
+		// Only the first account is an admin the moment it signs up (NewAccountRole).
+		p.AdminWelcome = v.User.Role == forum.RoleAdmin && c.Query("done") == "welcome"
 	}
 	return p
 }
@@ -252,6 +256,7 @@ var flashes = map[string]string{
 	"session":   "That session is signed out.",
 	"token":     "The token is revoked.",
 	"described": "The tag's description is saved.",
+	"reset":     "Your new password is set, and every other sign-in of your account has ended. Sign in with it.",
 }
 
 func flash(c *fiber.Ctx) string { return flashes[c.Query("done")] }

@@ -20,6 +20,8 @@ type userJSON struct {
 	CreatedAt      time.Time     `json:"created_at"`
 	Email          string        `json:"email,omitempty"`
 	SuspendedUntil *time.Time    `json:"suspended_until,omitempty"`
+	// Known says, to the person themselves, that the new-member limits do not apply.
+	Known bool `json:"known,omitempty"`
 }
 
 // badgesJSON counts badges by class; badges are awarded by a later feature.
@@ -46,6 +48,7 @@ func presentUser(u *forum.User, self bool) userJSON {
 	if self {
 		j.Email = u.Email
 		j.SuspendedUntil = u.SuspendedUntil
+		j.Known = u.Known
 	}
 	return j
 }

@@ -90,6 +90,11 @@ type Services struct {
 	// Images serves /img/, the images in posts (the renderer writes their URLs). Nil: no
 	// image proxy, and the renderer writes images as links.
 	Images *imageproxy.Proxy
+	// Settings are the site settings in force (nil: Config's site name and the defaults,
+	// unchangeable); Invitations and Admin serve the admin area (nil: no admin area).
+	Settings    *forum.Settings
+	Invitations *forum.Invitations
+	Admin       *forum.Admin
 }
 
 // Server is the Staffroom web application.
@@ -118,6 +123,9 @@ type Server struct {
 	proxies        proxySet     // see clientIP
 	proxyHeader    string
 	images         *imageproxy.Proxy // nil: no /img/ route
+	settings       *forum.Settings
+	invitations    *forum.Invitations // nil: no invitations
+	admin          *forum.Admin       // nil: no admin area
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -151,8 +159,12 @@ func New(cfg Config, svc Services) (*Server, error) {
 		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, views: svc.Views, idem: svc.Idem, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 		live:   svc.Live, events: svc.Events,
-		images: svc.Images,
-		pause:  sleep,
+		images:   svc.Images,
+		pause:    sleep,
+		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
+	}
+	if s.settings == nil {
+		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
 	}
 	s.cache, s.communityCache = newMicrocache(s.now), newCommunityCache(s.now)
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
@@ -226,7 +238,7 @@ func (s *Server) routes() {
 		app.Get("/metrics", s.metricsHandler())
 	}
 	// Live updates: authenticated, but neither compressed nor tagged (the answer is 101).
-	app.Get("/ws", s.authenticate, s.websocket)
+	app.Get("/ws", s.authenticate, s.requireReader, s.websocket)
 	if s.images != nil {
 		// Images in posts: public, signed, compressed already; no session needed.
 		app.Get(imageproxy.Route, s.proxiedImage)
@@ -235,7 +247,7 @@ func (s *Server) routes() {
 	app.Use(compress.New())
 	app.Get("/static/*", s.staticFile)
 	app.Use(etags)
-	app.Use(s.authenticate, s.noStore, s.checkCSRF, s.refuseSuspendedWrites)
+	app.Use(s.authenticate, s.requireReader, s.noStore, s.checkCSRF, s.refuseSuspendedWrites)
 
 	api := app.Group("/api/v1")
 	api.Post("/auth/signup", s.apiSignup)
@@ -271,6 +283,7 @@ func (s *Server) routes() {
 	api.Get("/tags/:name", s.apiTag)
 	api.Patch("/tags/:name", s.apiDescribeTag)
 	api.Post("/preview", s.apiPreview)
+	s.accessAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
@@ -310,6 +323,7 @@ func (s *Server) routes() {
 	app.Post("/settings/sessions/:id/revoke", s.settingsRevokeSession)
 	app.Post("/settings/tokens", s.settingsCreateToken)
 	app.Post("/settings/tokens/:id/revoke", s.settingsRevokeToken)
+	s.accessRoutes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
 	})
