@@ -97,25 +97,38 @@ type AccountInput struct {
 
 func (a *Accounts) now() time.Time { return a.Now().UTC() }
 
-// checkSignup validates and normalizes every field, reporting the first one at fault.
+// checkSignup validates and normalizes every field, reporting every field at fault
+// (FieldErrors) in the sign-up form's order, so a form shows them all at once.
 func (a *Accounts) checkSignup(in SignupInput) (SignupInput, error) {
-	var err error
-	if in.Username, err = NormalizeUsername(in.Username); err != nil {
-		return in, err
-	}
-	if in.Email, err = NormalizeEmail(in.Email); err != nil {
+	var fe FieldErrors
+	username, err := NormalizeUsername(in.Username)
+	if fe.Add(err) != nil {
 		return in, err
 	}
 	if strings.TrimSpace(in.DisplayName) == "" {
-		in.DisplayName = in.Username
+		in.DisplayName = username // empty while the username is at fault: nothing to say about it
 	}
-	if in.DisplayName, err = NormalizeDisplayName(in.DisplayName); err != nil {
+	in.Username = username
+	if in.DisplayName != "" {
+		if in.DisplayName, err = NormalizeDisplayName(in.DisplayName); fe.Add(err) != nil {
+			return in, err
+		}
+	}
+	if in.Email, err = NormalizeEmail(in.Email); fe.Add(err) != nil {
 		return in, err
 	}
-	if err = CheckPassword("password", in.Password); err != nil {
+	if err = CheckPassword("password", in.Password); fe.Add(err) != nil {
 		return in, err
 	}
-	return in, nil
+	return in, fe.Err()
+}
+
+// CheckSignup reports every field of a sign-up that breaks the rules (FieldErrors), without
+// creating anything: the sign-up page checks its own fields (the repeated password) with it,
+// so that all show at once.
+func (a *Accounts) CheckSignup(in SignupInput) error {
+	_, err := a.checkSignup(in)
+	return err
 }
 
 // Signup creates a member account and signs it in. Returns invalid with the field at
@@ -314,19 +327,23 @@ func (a *Accounts) UpdateProfile(ctx context.Context, v *Viewer, upd UserUpdate)
 	if err := v.User.CheckCanWrite(a.now()); err != nil {
 		return nil, err
 	}
+	var fe FieldErrors
 	if upd.DisplayName != nil {
 		s, err := NormalizeDisplayName(*upd.DisplayName)
-		if err != nil {
+		if fe.Add(err) != nil {
 			return nil, err
 		}
 		upd.DisplayName = &s
 	}
 	if upd.Email != nil {
 		s, err := NormalizeEmail(*upd.Email)
-		if err != nil {
+		if fe.Add(err) != nil {
 			return nil, err
 		}
 		upd.Email = &s
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
 	}
 	defer a.cache.forgetUser(v.User.ID)
 	return a.Users.UpdateUser(ctx, v.User.ID, upd)
@@ -338,10 +355,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, v *Viewer, current, next 
 	if err := v.User.CheckCanWrite(a.now()); err != nil {
 		return err
 	}
-	if !a.Hasher.Verify(current, v.User.PasswordHash) {
-		return Invalid("current_password", "wrong_password", "Your current password is not right.")
-	}
-	if err := CheckPassword("new_password", next); err != nil {
+	if err := a.CheckPasswordChange(v, current, next); err != nil {
 		return err
 	}
 	var keepSession, keepToken []byte
@@ -353,6 +367,18 @@ func (a *Accounts) ChangePassword(ctx context.Context, v *Viewer, current, next 
 	}
 	defer a.cache.forgetUser(v.User.ID)
 	return a.Users.SetPassword(ctx, v.User.ID, a.Hasher.Hash(next), keepSession, keepToken)
+}
+
+// CheckPasswordChange reports every field of a password change at fault (FieldErrors):
+// current_password when it is not the viewer's, new_password when it breaks the rules.
+// It changes nothing; the settings page checks the repeated password beside it.
+func (a *Accounts) CheckPasswordChange(v *Viewer, current, next string) error {
+	var fe FieldErrors
+	if !a.Hasher.Verify(current, v.User.PasswordHash) {
+		fe.Add(Invalid("current_password", "wrong_password", "Your current password is not right."))
+	}
+	fe.Add(CheckPassword("new_password", next))
+	return fe.Err()
 }
 
 // ListSessions returns the viewer's browser sessions, newest activity first.

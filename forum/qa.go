@@ -40,21 +40,27 @@ type AskInput struct {
 	Tags  []string
 }
 
-// Ask posts a question. Returns invalid naming the field (title 15-150 characters, body
+// Ask posts a question. Returns invalid naming the field, every field at fault listed
+// (FieldErrors) (title 15-150 characters, body
 // at least 30, 1-5 valid tags, too_many_links for a new member), forbidden
 // "insufficient_reputation" when a tag is new and the asker may not create tags, or
 // rate_limited when a new member asked less than the interval ago.
 func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
+	// Every field is checked before any is refused, so the form shows them all at once.
+	var fe FieldErrors
 	title, err := CleanTitle("title", in.Title, MinTitleLen, MaxTitleLen)
-	if err != nil {
+	if fe.Add(err) != nil {
 		return nil, err
 	}
 	body, err := CleanBody("body", in.Body, MinBodyLen, MaxBodyLen)
-	if err != nil {
+	if fe.Add(err) != nil {
 		return nil, err
 	}
 	tags, err := NormalizeTags(in.Tags)
-	if err != nil {
+	if fe.Add(err) != nil {
+		return nil, err
+	}
+	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	if err := s.checkNewTags(ctx, u, tags); err != nil {
@@ -95,12 +101,16 @@ func (s *QA) Comment(ctx context.Context, u *User, postID, parentID int64, body 
 	if err := s.Privileges.Check(u, PrivComment); err != nil {
 		return nil, err
 	}
+	var fe FieldErrors
 	body, err := CleanBody("body", body, MinCommentLen, MaxCommentLen)
-	if err != nil {
+	if fe.Add(err) != nil {
 		return nil, err
 	}
 	if parentID < 0 {
-		return nil, Invalid("parent_id", "bad_parent", "parent_id must be the id of a comment on this post.")
+		fe.Add(Invalid("parent_id", "bad_parent", "parent_id must be the id of a comment on this post."))
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
 	}
 	html, err := s.Render.Comment(body)
 	if err != nil {

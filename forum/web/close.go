@@ -59,10 +59,15 @@ func (s *Server) closeSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	dup, _ := strconv.ParseInt(c.FormValue("duplicate_of"), 10, 64)
-	if _, err := s.qa.Close(c.UserContext(), v.User, id, c.FormValue("reason"), dup); err != nil {
-		return s.questionFormFailure(c, id, err)
+	st, err := s.qa.Close(c.UserContext(), v.User, id, c.FormValue("reason"), dup)
+	if err != nil {
+		return s.questionFormFailed(c, id, err, "moderation-actions", map[string]string{"form": "close",
+			"reason": c.FormValue("reason"), "duplicate_of": c.FormValue("duplicate_of")})
 	}
-	return backToQuestion(c, id, "main")
+	if st.Closed {
+		return doneAtQuestion(c, id, "closed", "main")
+	}
+	return doneAtQuestion(c, id, "closevote", "main")
 }
 
 func (s *Server) reopenSubmit(c *fiber.Ctx) error {
@@ -70,8 +75,12 @@ func (s *Server) reopenSubmit(c *fiber.Ctx) error {
 	if v == nil || err != nil {
 		return err
 	}
-	if _, err := s.qa.Reopen(c.UserContext(), v.User, id); err != nil {
-		return s.questionFormFailure(c, id, err)
+	st, err := s.qa.Reopen(c.UserContext(), v.User, id)
+	if err != nil {
+		return s.questionFormFailed(c, id, err, "moderation-actions", map[string]string{"form": "reopen"})
 	}
-	return backToQuestion(c, id, "main")
+	if !st.Closed {
+		return doneAtQuestion(c, id, "reopened", "main")
+	}
+	return doneAtQuestion(c, id, "reopenvote", "main")
 }

@@ -559,7 +559,7 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 		blocks = append(blocks, b)
 	}
 
-	p.Title, p.Data, p.Flash, p.Live = t.Question.Title, view, flash(c), live
+	p.Title, p.Data, p.Flash, p.Live = t.Question.Title, view, s.flash(c), live
 	shell, err := tc.shellFor(e, p)
 	if err != nil {
 		return true, err

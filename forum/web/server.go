@@ -100,6 +100,7 @@ type Server struct {
 	cache          *microcache     // anonymous readers' pages
 	communityCache *communityCache // the home page's community panel
 	lists          *listCache      // signed-in readers' question lists
+	formFlashes    *formFlashes    // failed form posts, until their page shows them
 	live           *realtime.Upgrader
 	events         forum.EventLog
 	threads        *threadCache // nil: no question page cache
@@ -139,7 +140,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 		live:   svc.Live, events: svc.Events,
 	}
-	s.cache, s.communityCache = newMicrocache(s.now), newCommunityCache(s.now)
+	s.cache, s.communityCache, s.formFlashes = newMicrocache(s.now), newCommunityCache(s.now), newFormFlashes(s.now)
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
 		return nil, err
 	}
