@@ -207,12 +207,21 @@ func cleanText(s string) string {
 
 // prepare finishes the parsed document before it is written: it refuses quotes and lists
 // nested deeper than MaxNesting, sets rel on every link, marks task lists for the
-// stylesheet, and writes code blocks with h (comments, which have none, pass nil).
+// stylesheet, keeps folded sections (details.go), and writes code blocks with h
+// (comments, which have none, pass nil).
 func prepare(doc ast.Node, source []byte, h *highlighter) error {
-	var code []ast.Node
+	var code, blocks []ast.Node
+	var inline []*ast.RawHTML
 	depth := 0
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && n.Type() == ast.TypeBlock && n != doc {
+			blocks = append(blocks, n) // for folded sections (details.go)
+		}
 		switch n.Kind() {
+		case ast.KindRawHTML:
+			if entering {
+				inline = append(inline, n.(*ast.RawHTML))
+			}
 		case ast.KindBlockquote, ast.KindList:
 			if !entering {
 				depth--
@@ -245,8 +254,12 @@ func prepare(doc ast.Node, source []byte, h *highlighter) error {
 		}
 		return ast.WalkContinue, nil
 	})
-	if err != nil || h == nil {
+	if err != nil {
 		return err
+	}
+	foldSections(blocks, inline, source)
+	if h == nil {
+		return nil
 	}
 	for _, n := range code {
 		var lang string

@@ -29,6 +29,7 @@ type pager struct {
 	Page, Last int
 	Prev, Next string
 	Numbers    []pageLink
+	LastHref   string // for a page past the end, which says where the list ends
 }
 
 // pageLink is one numbered page in a pager; Gap stands for the pages left out before it.
@@ -43,9 +44,9 @@ const pagerWindow = 2
 
 func newPager(page, pageSize, total int, link func(page int) string) pager {
 	last := max(1, (total+pageSize-1)/pageSize)
-	p := pager{Page: page, Last: last}
+	p := pager{Page: page, Last: last, LastHref: link(last)}
 	if page > 1 {
-		p.Prev = link(page - 1)
+		p.Prev = link(min(page-1, last))
 	}
 	if page < last {
 		p.Next = link(page + 1)
@@ -212,24 +213,24 @@ func (s *Server) questionPage(c *fiber.Ctx) error {
 	ff := s.formFlashFor(c)
 	if s.threads != nil && ff == nil {
 		if ok, err := s.cachedQuestionPage(c, id, order, head); ok {
-			return err
+			return s.answerRedirect(c, id, err)
 		}
 	}
 	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id, order)
 	if err != nil {
-		if forum.KindOf(err) == forum.ENotFound {
-			return s.answerRedirect(c, id, err)
-		}
-		return err
+		return s.answerRedirect(c, id, err)
 	}
 	s.countView(c, id)
 	return s.renderQuestion(c, t, ff, head)
 }
 
-// answerRedirect sends the address of an answer (/questions/{answer id}, as people write
-// it from the shared id space) to the answer on its question's page; anything else stays
-// the not-found it was.
+// answerRedirect passes on a question page's error, except that the address of an answer
+// (/questions/{answer id}: answers share the questions' ids) is sent for good to the
+// answer on its question's page.
 func (s *Server) answerRedirect(c *fiber.Ctx, id int64, notFound error) error {
+	if forum.KindOf(notFound) != forum.ENotFound {
+		return notFound
+	}
 	a, err := s.qa.Post(c.UserContext(), viewerUser(c), id)
 	if err != nil || a.Kind != forum.KindAnswer {
 		return notFound
