@@ -54,6 +54,15 @@ type Accounts struct {
 // outside Accounts (a suspension, a role) calls it, so the change applies at once.
 func (a *Accounts) ForgetUser(userID int64) { a.cache.forgetUser(userID) }
 
+// ForgetUsers is ForgetUser for each of userIDs: the store tells it whose reputation a
+// write changed, so the header of their next page shows the number their profile and
+// posts show, not the one cached for up to authCacheTTL.
+func (a *Accounts) ForgetUsers(userIDs []int64) {
+	for _, id := range userIDs {
+		a.cache.forgetUser(id)
+	}
+}
+
 // Viewer is the person behind a request and how they proved it: exactly one of Session
 // and Token is set.
 type Viewer struct {

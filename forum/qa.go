@@ -2,7 +2,10 @@ package forum
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // QA enforces the rules of questions, answers, comments, votes and acceptance. Writers are
@@ -216,12 +219,13 @@ func (s *QA) Preview(body string) (string, error) {
 	return s.Render.Body(body)
 }
 
-// Tags lists tags by popularity, optionally by prefix (for autocomplete).
-func (s *QA) Tags(ctx context.Context, prefix string, page int) ([]Tag, int, error) {
+// Tags lists tags by popularity, optionally those with a word starting with q (for
+// autocomplete and the tags page: "grade" finds middle-grades), names starting with q first.
+func (s *QA) Tags(ctx context.Context, q string, page int) ([]Tag, int, error) {
 	if page < 1 {
 		page = 1
 	}
-	return s.Posts.Tags(ctx, prefix, page, DefaultPageSize)
+	return s.Posts.Tags(ctx, q, page, DefaultPageSize)
 }
 
 // Tag returns one tag.
@@ -250,4 +254,27 @@ func (s *QA) DescribeTag(ctx context.Context, u *User, name, excerpt string) (*T
 	}
 	t.Excerpt = excerpt
 	return t, nil
+}
+
+// Title search limits.
+const (
+	// MaxSimilar is how many questions a title search returns (the API contract's 10).
+	MaxSimilar = 10
+	// maxSimilarWords bounds the words a title search looks for: a title's worth.
+	maxSimilarWords = 12
+)
+
+// SimilarQuestions finds live questions whose titles are like title, best first (the
+// close form's search for the original of a duplicate): words of two or more letters or
+// digits, the last possibly half typed.
+func (s *QA) SimilarQuestions(ctx context.Context, title string) ([]*Post, error) {
+	var words []string
+	seen := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(title), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if utf8.RuneCountInString(w) >= 2 && !seen[w] && len(words) < maxSimilarWords {
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
+	return s.Posts.SimilarQuestions(ctx, words, MaxSimilar)
 }

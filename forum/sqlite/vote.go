@@ -146,8 +146,10 @@ func addReputation(ctx context.Context, tx *txn, userID, postID, actorID int64, 
 		return err
 	}
 	if applied != 0 {
-		_, err := tx.ExecContext(ctx, `UPDATE users SET reputation = reputation + ? WHERE id = ?`, applied, userID)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET reputation = reputation + ? WHERE id = ?`, applied, userID); err != nil {
+			return err
+		}
+		tx.reputed = append(tx.reputed, userID)
 	}
 	return nil
 }

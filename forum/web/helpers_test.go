@@ -85,6 +85,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 			SignupsPerIP:            moderation.NewLimiter(100, time.Hour),
 		},
 	}
+	db.OnReputation(s.accounts.ForgetUsers) // as cmd/staffroom wires it
 	s.cfg.BaseURL, _ = url.Parse("http://staffroom.test")
 	s.cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	s.views = &forum.ViewCounter{Store: db}

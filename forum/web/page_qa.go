@@ -133,6 +133,8 @@ type questionView struct {
 	Canonical string
 	CanVote   bool
 	IsAsker   bool
+	// CanUpvote: the viewer may vote up, so comments get their vote button.
+	CanUpvote bool
 	Threads   map[int64][]commentNode
 	// CanEditOthers: the viewer holds the edit privilege.
 	CanEditOthers bool
@@ -282,7 +284,7 @@ func (s *Server) renderQuestion(c *fiber.Ctx, t *forum.QuestionThread, ff *formF
 // questionView is the data of a question page for reader u (nil when anonymous).
 func (s *Server) questionView(c *fiber.Ctx, u *forum.User, t *forum.QuestionThread, threads map[int64][]commentNode, canonical string) *questionView {
 	return &questionView{Thread: t, Canonical: canonical, Threads: threads,
-		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID,
+		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID, CanUpvote: s.qa.Privileges.Allowed(u, forum.PrivUpvote),
 		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit), CanClose: s.qa.Privileges.Allowed(u, forum.PrivCloseVote),
 		CloseReasons: forum.CloseReasonText, AnswerSort: forum.AnswerSort(c.Query("answers", string(forum.AnswersByScore))),
 		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest}}
@@ -420,6 +422,29 @@ func (s *Server) voteSubmit(c *fiber.Ctx) error {
 	return backToQuestion(c, qid, fmt.Sprintf("post-%d", id))
 }
 
+// commentVoteSubmit votes a comment up from its button, and goes back to it. The form
+// names the comment's post, for the way back.
+func (s *Server) commentVoteSubmit(c *fiber.Ctx) error {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
+		return err
+	}
+	post, _ := strconv.ParseInt(c.FormValue("post"), 10, 64)
+	qid, err := s.postQuestionID(c, post)
+	if err != nil {
+		return err
+	}
+	value := 1
+	if c.FormValue("value") == "0" {
+		value = 0
+	}
+	if _, err := s.qa.VoteComment(c.UserContext(), v.User, id, value); err != nil {
+		return s.questionFormFailed(c, qid, err, fmt.Sprintf("comment-%d", id),
+			map[string]string{"form": "comment-vote", "on": strconv.FormatInt(id, 10)})
+	}
+	return backToQuestion(c, qid, fmt.Sprintf("comment-%d", id))
+}
+
 func (s *Server) acceptSubmit(c *fiber.Ctx) error {
 	v, id, err := pageViewerAndID(c)
 	if v == nil || err != nil {
@@ -523,6 +548,7 @@ type postCtx struct {
 	Post        *forum.Post
 	Comments    []commentNode
 	IsAsker     bool
+	CanUpvote   bool // its comments get vote buttons
 	CanDelete   bool
 	CanEdit     bool
 	CanUndelete bool
@@ -553,6 +579,7 @@ func postFlags(p *Page, u *forum.User, v *questionView, post *forum.Post) postCt
 	if v != nil {
 		ctx.Comments = v.Threads[post.ID]
 		ctx.IsAsker = v.IsAsker
+		ctx.CanUpvote = v.CanUpvote
 	}
 	ctx.CanUndelete = u != nil && post.DeletedAt != nil && u.Role.IsModerator()
 	if u != nil && post.DeletedAt == nil {

@@ -232,6 +232,7 @@ func (s *Server) routes() {
 	api.Get("/users/:id/posts", s.apiUserPosts)
 	api.Get("/questions", s.apiQuestions)
 	api.Post("/questions", s.idempotent, s.apiAsk)
+	api.Get("/questions/similar", s.apiSimilar) // before /questions/:id, which would take it
 	api.Get("/questions/:id", s.apiQuestion)
 	api.Post("/questions/:id/answers", s.idempotent, s.apiAnswer)
 	api.Post("/questions/:id/close", s.apiClose)
@@ -266,6 +267,7 @@ func (s *Server) routes() {
 	app.Post("/questions/:id/reopen", s.reopenSubmit)
 	app.Post("/posts/:id/comments", s.commentSubmit)
 	app.Post("/posts/:id/vote", s.voteSubmit)
+	app.Post("/comments/:id/vote", s.commentVoteSubmit)
 	app.Post("/posts/:id/delete", s.deleteSubmit)
 	app.Post("/posts/:id/undelete", s.undeleteSubmit)
 	app.Get("/posts/:id/edit", s.editPage)

@@ -88,6 +88,54 @@
     });
   });
 
+  // The close form's search for the original of a duplicate: titles like the words typed
+  // (GET /api/v1/questions/similar), each a button that puts its question in the field
+  // the form sends. Without the script that field takes an id or an address typed in.
+  document.querySelectorAll("input[data-similar]").forEach(function (input) {
+    var target = document.getElementById(input.dataset.similar);
+    var box = input.closest(".dup-search");
+    var results = box && box.querySelector(".dup-results");
+    var found = box && box.querySelector("[role=status]");
+    if (!target || !results || !found) { return; }
+    box.hidden = false;
+    var timer = null, last = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var words = input.value.trim();
+        if (words === last) { return; }
+        last = words;
+        if (words.length < 3) { results.innerHTML = ""; found.textContent = ""; return; }
+        api("GET", "/api/v1/questions/similar?title=" + encodeURIComponent(words)).then(function (res) {
+          if (words !== last || !res.ok) { return; }
+          results.innerHTML = "";
+          res.data.items.forEach(function (q) {
+            var page = input.closest("[data-question]");
+            if (page && String(q.id) === page.dataset.question) { return; } // not itself
+            var li = document.createElement("li");
+            var pick = document.createElement("button");
+            pick.type = "button";
+            pick.className = "link-button";
+            pick.textContent = q.title;
+            pick.addEventListener("click", function () {
+              target.value = String(q.id);
+              target.dispatchEvent(new Event("input", { bubbles: true }));
+              found.textContent = "Original: " + q.title + " (#" + q.id + ")";
+            });
+            var meta = document.createElement("span");
+            meta.className = "muted";
+            meta.textContent = " · " + q.score + (Math.abs(q.score) === 1 ? " vote" : " votes") + ", " +
+              q.answer_count + (q.answer_count === 1 ? " answer" : " answers");
+            li.appendChild(pick);
+            li.appendChild(meta);
+            results.appendChild(li);
+          });
+          found.textContent = results.children.length ? "" : "No question has those words in its title.";
+        }).catch(function () {});
+      }, 250);
+    });
+  });
+
   // Drafts: what someone types in a question, answer or edit is kept in this browser until
   // the form is sent, so a closed tab, a crash or a reload loses nothing; and leaving a page
   // with unsent text asks first. A form opts in with data-draft="KEY"; its visible text
