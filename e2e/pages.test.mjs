@@ -90,18 +90,20 @@ async function failedForm(context, path, form) {
   return to.split("#")[0];
 }
 
-// failurePages are the pages that show a failed form, for the person of context.
-async function failurePages(context, signedIn) {
+// failurePages are the pages that show a failed form, for the person of context: each a
+// function that posts the form and returns the address to check, right after.
+function failurePages(context, signedIn) {
+  const fail = (path, form) => () => failedForm(context, path, form);
   if (!signedIn) {
-    return { "signup-failed": await failedForm(context, "/signup", { username: "a b", email: "nope", password: "short", password_confirm: "other" }) };
+    return { "signup-failed": fail("/signup", { username: "a b", email: "nope", password: "short", password_confirm: "other" }) };
   }
   const q = site.question;
   return {
-    "question-comment-failed": await failedForm(context, `/posts/${site.answer.id}/comments`, { body: "short" }),
-    "question-closed-kept": await failedForm(context, `/questions/${site.closed.id}/answers`, { body: "Markers with a cap that clicks last longest for us." }),
-    "ask-failed": await failedForm(context, "/questions/ask", { title: "Short", body: "short", tags: "" }),
-    "edit-failed": await failedForm(context, `/posts/${q.id}/edit`, { title: "Short", body: "short", tags: "", revision: "2" }),
-    "settings-failed": await failedForm(context, "/settings/password", { current_password: "wrong", new_password: "short", new_password_confirm: "other" }),
+    "question-comment-failed": fail(`/posts/${site.answer.id}/comments`, { body: "short" }),
+    "question-closed-kept": fail(`/questions/${site.closed.id}/answers`, { body: "Markers with a cap that clicks last longest for us." }),
+    "ask-failed": fail("/questions/ask", { title: "Short", body: "short", tags: "" }),
+    "edit-failed": fail(`/posts/${q.id}/edit`, { title: "Short", body: "short", tags: "", revision: "2" }),
+    "settings-failed": fail("/settings/password", { current_password: "wrong", new_password: "short", new_password_confirm: "other" }),
   };
 }
 
@@ -200,12 +202,12 @@ describe("every main page is accessible, valid and fits a phone", () => {
     const pages = pagesToCheck();
     for (const width of widths) {
       const anon = await browser.newContext({ baseURL: server.baseURL, viewport: { width, height: 900 }, bypassCSP: true });
-      const anonPages = { ...pages.anonymous, ...(await failurePages(anon, false)) };
-      for (const [name, path] of Object.entries(anonPages)) await checkPage(anon, name, path, width);
+      const anonPages = { ...pages.anonymous, ...failurePages(anon, false) };
+      for (const [name, path] of Object.entries(anonPages)) await checkPage(anon, name, typeof path === "string" ? path : await path(), width);
       await anon.close();
       const signed = await signedInContext(width);
-      const signedPages = { ...pages.signedin, ...(await failurePages(signed, true)) };
-      for (const [name, path] of Object.entries(signedPages)) await checkPage(signed, name, path, width);
+      const signedPages = { ...pages.signedin, ...failurePages(signed, true) };
+      for (const [name, path] of Object.entries(signedPages)) await checkPage(signed, name, typeof path === "string" ? path : await path(), width);
       await signed.close();
     }
     assert.deepEqual(problems, []);

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"hash/fnv"
 	"net/url"
 	"strconv"
 	"strings"
@@ -27,9 +28,9 @@ import (
 // logs, the browser's history or a Referer. The store is bounded in every way a flood of
 // failing posts could grow it: an entry is tied to its owner (the browser session, or an
 // anonymous visitor's address) and shown only to that owner and only on its page; each
-// owner has formFlashSlots places (a new failure takes the place of an older one), an
-// entry lives formFlashTTL, and the store holds at most formFlashBytes, dropping the least
-// recently used past that. A failure larger than formFlashMaxEntry is drawn in place, the
+// owner has formFlashSlots places, chosen by the page (a new failure of a page takes the
+// place of its last one, and of few others), an entry lives formFlashTTL, and the store
+// holds at most formFlashBytes, dropping the least recently used past that. A failure larger than formFlashMaxEntry is drawn in place, the
 // old way: the text is never lost, only the address stays the POST's.
 //
 // With several nodes, the GET must reach the node that kept the entry (sticky sessions) or
@@ -45,11 +46,12 @@ const (
 	// formFlashMaxEntry fits an answer or question of forum.MaxBodyLen characters in
 	// 3-byte UTF-8 (moderation.MaxBodyBytes) with its other fields.
 	formFlashMaxEntry = 100 << 10
-	// formFlashSlots is how many failures one owner keeps at once: a few tabs' worth.
-	// Anonymous visitors share their address's slots (a school behind one address), so
-	// they get more; their failures are read back within milliseconds by the redirect.
-	formFlashSlots     = 4
-	formFlashAnonSlots = 32
+	// formFlashSlots is how many failures one session keeps at once, one per page: a few
+	// tabs' worth. Anonymous visitors share their address's slots (a school behind one
+	// address signing up together), so theirs are more and chosen by the failure, not the
+	// page; each is read back within milliseconds by the redirect anyway.
+	formFlashSlots     = 8
+	formFlashAnonSlots = 64
 )
 
 // formFlashKey is one owner's slot.
@@ -88,22 +90,16 @@ func newFormFlashes(now func() time.Time) *formFlashes {
 		Size: func(k formFlashKey, f *formFlash) int { return len(k.owner) + f.size() }})
 }
 
-// flashOwner is whom a failure is kept for: the browser session, else the address.
-func (s *Server) flashOwner(c *fiber.Ctx) (owner string, slots int) {
+// flashKey is where the failure id of page is kept for this request's owner: the browser
+// session and a slot for the page, else the address and a slot for the page and id.
+func (s *Server) flashKey(c *fiber.Ctx, page, id string) formFlashKey {
+	h := fnv.New32a()
+	h.Write([]byte(page))
 	if v := viewer(c); v != nil && v.Session != nil {
-		return "s" + strconv.FormatInt(v.Session.ID, 10), formFlashSlots
+		return formFlashKey{owner: "s" + strconv.FormatInt(v.Session.ID, 10), slot: uint8(h.Sum32() % formFlashSlots)}
 	}
-	return "a" + s.clientIP(c), formFlashAnonSlots
-}
-
-// flashKey is the slot an id lives in for this request's owner.
-func (s *Server) flashKey(c *fiber.Ctx, id string) formFlashKey {
-	owner, slots := s.flashOwner(c)
-	var slot uint8
-	if b, err := hex.DecodeString(id[:2]); err == nil {
-		slot = b[0] % uint8(slots)
-	}
-	return formFlashKey{owner: owner, slot: slot}
+	h.Write([]byte(id))
+	return formFlashKey{owner: "a" + s.clientIP(c), slot: uint8(h.Sum32() % formFlashAnonSlots)}
 }
 
 // failedForm is a failed form post: the page the form is on, where on it, what was typed
@@ -130,7 +126,7 @@ func (s *Server) formFailed(c *fiber.Ctx, err error, f failedForm) error {
 	b := make([]byte, 16)
 	rand.Read(b)
 	ff.id = hex.EncodeToString(b)
-	s.formFlashes.Store(s.flashKey(c, ff.id), ff, cache.Entry[*formFlash]{})
+	s.formFlashes.Store(s.flashKey(c, ff.page, ff.id), ff, cache.Entry[*formFlash]{})
 	to := f.page + "?form=" + ff.id
 	if f.anchor != "" {
 		to += "#" + url.PathEscape(f.anchor)
@@ -157,7 +153,7 @@ func (s *Server) formFlashFor(c *fiber.Ctx) *formFlash {
 	if len(id) != 32 {
 		return nil
 	}
-	ff, st := s.formFlashes.Get(s.flashKey(c, id))
+	ff, st := s.formFlashes.Get(s.flashKey(c, c.Path(), id))
 	if st != cache.Fresh || ff.id != id || ff.page != c.Path() {
 		return nil
 	}

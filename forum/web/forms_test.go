@@ -66,6 +66,20 @@ func TestFailedFormsRedirectToTheirPage(t *testing.T) {
 			t.Fatalf("an old failure still shows: %d", page.StatusCode)
 		}
 	})
+	t.Run("one session's failures cannot crowd out another's", func(t *testing.T) {
+		theirs := s.postForm(fmt.Sprintf("/posts/%d/vote", qid), other.Cookie, url.Values{"_csrf": {other.CSRF}, "value": {"1"}})
+		before := s.server.FormFailuresKept()
+		for i := range 40 { // forty pages' worth of failing comments
+			q := s.ask(asker, fmt.Sprintf("Question number %d about grading rubrics", i), "grading")
+			s.postForm(fmt.Sprintf("/posts/%d/comments", q), newcomer.Cookie, url.Values{"_csrf": {newcomer.CSRF}, "body": {"short"}})
+		}
+		if kept := s.server.FormFailuresKept() - before; kept > 8 {
+			t.Fatalf("one session holds %d failures", kept)
+		}
+		if page := s.follow(theirs, other.Cookie); page.StatusCode != 403 {
+			t.Fatalf("another person's failure is gone: %d", page.StatusCode)
+		}
+	})
 	t.Run("anonymous forms too", func(t *testing.T) {
 		r := s.postForm("/login", "", url.Values{"login": {"asker"}, "password": {"not the password"}, "next": {"/settings"}})
 		if r.StatusCode != 303 || !strings.HasPrefix(r.Header.Get("Location"), "/login?form=") {
