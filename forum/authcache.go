@@ -56,7 +56,7 @@ func (c *authCache) put(key []byte, v *Viewer, now time.Time) {
 		}
 	}
 	k := string(key)
-	c.drop(k) // it may have been another person's (a new sign-in on the same session is not, but be exact)
+	c.drop(k) // a key put again leaves its old place in the index
 	c.entries[k] = authEntry{viewer: *v, expires: now.Add(authCacheTTL)}
 	keys := c.byUser[v.User.ID]
 	if keys == nil {
