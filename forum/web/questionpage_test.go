@@ -157,6 +157,14 @@ func TestQuestionPageDetails(t *testing.T) {
 		if !strings.Contains(string(s.follow(r, answerer.Cookie).body), "The post is rolled back to that revision.") {
 			t.Fatalf("rollback: %q", r.Header.Get("Location"))
 		}
+		// Someone who may not roll it back is told so on the revisions page.
+		r = s.postForm(fmt.Sprintf("/posts/%d/revisions/1/rollback", aid), voter.Cookie, url.Values{"_csrf": {voter.CSRF}})
+		if loc := r.Header.Get("Location"); !regexp.MustCompile(fmt.Sprintf(`^/posts/%d/revisions\?form=[0-9a-f]{32}#revision-1$`, aid)).MatchString(loc) {
+			t.Fatalf("a refused rollback goes to %q", loc)
+		}
+		if page := s.follow(r, voter.Cookie); page.StatusCode != 403 || !strings.Contains(string(page.body), `<div class="form-error" role="alert">`) {
+			t.Fatalf("the refused rollback's page: %d", page.StatusCode)
+		}
 		r = s.postForm("/questions/ask", asker.Cookie, url.Values{"_csrf": {asker.CSRF}, "title": {"How do you run student-led conferences?"},
 			"body": {goodBody}, "tags": {"conferences"}})
 		if !strings.HasSuffix(r.Header.Get("Location"), "?done=asked") || !strings.Contains(string(s.follow(r, asker.Cookie).body), "Your question is posted.") {

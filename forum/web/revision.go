@@ -217,7 +217,11 @@ func (s *Server) revisionsPage(c *fiber.Ctx) error {
 	}
 	page := s.page(c, "Revisions", view)
 	page.Flash = s.flash(c)
-	return s.render(c, fiber.StatusOK, "revisions", page)
+	status := fiber.StatusOK
+	if ff := s.formFlashFor(c); ff != nil {
+		status = ff.show(c, page)
+	}
+	return s.render(c, status, "revisions", page)
 }
 
 func (s *Server) rollbackSubmit(c *fiber.Ctx) error {
@@ -230,7 +234,11 @@ func (s *Server) rollbackSubmit(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no revision %q.", c.Params("n"))
 	}
 	if _, err := s.qa.Rollback(c.UserContext(), v.User, id, n); err != nil {
-		return err
+		if forum.KindOf(err) == forum.ENotFound {
+			return err
+		}
+		return s.formFailed(c, err, failedForm{page: fmt.Sprintf("/posts/%d/revisions", id), anchor: fmt.Sprintf("revision-%d", n),
+			inPlace: func(ff *formFlash) error { return err }})
 	}
 	return c.Redirect(fmt.Sprintf("/posts/%d/revisions?done=rollback", id), fiber.StatusSeeOther)
 }
