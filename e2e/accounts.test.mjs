@@ -48,20 +48,26 @@ async function openPage(t) {
 
 /**
  * Clicks a form's submit button and waits until the browser shows the page that answered:
- * the redirect's target, or the form page rendered again with its errors. Returns the POST's
- * own response (a 303, or the error status). scope narrows where the button is looked for.
+ * the redirect's target, which after a failure is the form's page again with its errors
+ * (post/redirect/get). Returns that page's status (status()) and the POST's own response
+ * (posted: a 303, unless the page was drawn in place). scope narrows where the button is
+ * looked for.
  */
 async function submit(page, buttonName, scope = page) {
-  const posted = page.waitForResponse(
-    (r) => r.request().method() === "POST" && r.request().isNavigationRequest() && r.frame() === page.mainFrame(),
-  );
+  const nav = (r) => r.request().isNavigationRequest() && r.frame() === page.mainFrame();
+  const posted = page.waitForResponse((r) => nav(r) && r.request().method() === "POST");
+  const shown = page.waitForResponse((r) => nav(r) && (r.status() < 300 || r.status() >= 400));
   const navigated = page.waitForEvent("framenavigated", { predicate: (f) => f === page.mainFrame() });
   await scope.getByRole("button", { name: buttonName, exact: true }).click();
   const response = await posted;
+  const final = await shown;
   await navigated;
   await page.waitForLoadState("load");
-  return response;
+  return { posted: response, status: () => final.status() };
 }
+
+// The address a failed form leaves the browser at: its own page, with the failure's id.
+const failedAt = (pagePath) => new RegExp(`^${pagePath.replace(/[?/]/g, "\\$&")}\\?form=[0-9a-f]{32}$`);
 
 async function fillSignup(page, { username, displayName, email, password, confirm }) {
   await page.fill("#f-username", username);
@@ -127,7 +133,7 @@ describe("accounts in the browser", () => {
     await screenshot(page, "01-signup");
 
     const res = await submit(page, "Create account");
-    assert.equal(res.status(), 303);
+    assert.equal(res.posted.status(), 303);
     assert.equal(path(page), "/?done=welcome");
     assert.equal(await text(page.locator(".flash")), "Welcome to Staffroom! Your account is ready.");
     const menu = page.locator(".user-menu");
@@ -149,7 +155,7 @@ describe("accounts in the browser", () => {
     assert.equal(await signedInAs(page), admin.displayName);
 
     const res = await submit(page, "Sign out");
-    assert.equal(res.status(), 303);
+    assert.equal(res.posted.status(), 303);
     assert.equal(path(page), "/login?done=signedout");
     assert.equal(await text(page.locator(".flash")), "You are signed out.");
     assert.equal(await signedInAs(page), null);
@@ -166,14 +172,14 @@ describe("accounts in the browser", () => {
   test("signing in works with the username and with the email, and honours next", async (t) => {
     const { page, problems } = await openPage(t);
     let res = await signIn(page, admin.username, admin.password);
-    assert.equal(res.status(), 303);
+    assert.equal(res.posted.status(), 303);
     assert.equal(path(page), "/");
     assert.equal(await signedInAs(page), admin.displayName);
     await submit(page, "Sign out");
     assert.equal(await signedInAs(page), null);
 
     res = await signIn(page, admin.email, admin.password);
-    assert.equal(res.status(), 303);
+    assert.equal(res.posted.status(), 303);
     assert.equal(path(page), "/");
     assert.equal(await signedInAs(page), admin.displayName);
     await submit(page, "Sign out");
@@ -193,7 +199,7 @@ describe("accounts in the browser", () => {
     const { page, context, problems } = await openPage(t);
     const res = await signIn(page, admin.username, "not the password at all");
     assert.equal(res.status(), 401);
-    assert.equal(path(page), "/login");
+    assert.match(path(page), failedAt("/login"), "the address is the sign-in page's, not the POST's");
     assert.equal(await text(page.locator(".form-error")), "Wrong username, email or password.");
     assert.equal(await page.inputValue("#f-login"), admin.username, "the login is kept");
     assert.equal(await page.inputValue("#f-password"), "", "the password is not echoed back");
@@ -216,7 +222,7 @@ describe("accounts in the browser", () => {
     // Too short a password.
     let res = await signUp(page, { ...teacher, password: "short", confirm: "short" });
     assert.equal(res.status(), 400);
-    assert.equal(path(page), "/signup");
+    assert.match(path(page), failedAt("/signup"));
     assert.equal(await errorOf("password").count(), 1);
     assert.match(await text(errorOf("password")), /10/);
     assert.equal(await page.getAttribute("#f-password", "aria-invalid"), "true");
@@ -245,7 +251,7 @@ describe("accounts in the browser", () => {
 
     // And the same form, corrected, goes through.
     res = await signUp(page, teacher);
-    assert.equal(res.status(), 303);
+    assert.equal(res.posted.status(), 303);
     assert.equal(await signedInAs(page), teacher.displayName);
     assert.deepEqual(problems, []);
   });
@@ -298,7 +304,7 @@ describe("accounts in the browser", () => {
 
     page.once("dialog", (d) => d.accept());
     const revoked = await submit(page, "Revoke", row);
-    assert.equal(revoked.status(), 303);
+    assert.equal(revoked.posted.status(), 303);
     assert.equal(await text(page.locator(".flash")), "The token is revoked.");
     assert.equal(await page.locator("#tokens tr", { hasText: "e2e grading script" }).count(), 0);
     assert.equal((await me(token)).status, 401, "a revoked token no longer works");

@@ -77,6 +77,37 @@ async function fillSite() {
   // The ways in, with a link each: an invitation and a password reset link.
   site.invite = new URL((await api("POST", "/invites", { email: "new.teacher@district.example.org" }, site.admin.token)).url).pathname;
   site.reset = new URL((await api("POST", `/admin/users/${site.answerer.id}/reset-link`, null, site.admin.token)).url).pathname;
+  // A closed question, for the page that keeps an answer sent after it closed.
+  site.closed = await api("POST", "/questions", { title: "Which brand of whiteboard markers lasts longest?", body: "Ours dry out within a week; which ones last?", tags: ["supplies"] }, site.answerer.token);
+  await api("POST", `/questions/${site.closed.id}/close`, { reason: "opinion_based" }, site.admin.token);
+}
+
+// failedForm posts a form that fails, as the browser of context, and returns the address
+// its redirect shows the failure at (a page of its own, so it is checked like the others).
+async function failedForm(context, path, form) {
+  const me = await context.request.get("/api/v1/me");
+  if (me.ok()) form = { _csrf: (await me.json()).csrf_token, ...form };
+  const res = await context.request.post(path, { form, maxRedirects: 0 });
+  const to = res.headers().location;
+  if (res.status() !== 303 || !/[?]form=/.test(to || "")) throw new Error(`POST ${path}: ${res.status()} ${to}`);
+  return to.split("#")[0];
+}
+
+// failurePages are the pages that show a failed form, for the person of context: each a
+// function that posts the form and returns the address to check, right after.
+function failurePages(context, signedIn) {
+  const fail = (path, form) => () => failedForm(context, path, form);
+  if (!signedIn) {
+    return { "signup-failed": fail("/signup", { username: "a b", email: "nope", password: "short", password_confirm: "other" }) };
+  }
+  const q = site.question;
+  return {
+    "question-comment-failed": fail(`/posts/${site.answer.id}/comments`, { body: "short" }),
+    "question-closed-kept": fail(`/questions/${site.closed.id}/answers`, { body: "Markers with a cap that clicks last longest for us." }),
+    "ask-failed": fail("/questions/ask", { title: "Short", body: "short", tags: "" }),
+    "edit-failed": fail(`/posts/${q.id}/edit`, { title: "Short", body: "short", tags: "", revision: "2" }),
+    "settings-failed": fail("/settings/password", { current_password: "wrong", new_password: "short", new_password_confirm: "other" }),
+  };
 }
 
 // signedInContext signs who (asker unless said) in through the login page.
@@ -191,10 +222,12 @@ describe("every main page is accessible, valid and fits a phone", () => {
     const pages = pagesToCheck();
     for (const width of widths) {
       const anon = await browser.newContext({ baseURL: server.baseURL, viewport: { width, height: 900 }, bypassCSP: true });
-      for (const [name, path] of Object.entries(pages.anonymous)) await checkPage(anon, name, path, width);
+      const anonPages = { ...pages.anonymous, ...failurePages(anon, false) };
+      for (const [name, path] of Object.entries(anonPages)) await checkPage(anon, name, typeof path === "string" ? path : await path(), width);
       await anon.close();
       const signed = await signedInContext(width);
-      for (const [name, path] of Object.entries(pages.signedin)) await checkPage(signed, name, path, width);
+      const signedPages = { ...pages.signedin, ...failurePages(signed, true) };
+      for (const [name, path] of Object.entries(signedPages)) await checkPage(signed, name, typeof path === "string" ? path : await path(), width);
       await signed.close();
       const admin = await signedInContext(width, site.admin);
       for (const [name, path] of Object.entries(pages.admin)) await checkPage(admin, name, path, width);

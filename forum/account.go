@@ -85,6 +85,15 @@ func (a *Accounts) ForgetUser(userID int64) {
 	a.accountChanged(userID)
 }
 
+// ForgetUsers is ForgetUser for each of userIDs: the store tells it whose reputation a
+// write changed, so the header of their next page shows the number their profile and
+// posts show, not the one cached for up to authCacheTTL.
+func (a *Accounts) ForgetUsers(userIDs []int64) {
+	for _, id := range userIDs {
+		a.cache.forgetUser(id)
+	}
+}
+
 // Viewer is the person behind a request and how they proved it: exactly one of Session
 // and Token is set.
 type Viewer struct {
@@ -179,25 +188,38 @@ func loginKey(login string, u *User) string {
 	return "login:" + UsernameKey(login)
 }
 
-// checkSignup validates and normalizes every field, reporting the first one at fault.
+// checkSignup validates and normalizes every field, reporting every field at fault
+// (FieldErrors) in the sign-up form's order, so a form shows them all at once.
 func (a *Accounts) checkSignup(in SignupInput) (SignupInput, error) {
-	var err error
-	if in.Username, err = NormalizeUsername(in.Username); err != nil {
-		return in, err
-	}
-	if in.Email, err = NormalizeEmail(in.Email); err != nil {
+	var fe FieldErrors
+	username, err := NormalizeUsername(in.Username)
+	if fe.Add(err) != nil {
 		return in, err
 	}
 	if strings.TrimSpace(in.DisplayName) == "" {
-		in.DisplayName = in.Username
+		in.DisplayName = username // empty while the username is at fault: nothing to say about it
 	}
-	if in.DisplayName, err = NormalizeDisplayName(in.DisplayName); err != nil {
+	in.Username = username
+	if in.DisplayName != "" {
+		if in.DisplayName, err = NormalizeDisplayName(in.DisplayName); fe.Add(err) != nil {
+			return in, err
+		}
+	}
+	if in.Email, err = NormalizeEmail(in.Email); fe.Add(err) != nil {
 		return in, err
 	}
-	if err = CheckPassword("password", in.Password); err != nil {
+	if err = CheckPassword("password", in.Password); fe.Add(err) != nil {
 		return in, err
 	}
-	return in, nil
+	return in, fe.Err()
+}
+
+// CheckSignup reports every field of a sign-up that breaks the rules (FieldErrors), without
+// creating anything: the sign-up page checks its own fields (the repeated password) with it,
+// so that all show at once.
+func (a *Accounts) CheckSignup(in SignupInput) error {
+	_, err := a.checkSignup(in)
+	return err
 }
 
 // Signup creates a member account with the sign-up form and signs it in. Returns invalid
@@ -515,19 +537,23 @@ func (a *Accounts) UpdateProfile(ctx context.Context, v *Viewer, upd UserUpdate)
 	if err := v.User.CheckCanWrite(a.now()); err != nil {
 		return nil, err
 	}
+	var fe FieldErrors
 	if upd.DisplayName != nil {
 		s, err := NormalizeDisplayName(*upd.DisplayName)
-		if err != nil {
+		if fe.Add(err) != nil {
 			return nil, err
 		}
 		upd.DisplayName = &s
 	}
 	if upd.Email != nil {
 		s, err := NormalizeEmail(*upd.Email)
-		if err != nil {
+		if fe.Add(err) != nil {
 			return nil, err
 		}
 		upd.Email = &s
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
 	}
 	defer a.cache.forgetUser(v.User.ID)
 	return a.Users.UpdateUser(ctx, v.User.ID, upd)
@@ -543,26 +569,11 @@ func (a *Accounts) ChangePassword(ctx context.Context, v *Viewer, current, next 
 	if err := v.User.CheckCanWrite(now); err != nil {
 		return err
 	}
-	key := loginKey("", v.User)
-	if ok, wait := a.Limits.LoginFailuresPerAccount.Allow(key, now); !ok {
-		return tooManyFailures(wait)
-	}
-	match, hash := false, ""
-	err := a.withHashing(ctx, func() {
-		match = a.Hasher.Verify(current, v.User.PasswordHash)
-		if match && CheckPassword("new_password", next) == nil {
-			hash = a.Hasher.Hash(next)
-		}
-	})
-	if err != nil {
-		a.Limits.LoginFailuresPerAccount.Refund(key, now)
+	if err := a.CheckPasswordChange(ctx, v, current, next); err != nil {
 		return err
 	}
-	if !match {
-		return Invalid("current_password", "wrong_password", "Your current password is not right.")
-	}
-	a.Limits.LoginFailuresPerAccount.Refund(key, now)
-	if err := CheckPassword("new_password", next); err != nil {
+	var hash string
+	if err := a.withHashing(ctx, func() { hash = a.Hasher.Hash(next) }); err != nil {
 		return err
 	}
 	var keepSession, keepToken []byte
@@ -575,6 +586,33 @@ func (a *Accounts) ChangePassword(ctx context.Context, v *Viewer, current, next 
 	defer a.accountChanged(v.User.ID) // deferred first, so it runs after the cache is dropped
 	defer a.cache.forgetUser(v.User.ID)
 	return a.Users.SetPassword(ctx, v.User.ID, hash, keepSession, keepToken)
+}
+
+// CheckPasswordChange reports every field of a password change at fault (FieldErrors):
+// current_password when it is not the viewer's, new_password when it breaks the rules.
+// It changes nothing; the settings page checks the repeated password beside it. The
+// current password is checked like a sign-in: in a hashing slot (rate_limited "busy" when
+// none frees), and a wrong one counts against the account's sign-in limit (rate_limited
+// past it), so a stolen session is no unlimited way to guess the password.
+func (a *Accounts) CheckPasswordChange(ctx context.Context, v *Viewer, current, next string) error {
+	now := a.now()
+	key := loginKey("", v.User)
+	if ok, wait := a.Limits.LoginFailuresPerAccount.Allow(key, now); !ok {
+		return tooManyFailures(wait)
+	}
+	match := false
+	if err := a.withHashing(ctx, func() { match = a.Hasher.Verify(current, v.User.PasswordHash) }); err != nil {
+		a.Limits.LoginFailuresPerAccount.Refund(key, now)
+		return err
+	}
+	var fe FieldErrors
+	if match {
+		a.Limits.LoginFailuresPerAccount.Refund(key, now)
+	} else {
+		fe.Add(Invalid("current_password", "wrong_password", "Your current password is not right."))
+	}
+	fe.Add(CheckPassword("new_password", next))
+	return fe.Err()
 }
 
 // ListSessions returns the viewer's browser sessions, newest activity first.

@@ -17,10 +17,13 @@ const (
 )
 
 // authCache remembers recent session and token lookups, so a busy client costs no query
-// per request. Keys are the stored hashes, never the secrets.
+// per request. Keys are the stored hashes, never the secrets. Entries are also indexed by
+// person, so that forgetting one person (their reputation changed with every vote on their
+// posts) costs their few entries, not a walk of the cache.
 type authCache struct {
 	mu      sync.Mutex
 	entries map[string]authEntry
+	byUser  map[int64]map[string]struct{}
 }
 
 type authEntry struct {
@@ -44,31 +47,52 @@ func (c *authCache) put(key []byte, v *Viewer, now time.Time) {
 	defer c.mu.Unlock()
 	if c.entries == nil {
 		c.entries = make(map[string]authEntry)
+		c.byUser = make(map[int64]map[string]struct{})
 	}
 	if len(c.entries) >= authCacheSize {
 		for k := range c.entries {
-			delete(c.entries, k)
+			c.drop(k)
 			break
 		}
 	}
-	c.entries[string(key)] = authEntry{viewer: *v, expires: now.Add(authCacheTTL)}
+	k := string(key)
+	c.drop(k) // a key put again leaves its old place in the index
+	c.entries[k] = authEntry{viewer: *v, expires: now.Add(authCacheTTL)}
+	keys := c.byUser[v.User.ID]
+	if keys == nil {
+		keys = map[string]struct{}{}
+		c.byUser[v.User.ID] = keys
+	}
+	keys[k] = struct{}{}
+}
+
+// drop removes one entry and its place in the index; c.mu is held.
+func (c *authCache) drop(k string) {
+	e, ok := c.entries[k]
+	if !ok {
+		return
+	}
+	delete(c.entries, k)
+	if keys := c.byUser[e.viewer.User.ID]; keys != nil {
+		delete(keys, k)
+		if len(keys) == 0 {
+			delete(c.byUser, e.viewer.User.ID)
+		}
+	}
 }
 
 // forget drops one session or token.
 func (c *authCache) forget(key []byte) {
 	c.mu.Lock()
-	delete(c.entries, string(key))
+	c.drop(string(key))
 	c.mu.Unlock()
 }
 
-// forgetUser drops every entry of a person whose account changed. It walks the whole
-// cache, which is fine: such changes are rare next to reads.
+// forgetUser drops every entry of a person whose account changed.
 func (c *authCache) forgetUser(userID int64) {
 	c.mu.Lock()
-	for k, e := range c.entries {
-		if e.viewer.User.ID == userID {
-			delete(c.entries, k)
-		}
+	for k := range c.byUser[userID] {
+		c.drop(k)
 	}
 	c.mu.Unlock()
 }

@@ -58,11 +58,15 @@ func (s *QA) Close(ctx context.Context, u *User, questionID int64, reason string
 	if err := s.Privileges.Check(u, PrivCloseVote); err != nil {
 		return CloseState{}, err
 	}
+	var fe FieldErrors
 	if _, ok := CloseReasonText[reason]; !ok {
-		return CloseState{}, Invalid("reason", "invalid_reason", "reason must be %s.", closeReasonsPhrase)
+		fe.Add(Invalid("reason", "invalid_reason", "reason must be %s.", closeReasonsPhrase))
 	}
 	if reason == CloseDuplicate && duplicateOf <= 0 {
-		return CloseState{}, Invalid("duplicate_of", "duplicate_required", "Give the id of the question this one duplicates.")
+		fe.Add(Invalid("duplicate_of", "duplicate_required", "Give the id of the question this one duplicates."))
+	}
+	if err := fe.Err(); err != nil {
+		return CloseState{}, err
 	}
 	if reason != CloseDuplicate {
 		duplicateOf = 0

@@ -8,6 +8,7 @@ package forum
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -123,4 +124,82 @@ func (e *Error) WithField(field string) *Error {
 	c := *e
 	c.Field = field
 	return &c
+}
+
+// FieldErrors collects the validation errors of one input, one per field in the order the
+// fields are checked, so that a form can show every field at fault at once instead of one
+// per attempt. As an error it is its first field's: errors.As, AsError and KindOf find the
+// first *Error (through Unwrap), and the web layer lists the rest beside it.
+type FieldErrors []*Error
+
+func (fe FieldErrors) Error() string {
+	msgs := make([]string, len(fe))
+	for i, e := range fe {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Unwrap lets errors.Is and errors.As see each field's error.
+func (fe FieldErrors) Unwrap() []error {
+	out := make([]error, len(fe))
+	for i, e := range fe {
+		out[i] = e
+	}
+	return out
+}
+
+// Add records err when it is a validation error naming a field (or a FieldErrors, whose
+// fields it takes), keeping the first error of each field. It returns nil then, or when
+// err is nil; any other error it returns as it is, for the caller to stop at.
+func (fe *FieldErrors) Add(err error) error {
+	if err == nil {
+		return nil
+	}
+	var many FieldErrors
+	if errors.As(err, &many) {
+		for _, e := range many {
+			fe.add(e)
+		}
+		return nil
+	}
+	e := AsError(err)
+	if e == nil || e.Kind != EInvalid || e.Field == "" {
+		return err
+	}
+	fe.add(e)
+	return nil
+}
+
+func (fe *FieldErrors) add(e *Error) {
+	for _, have := range *fe {
+		if have.Field == e.Field {
+			return
+		}
+	}
+	*fe = append(*fe, e)
+}
+
+// Err returns nil when no field is at fault, the one error when one is, else fe itself.
+func (fe FieldErrors) Err() error {
+	switch len(fe) {
+	case 0:
+		return nil
+	case 1:
+		return fe[0]
+	}
+	return fe
+}
+
+// FieldErrorsOf lists every field error in err: those of a FieldErrors, or the one of an
+// error naming a field (a conflict such as username_taken among them); nil otherwise.
+func FieldErrorsOf(err error) FieldErrors {
+	var many FieldErrors
+	if errors.As(err, &many) {
+		return many
+	}
+	if e := AsError(err); e != nil && e.Field != "" {
+		return FieldErrors{e}
+	}
+	return nil
 }

@@ -87,6 +87,7 @@ type QuestionThread struct {
 	Comments map[int64][]*Comment
 	Related  []*Post // questions sharing the most tags
 	Linked   []*Post // questions that link here or that this one links to
+	Original *Post   // the question this one duplicates, when closed as a duplicate of a live one
 }
 
 // Tag is a topic questions are filed under.
@@ -322,10 +323,14 @@ type PostStore interface {
 	Questions(ctx context.Context, f QuestionFilter, viewerID int64) (*QuestionPage, error)
 	// Comments lists a post's comments in order (replies after their parents).
 	Comments(ctx context.Context, postID int64) ([]*Comment, error)
+	// SimilarQuestions returns at most limit live questions whose titles share the most
+	// of words (lower case; the last may be half typed), best first.
+	SimilarQuestions(ctx context.Context, words []string, limit int) ([]*Post, error)
 	// ExistingTags reports which of names exist.
 	ExistingTags(ctx context.Context, names []string) (map[string]bool, error)
-	// Tags lists tags by question count, optionally by name prefix.
-	Tags(ctx context.Context, prefix string, page, pageSize int) ([]Tag, int, error)
+	// Tags lists tags by question count, optionally those with q at the start of their
+	// name or of a word in it (after - or .), those starting with q first.
+	Tags(ctx context.Context, q string, page, pageSize int) ([]Tag, int, error)
 	// Tag returns one tag; not_found when there is none.
 	Tag(ctx context.Context, name string) (*Tag, error)
 	// SetTagExcerpt changes a tag's short description; not_found when there is no tag.

@@ -2,7 +2,10 @@ package forum
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // QA enforces the rules of questions, answers, comments, votes and acceptance. Writers are
@@ -40,21 +43,27 @@ type AskInput struct {
 	Tags  []string
 }
 
-// Ask posts a question. Returns invalid naming the field (title 15-150 characters, body
+// Ask posts a question. Returns invalid naming the field, every field at fault listed
+// (FieldErrors) (title 15-150 characters, body
 // at least 30, 1-5 valid tags, too_many_links for a new member), forbidden
 // "insufficient_reputation" when a tag is new and the asker may not create tags, or
 // rate_limited when a new member asked less than the interval ago.
 func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
+	// Every field is checked before any is refused, so the form shows them all at once.
+	var fe FieldErrors
 	title, err := CleanTitle("title", in.Title, MinTitleLen, MaxTitleLen)
-	if err != nil {
+	if fe.Add(err) != nil {
 		return nil, err
 	}
 	body, err := CleanBody("body", in.Body, MinBodyLen, MaxBodyLen)
-	if err != nil {
+	if fe.Add(err) != nil {
 		return nil, err
 	}
 	tags, err := NormalizeTags(in.Tags)
-	if err != nil {
+	if fe.Add(err) != nil {
+		return nil, err
+	}
+	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	if err := s.checkNewTags(ctx, u, tags); err != nil {
@@ -95,12 +104,16 @@ func (s *QA) Comment(ctx context.Context, u *User, postID, parentID int64, body 
 	if err := s.Privileges.Check(u, PrivComment); err != nil {
 		return nil, err
 	}
+	var fe FieldErrors
 	body, err := CleanBody("body", body, MinCommentLen, MaxCommentLen)
-	if err != nil {
+	if fe.Add(err) != nil {
 		return nil, err
 	}
 	if parentID < 0 {
-		return nil, Invalid("parent_id", "bad_parent", "parent_id must be the id of a comment on this post.")
+		fe.Add(Invalid("parent_id", "bad_parent", "parent_id must be the id of a comment on this post."))
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
 	}
 	html, err := s.Render.Comment(body)
 	if err != nil {
@@ -206,12 +219,13 @@ func (s *QA) Preview(body string) (string, error) {
 	return s.Render.Body(body)
 }
 
-// Tags lists tags by popularity, optionally by prefix (for autocomplete).
-func (s *QA) Tags(ctx context.Context, prefix string, page int) ([]Tag, int, error) {
+// Tags lists tags by popularity, optionally those with a word starting with q (for
+// autocomplete and the tags page: "grade" finds middle-grades), names starting with q first.
+func (s *QA) Tags(ctx context.Context, q string, page int) ([]Tag, int, error) {
 	if page < 1 {
 		page = 1
 	}
-	return s.Posts.Tags(ctx, prefix, page, DefaultPageSize)
+	return s.Posts.Tags(ctx, q, page, DefaultPageSize)
 }
 
 // Tag returns one tag.
@@ -240,4 +254,27 @@ func (s *QA) DescribeTag(ctx context.Context, u *User, name, excerpt string) (*T
 	}
 	t.Excerpt = excerpt
 	return t, nil
+}
+
+// Title search limits.
+const (
+	// MaxSimilar is how many questions a title search returns (the API contract's 10).
+	MaxSimilar = 10
+	// maxSimilarWords bounds the words a title search looks for: a title's worth.
+	maxSimilarWords = 12
+)
+
+// SimilarQuestions finds live questions whose titles are like title, best first (the
+// close form's search for the original of a duplicate): words of two or more letters or
+// digits, the last possibly half typed.
+func (s *QA) SimilarQuestions(ctx context.Context, title string) ([]*Post, error) {
+	var words []string
+	seen := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(title), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if utf8.RuneCountInString(w) >= 2 && !seen[w] && len(words) < maxSimilarWords {
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
+	return s.Posts.SimilarQuestions(ctx, words, MaxSimilar)
 }

@@ -72,9 +72,6 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 		}
 	}
 	se := StoredEdit{PostID: postID, EditorID: u.ID, BaseRevision: e.BaseRevision, Now: s.now()}
-	if se.Summary, err = CleanTitle("summary", e.Summary, 0, MaxSummaryLen); err != nil {
-		return nil, err
-	}
 	if p.Kind == KindAnswer && (e.Title != nil || e.Tags != nil) {
 		field := "title"
 		if e.Title == nil {
@@ -82,27 +79,40 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 		}
 		return nil, Invalid(field, "not_a_question", "Answers have no %s; edit the question for that.", field)
 	}
+	// Every field is checked before any is refused, so the form shows them all at once.
+	// In the edit form's order: title, body, tags, summary.
+	var fe FieldErrors
 	if e.Title != nil {
 		t, err := CleanTitle("title", *e.Title, MinTitleLen, MaxTitleLen)
-		if err != nil {
+		if fe.Add(err) != nil {
 			return nil, err
 		}
 		se.Title = &t
 	}
-	if e.Tags != nil {
-		if se.Tags, err = NormalizeTags(*e.Tags); err != nil {
+	var body string
+	if e.Body != nil {
+		if body, err = CleanBody("body", *e.Body, MinBodyLen, MaxBodyLen); fe.Add(err) != nil {
 			return nil, err
 		}
+	}
+	if e.Tags != nil {
+		if se.Tags, err = NormalizeTags(*e.Tags); fe.Add(err) != nil {
+			return nil, err
+		}
+	}
+	if se.Summary, err = CleanTitle("summary", e.Summary, 0, MaxSummaryLen); fe.Add(err) != nil {
+		return nil, err
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	if e.Tags != nil {
 		if err := s.checkNewTags(ctx, u, se.Tags); err != nil {
 			return nil, err
 		}
 	}
 	if e.Body != nil {
-		b, err := CleanBody("body", *e.Body, MinBodyLen, MaxBodyLen)
-		if err != nil {
-			return nil, err
-		}
-		if se.BodyHTML, err = s.Render.Body(b); err != nil {
+		if se.BodyHTML, err = s.Render.Body(body); err != nil {
 			return nil, err
 		}
 		// The editor's standing decides, as when posting: an edit is how a new member
@@ -110,7 +120,7 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 		if err := s.checkNewUserLinks(u, "body", se.BodyHTML); err != nil {
 			return nil, err
 		}
-		se.Body = &b
+		se.Body = &body
 	}
 	if se.Title == nil && se.Body == nil && se.Tags == nil {
 		return nil, Invalid("body", "nothing_changed", "Change the title, the body or the tags to save an edit.")

@@ -19,7 +19,7 @@ var allowedOutput = map[string]map[string]bool{
 	"blockquote": {}, "ul": {"class": true}, "ol": {"start": true, "class": true}, "li": {"class": true},
 	"em": {}, "strong": {}, "del": {}, "code": {"class": true}, "pre": {"class": true, "tabindex": true},
 	"table": {"tabindex": true}, "thead": {}, "tbody": {}, "tr": {}, "th": {"align": true}, "td": {"align": true},
-	"span": {"class": true}, "div": {"class": true},
+	"span": {"class": true}, "div": {"class": true}, "details": {}, "summary": {},
 	"a":     {"href": true, "title": true, "rel": true},
 	"img":   {"src": true, "alt": true, "title": true},
 	"input": {"type": true, "checked": true, "disabled": true},

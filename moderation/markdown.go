@@ -216,13 +216,21 @@ func cleanText(s string) string {
 
 // prepare finishes the parsed document before it is written: it refuses quotes and lists
 // nested deeper than MaxNesting, sets rel on every link, marks task lists for the
-// stylesheet, writes code blocks with h and off-site images with images (comments, which
-// have neither, pass nil).
+// stylesheet, keeps folded sections (details.go), writes code blocks with h and off-site
+// images with images (comments, which have neither, pass nil).
 func prepare(doc ast.Node, source []byte, h *highlighter, images *imageWriter) error {
-	var code []ast.Node
+	var code, blocks []ast.Node
+	var inline []*ast.RawHTML
 	depth := 0
 	err := ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && n.Type() == ast.TypeBlock && n != doc {
+			blocks = append(blocks, n) // for folded sections (details.go)
+		}
 		switch n.Kind() {
+		case ast.KindRawHTML:
+			if entering {
+				inline = append(inline, n.(*ast.RawHTML))
+			}
 		case ast.KindBlockquote, ast.KindList:
 			if !entering {
 				depth--
@@ -263,6 +271,7 @@ func prepare(doc ast.Node, source []byte, h *highlighter, images *imageWriter) e
 		return err
 	}
 	images.write() // after the walk: it replaces nodes
+	foldSections(blocks, inline, source)
 	if h == nil {
 		return nil
 	}

@@ -13,7 +13,7 @@ const linkRel = "nofollow ugc noopener"
 
 // newPolicy is the site's sanitizer policy, written from scratch rather than from
 // bluemonday's UGCPolicy so that it allows exactly the markup the renderer writes: text
-// structure, tables, links, images, code, math and task-list checkboxes. It allows no
+// structure, folded sections, tables, links, images, code, math and task-list checkboxes. It allows no
 // script, style element or attribute, iframe, form, event attribute, id (no DOM
 // clobbering) or data: URL; links are http, https, mailto or relative; images only the
 // site's image proxy's paths (the renderer writes every other image as a link), so no
@@ -26,7 +26,8 @@ func newPolicy() *bluemonday.Policy {
 
 	p.AllowElements("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
 		"ul", "ol", "li", "em", "strong", "del", "code", "pre",
-		"table", "thead", "tbody", "tr", "th", "td", "span", "div")
+		"table", "thead", "tbody", "tr", "th", "td", "span", "div",
+		"details", "summary") // folded sections, bare of attributes (details.go)
 	p.AllowAttrs("start").Matching(regexp.MustCompile(`^[0-9]{1,9}$`)).OnElements("ol")
 	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|center|right)$`)).OnElements("th", "td")
 

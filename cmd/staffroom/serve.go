@@ -138,6 +138,9 @@ func (m *Main) Open(ctx context.Context) error {
 			SignupsPerIP:            signupsPerIP.limiter(on),
 		},
 	}
+	// Reputation moves with every vote on someone's posts: their cached sign-in goes, so
+	// their header shows what their posts and profile show.
+	m.DB.OnReputation(m.Accounts.ForgetUsers)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),

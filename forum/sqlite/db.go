@@ -52,6 +52,20 @@ type DB struct {
 
 	// events holds the forum.Publisher: it encodes what is logged and hears what commits (events.go).
 	events atomic.Pointer[eventSink]
+	// reputation hears whose reputation committed writes changed (OnReputation).
+	reputation atomic.Pointer[func(userIDs []int64)]
+}
+
+// OnReputation has f told, after each commit and before the writers hear of it, the people
+// whose reputation it changed (votes, acceptance, deletion undoing them), so that what is
+// cached about them (forum.Accounts.ForgetUsers) shows the new number on their next page.
+// f runs on the writer: it must be quick.
+func (db *DB) OnReputation(f func(userIDs []int64)) {
+	if f == nil {
+		db.reputation.Store(nil)
+		return
+	}
+	db.reputation.Store(&f)
 }
 
 // Open opens (creating if needed) the database at path. It does not migrate; call Migrate.

@@ -370,14 +370,14 @@ func countQuestions(ctx context.Context, tx *txn, questions, unanswered int) err
 	return err
 }
 
-// countFirstAnswer moves the unanswered total when a question's first answer comes (-1,
-// after the count went to 1) or its last one goes (+1, after it went to 0).
+// countFirstAnswer moves the unanswered total when an open question's first answer comes
+// (-1, after the count went to 1) or its last one goes (+1, after it went to 0).
 func countFirstAnswer(ctx context.Context, tx *txn, questionID int64, delta int) error {
 	want := 1
 	if delta > 0 {
 		want = 0
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE site_counters SET value = value + ? WHERE name = 'unanswered'
-		AND EXISTS (SELECT 1 FROM posts WHERE id = ? AND answer_count = ? AND deleted_at IS NULL)`, delta, questionID, want)
+		AND EXISTS (SELECT 1 FROM posts WHERE id = ? AND answer_count = ? AND deleted_at IS NULL AND closed_at IS NULL)`, delta, questionID, want)
 	return err
 }

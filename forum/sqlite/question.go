@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -64,7 +65,86 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 		UNION SELECT from_id FROM question_links WHERE to_id = ? LIMIT ?`, questionID, questionID, aroundQuestions); err != nil {
 		return nil, err
 	}
+	if q.DuplicateOf != 0 {
+		originals, err := postsByID(ctx, db.reader, 0, []any{q.DuplicateOf})
+		if err != nil {
+			return nil, err
+		}
+		if len(originals) == 1 {
+			t.Original = originals[0]
+		}
+	}
 	return t, nil
+}
+
+// Title search (0013_question_titles.sql).
+const (
+	// similarCandidates bounds a title search: the newest this many questions having all
+	// the words, and as many having any, are ranked; a word in half the titles costs no
+	// more than a rare one.
+	similarCandidates = 200
+)
+
+// SimilarQuestions implements forum.PostStore: among the newest questions whose titles
+// have all the words, and those with any, the ones sharing the most words, then the best
+// voted. The last word matches as a prefix (it may be half typed).
+func (db *DB) SimilarQuestions(ctx context.Context, words []string, limit int) ([]*forum.Post, error) {
+	if len(words) == 0 {
+		return nil, nil
+	}
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = `"` + strings.ReplaceAll(w, `"`, ``) + `"` // a phrase of one word: no operators
+	}
+	terms[len(terms)-1] += "*"
+	var ids []any
+	seen := map[int64]bool{}
+	for _, match := range []string{strings.Join(terms, " "), strings.Join(terms, " OR ")} {
+		rows, err := db.readRows(ctx, `SELECT docid FROM question_titles WHERE question_titles MATCH ? ORDER BY docid DESC LIMIT ?`,
+			match, similarCandidates)
+		if err != nil {
+			return nil, fmt.Errorf("title search: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(words) == 1 {
+			break // both queries are the same
+		}
+	}
+	posts, err := postsByID(ctx, db.reader, 0, ids)
+	if err != nil {
+		return nil, err
+	}
+	shared := func(p *forum.Post) int {
+		title := strings.ToLower(p.Title)
+		n := 0
+		for _, w := range words {
+			if strings.Contains(title, w) {
+				n++
+			}
+		}
+		return n
+	}
+	sort.SliceStable(posts, func(i, j int) bool {
+		if a, b := shared(posts[i]), shared(posts[j]); a != b {
+			return a > b
+		}
+		return posts[i].Score > posts[j].Score
+	})
+	return posts[:min(len(posts), limit)], nil
 }
 
 // aroundQuestions is how many related and linked questions a question page lists.
@@ -204,15 +284,23 @@ func (db *DB) ExistingTags(ctx context.Context, names []string) (map[string]bool
 	return out, rows.Err()
 }
 
-// Tags implements forum.PostStore.
-func (db *DB) Tags(ctx context.Context, prefix string, page, pageSize int) ([]forum.Tag, int, error) {
-	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix) + "%"
+// tagMatch is a tag name filter: q at the start of the name or of any word in it, words
+// being separated by - or . ("grade" finds grade-5 and middle-grades). LIKE cannot use
+// the name index (it ignores case, the index does not), so this walks the tags table, as
+// the prefix filter before it did: a table of at most some thousands of short rows, its
+// cost bounded by the number of tags, never by questions.
+const tagMatch = `(name LIKE ?1 ESCAPE '\' OR name LIKE '%-' || ?1 ESCAPE '\' OR name LIKE '%.' || ?1 ESCAPE '\')`
+
+// Tags implements forum.PostStore: names matching q as tagMatch says, names starting with
+// it first, then by question count.
+func (db *DB) Tags(ctx context.Context, q string, page, pageSize int) ([]forum.Tag, int, error) {
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
 	var total int
-	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM tags WHERE name LIKE ? ESCAPE '\' AND question_count > 0`, like).Scan(&total); err != nil {
+	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM tags WHERE `+tagMatch+` AND question_count > 0`, like).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	rows, err := db.reader.QueryContext(ctx, `SELECT name, excerpt, question_count, created_at FROM tags
-		WHERE name LIKE ? ESCAPE '\' AND question_count > 0 ORDER BY question_count DESC, name LIMIT ? OFFSET ?`,
+		WHERE `+tagMatch+` AND question_count > 0 ORDER BY name LIKE ?1 ESCAPE '\' DESC, question_count DESC, name LIMIT ?2 OFFSET ?3`,
 		like, pageSize, (page-1)*pageSize)
 	if err != nil {
 		return nil, 0, err

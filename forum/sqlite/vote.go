@@ -146,8 +146,10 @@ func addReputation(ctx context.Context, tx *txn, userID, postID, actorID int64, 
 		return err
 	}
 	if applied != 0 {
-		_, err := tx.ExecContext(ctx, `UPDATE users SET reputation = reputation + ? WHERE id = ?`, applied, userID)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET reputation = reputation + ? WHERE id = ?`, applied, userID); err != nil {
+			return err
+		}
+		tx.reputed = append(tx.reputed, userID)
 	}
 	return nil
 }
@@ -419,11 +421,12 @@ func countQuestionLife(ctx context.Context, tx *txn, questionID int64, delta int
 		return err
 	}
 	var answers int
-	if err := tx.QueryRowContext(ctx, `SELECT answer_count FROM posts WHERE id = ?`, questionID).Scan(&answers); err != nil {
+	var closed bool
+	if err := tx.QueryRowContext(ctx, `SELECT answer_count, closed_at IS NOT NULL FROM posts WHERE id = ?`, questionID).Scan(&answers, &closed); err != nil {
 		return err
 	}
 	unanswered := 0
-	if answers == 0 {
+	if answers == 0 && !closed { // a closed question is not in the unanswered total
 		unanswered = delta
 	}
 	return countQuestions(ctx, tx, delta, unanswered)

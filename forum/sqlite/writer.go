@@ -40,6 +40,9 @@ type txn struct {
 	db *DB
 	// pending are the events logged by this batch's writes so far, published after commit.
 	pending []forum.LoggedEvent
+	// reputed are the people whose reputation this batch's writes changed, told after
+	// commit (OnReputation).
+	reputed []int64
 }
 
 // stmt returns the statement for query in this transaction: the cached one prepared on
@@ -186,10 +189,10 @@ func (db *DB) runBatch(batch []*writeRequest) {
 			finish(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		logged := len(tx.pending)
+		logged, reputed := len(tx.pending), len(tx.reputed)
 		if err := req.fn(tx); err != nil {
 			results[i] = err
-			tx.pending = tx.pending[:logged]
+			tx.pending, tx.reputed = tx.pending[:logged], tx.reputed[:reputed]
 			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO write`); rerr != nil {
 				tx.Rollback()
 				finish(fmt.Errorf("rollback to savepoint: %w", rerr))
@@ -209,5 +212,8 @@ func (db *DB) runBatch(batch []*writeRequest) {
 	// Published before the callers hear of their commit, so that a client that acts and
 	// then subscribes finds its own event already in the log and the hub's hands alike.
 	db.publishCommitted(tx.pending)
+	if f := db.reputation.Load(); f != nil && len(tx.reputed) > 0 {
+		(*f)(tx.reputed)
+	}
 	finish(nil)
 }

@@ -20,6 +20,8 @@ type Store interface {
 	forum.CommunityStore
 	forum.DemoSeeder
 	forum.PostStore
+	forum.RevisionStore
+	forum.CloseStore
 	forum.Recounter
 	forum.EventLog
 	forum.ThreadVersions
@@ -47,6 +49,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("accept", func(t *testing.T) { testAccept(t, open) })
 	t.Run("question list", func(t *testing.T) { testQuestionList(t, open) })
 	t.Run("question paging", func(t *testing.T) { testQuestionPaging(t, open) })
+	t.Run("unanswered lists open questions", func(t *testing.T) { testUnansweredOpen(t, open) })
+	t.Run("questions by title", func(t *testing.T) { testSimilarQuestions(t, open) })
+	t.Run("tags by word", func(t *testing.T) { testTagWords(t, open) })
 	t.Run("events", func(t *testing.T) { testEvents(t, open) })
 	t.Run("thread versions", func(t *testing.T) { testThreadVersions(t, open) })
 	t.Run("question interval", func(t *testing.T) { testQuestionInterval(t, open) })

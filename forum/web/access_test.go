@@ -142,7 +142,12 @@ func TestSignupModes(t *testing.T) {
 				t.Fatalf("%s: the sign-up page still offers the form or does not mention invitations", mode)
 			}
 			r := s.formAs("/signup", nil, "username", "outsider", "email", "o@district.org", "password", "long enough pass", "password_confirm", "long enough pass")
-			mustStatus(t, r, 403, "the form posted anyway")
+			mustStatus(t, r, 303, "the refused form")
+			if to := r.Header.Get("Location"); !strings.HasPrefix(to, "/signup?form=") {
+				t.Fatalf("%s: the form posted anyway: redirected to %q", mode, to)
+			} else {
+				mustStatus(t, s.pageAs(nil, to), 403, "the refusal shown on the sign-up page")
+			}
 			token, _ := s.inviteLink(admin, nil)
 			mustStatus(t, s.signupVia("invited"+mode, mode+"@district.org", token), 201, "sign-up with an invitation")
 		}

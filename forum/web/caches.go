@@ -15,7 +15,7 @@ import (
 // registerCaches exports every cache's bytes, entries, evictions and lookups as metrics
 // labelled by cache name, and the question page cache's own counts.
 func (s *Server) registerCaches(reg prometheus.Registerer) error {
-	caches := []cache.Reporter{s.cache, s.communityCache}
+	caches := []cache.Reporter{s.cache, s.communityCache, s.formFlashes}
 	if s.lists != nil {
 		caches = append(caches, s.lists.entries)
 	}

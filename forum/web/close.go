@@ -1,7 +1,9 @@
 package web
 
 import (
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,16 +55,59 @@ func (s *Server) apiReopen(c *fiber.Ctx) error {
 	return c.JSON(presentClose(st))
 }
 
+// similarJSON is one question a title search found.
+type similarJSON struct {
+	ID          int64  `json:"id"`
+	Title       string `json:"title"`
+	Score       int    `json:"score"`
+	AnswerCount int    `json:"answer_count"`
+}
+
+// apiSimilar finds questions by the words of a title (at most forum.MaxSimilar): the close
+// form's search for the question a duplicate repeats.
+func (s *Server) apiSimilar(c *fiber.Ctx) error {
+	qs, err := s.qa.SimilarQuestions(c.UserContext(), c.Query("title"))
+	if err != nil {
+		return err
+	}
+	items := make([]similarJSON, 0, len(qs))
+	for _, q := range qs {
+		items = append(items, similarJSON{ID: q.ID, Title: q.Title, Score: q.Score, AnswerCount: q.AnswerCount})
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+// questionAddress finds a question's id in what the close form's original field holds:
+// the id, or the question's address as copied from the browser.
+var questionAddress = regexp.MustCompile(`/questions/([0-9]{1,18})(?:[/?#]|$)`)
+
+func questionRef(s string) int64 {
+	s = strings.TrimSpace(s)
+	if id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64); err == nil {
+		return id
+	}
+	if m := questionAddress.FindStringSubmatch(s); m != nil {
+		id, _ := strconv.ParseInt(m[1], 10, 64)
+		return id
+	}
+	return 0
+}
+
 func (s *Server) closeSubmit(c *fiber.Ctx) error {
 	v, id, err := pageViewerAndID(c)
 	if v == nil || err != nil {
 		return err
 	}
-	dup, _ := strconv.ParseInt(c.FormValue("duplicate_of"), 10, 64)
-	if _, err := s.qa.Close(c.UserContext(), v.User, id, c.FormValue("reason"), dup); err != nil {
-		return s.questionFormFailure(c, id, err)
+	dup := questionRef(c.FormValue("duplicate_of"))
+	st, err := s.qa.Close(c.UserContext(), v.User, id, c.FormValue("reason"), dup)
+	if err != nil {
+		return s.questionFormFailed(c, id, err, "moderation-actions", map[string]string{"form": "close",
+			"reason": c.FormValue("reason"), "duplicate_of": c.FormValue("duplicate_of")})
 	}
-	return backToQuestion(c, id, "main")
+	if st.Closed {
+		return doneAtQuestion(c, id, "closed", "main")
+	}
+	return doneAtQuestion(c, id, "closevote", "main")
 }
 
 func (s *Server) reopenSubmit(c *fiber.Ctx) error {
@@ -70,8 +115,12 @@ func (s *Server) reopenSubmit(c *fiber.Ctx) error {
 	if v == nil || err != nil {
 		return err
 	}
-	if _, err := s.qa.Reopen(c.UserContext(), v.User, id); err != nil {
-		return s.questionFormFailure(c, id, err)
+	st, err := s.qa.Reopen(c.UserContext(), v.User, id)
+	if err != nil {
+		return s.questionFormFailed(c, id, err, "moderation-actions", map[string]string{"form": "reopen"})
 	}
-	return backToQuestion(c, id, "main")
+	if !st.Closed {
+		return doneAtQuestion(c, id, "reopened", "main")
+	}
+	return doneAtQuestion(c, id, "reopenvote", "main")
 }

@@ -61,8 +61,9 @@ func TestClosingAndReopening(t *testing.T) {
 			t.Fatalf("answer to a closed question: %d %s", r.StatusCode, r.body)
 		}
 		page := string(s.do(req{method: "GET", path: fmt.Sprintf("/questions/%d", qid)}).body)
-		if !strings.Contains(page, "Closed as a duplicate") || !strings.Contains(page, fmt.Sprintf(`href="/questions/%d"`, original)) {
-			t.Fatal("the page does not say why it is closed")
+		if !strings.Contains(page, "Closed as a duplicate") ||
+			!strings.Contains(page, fmt.Sprintf(`It is answered at <a href="/questions/%d/how-do-you-grade-group-projects-fairly">How do you grade group projects fairly?</a>.`, original)) {
+			t.Fatal("the page does not say why it is closed, or which question it repeats by its title")
 		}
 	})
 	t.Run("a moderator reopens alone", func(t *testing.T) {

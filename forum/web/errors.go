@@ -36,6 +36,16 @@ type errorDetail struct {
 	Message   string `json:"message"`
 	Field     string `json:"field,omitempty"`
 	RequestID string `json:"request_id,omitempty"`
+	// Fields lists every field at fault, the first being the one code, message and field
+	// name (forum.FieldErrors): a client shows them all at once. Absent when no field is.
+	Fields []fieldErrorJSON `json:"fields,omitempty"`
+}
+
+// fieldErrorJSON is one field's error within an error response.
+type fieldErrorJSON struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // fromFiber turns errors raised by Fiber itself (no route, body too large, a malformed
@@ -83,6 +93,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	if wantsJSON(c) {
 		body := errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Field: e.Field}}
+		for _, f := range forum.FieldErrorsOf(err) {
+			body.Error.Fields = append(body.Error.Fields, fieldErrorJSON{Field: f.Field, Code: f.Code, Message: f.Message})
+		}
 		if e.Kind == forum.EInternal {
 			body.Error.RequestID = requestID(c)
 		}

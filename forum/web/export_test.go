@@ -23,3 +23,7 @@ func (s *Server) ThreadCacheHits() int64 {
 // MicroCacheEntries counts the anonymous readers' pages kept, for tests of what they are
 // kept under.
 func (s *Server) MicroCacheEntries() int { return s.cache.Len() }
+
+// FormFailuresKept counts the failed form posts kept for their pages, for tests of the
+// store's bounds.
+func (s *Server) FormFailuresKept() int { return s.formFlashes.Len() }

@@ -117,6 +117,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	if s.tune != nil {
 		s.tune(s.accounts)
 	}
+	db.OnReputation(s.accounts.ForgetUsers) // as cmd/staffroom wires it
 	s.cfg.BaseURL, _ = url.Parse("http://staffroom.test")
 	s.cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	s.views = &forum.ViewCounter{Store: db}

@@ -150,7 +150,7 @@ func (s *Server) drawList(c *fiber.Ctx, r listReq, p *Page) error {
 
 // writeList writes the layout for p's reader around a kept list.
 func (s *Server) writeList(c *fiber.Ctx, p *Page, e *listEntry) error {
-	p.Title, p.Live, p.Flash = e.title, e.live, flash(c)
+	p.Title, p.Live, p.Flash = e.title, e.live, s.flash(c)
 	k := shellOf{userID: p.Viewer.ID, rep: int64(p.Viewer.Reputation), username: p.Viewer.Username, name: p.Viewer.DisplayName,
 		csrf: p.CSRF, flash: p.Flash, site: p.Site, role: p.Viewer.Role}
 	e.mu.Lock()

@@ -45,7 +45,7 @@ func TestSecretsAreNeverCached(t *testing.T) {
 		{"a question for a person", req{method: "GET", path: fmt.Sprintf("/questions/%d", q), headers: session(nil)}, 200},
 		{"an error page for a person", req{method: "GET", path: "/nowhere", headers: session(nil)}, 404},
 		{"sign-up form failure", req{method: "POST", path: "/signup", contentType: formType,
-			body: url.Values{"username": {"x"}, "email": {"private@d.org"}, "password": {"p"}, "password_confirm": {"q"}}.Encode()}, 400},
+			body: url.Values{"username": {"x"}, "email": {"private@d.org"}, "password": {"p"}, "password_confirm": {"q"}}.Encode()}, 303},
 		{"sign-in page", req{method: "GET", path: "/login"}, 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,6 +55,12 @@ func TestSecretsAreNeverCached(t *testing.T) {
 			}
 			if cc := r.Header.Get("Cache-Control"); cc != "no-store" {
 				t.Fatalf("Cache-Control %q, want no-store", cc)
+			}
+			if r.StatusCode == 303 { // a failed form: its page shows what was typed
+				r = s.follow(r, "")
+				if cc := r.Header.Get("Cache-Control"); r.StatusCode != 400 || cc != "no-store" || !strings.Contains(string(r.body), "private@d.org") {
+					t.Fatalf("the failed form's page: %d Cache-Control %q", r.StatusCode, cc)
+				}
 			}
 		})
 	}

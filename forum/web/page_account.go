@@ -19,7 +19,11 @@ func (s *Server) signupPage(c *fiber.Ctx) error {
 	}
 	p := s.page(c, "Sign up", data)
 	p.Form = map[string]string{}
-	return s.render(c, fiber.StatusOK, "signup", p)
+	status := fiber.StatusOK
+	if ff := s.formFlashFor(c); ff != nil {
+		status = ff.show(c, p)
+	}
+	return s.render(c, status, "signup", p)
 }
 
 func (s *Server) signupSubmit(c *fiber.Ctx) error {
@@ -27,18 +31,29 @@ func (s *Server) signupSubmit(c *fiber.Ctx) error {
 		Username: c.FormValue("username"), Email: c.FormValue("email"),
 		Password: c.FormValue("password"), DisplayName: c.FormValue("display_name"),
 	}
-	data, err := s.signupData(c)
-	if err != nil {
-		return err
+	// Every field at once, the repeated password with the others.
+	var fe forum.FieldErrors
+	err := fe.Add(s.accounts.CheckSignup(in))
+	if err == nil && c.FormValue("password_confirm") != in.Password {
+		fe.Add(forum.Invalid("password_confirm", "password_mismatch", "The two passwords do not match."))
 	}
-	p := s.page(c, "Sign up", data)
-	p.Form = map[string]string{"username": in.Username, "email": in.Email, "display_name": in.DisplayName}
-	if confirm := c.FormValue("password_confirm"); confirm != in.Password {
-		return s.formFailure(c, "signup", p, forum.Invalid("password_confirm", "password_mismatch", "The two passwords do not match."))
+	if err == nil {
+		err = fe.Err()
 	}
-	g, err := s.accounts.Signup(c.UserContext(), in, s.client(c))
+	var g *forum.Grant
+	if err == nil {
+		g, err = s.accounts.Signup(c.UserContext(), in, s.client(c))
+	}
 	if err != nil {
-		return s.formFailure(c, "signup", p, err)
+		form := map[string]string{"username": in.Username, "email": in.Email, "display_name": in.DisplayName}
+		return s.formFailed(c, err, failedForm{page: "/signup", values: form, inPlace: func(ff *formFlash) error {
+			data, err := s.signupData(c)
+			if err != nil {
+				return err
+			}
+			p := s.page(c, "Sign up", data)
+			return s.render(c, ff.show(c, p), "signup", p)
+		}})
 	}
 	s.setSessionCookie(c, g.SessionID)
 	return c.Redirect("/?done=welcome", fiber.StatusSeeOther)
@@ -51,17 +66,24 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 	}
 	p := s.page(c, "Sign in", nil)
 	p.Form = map[string]string{"next": next}
-	p.Flash = flash(c)
-	return s.render(c, fiber.StatusOK, "login", p)
+	p.Flash = s.flash(c)
+	status := fiber.StatusOK
+	if ff := s.formFlashFor(c); ff != nil {
+		status = ff.show(c, p)
+		p.Form["next"] = safeNext(p.Form["next"])
+	}
+	return s.render(c, status, "login", p)
 }
 
 func (s *Server) loginSubmit(c *fiber.Ctx) error {
 	login, next := c.FormValue("login"), safeNext(c.FormValue("next"))
-	p := s.page(c, "Sign in", nil)
-	p.Form = map[string]string{"login": login, "next": next}
 	g, err := s.signIn(c, login, c.FormValue("password"))
 	if err != nil {
-		return s.formFailure(c, "login", p, err)
+		form := map[string]string{"login": login, "next": next}
+		return s.formFailed(c, err, failedForm{page: "/login", values: form, inPlace: func(ff *formFlash) error {
+			p := s.page(c, "Sign in", nil)
+			return s.render(c, ff.show(c, p), "login", p)
+		}})
 	}
 	if v := viewer(c); v != nil && v.Session != nil {
 		if err := s.accounts.Logout(c.UserContext(), v); err != nil {
@@ -143,7 +165,7 @@ func (s *Server) settingsPageFor(c *fiber.Ctx, v *forum.Viewer) (*Page, error) {
 	}
 	p := s.page(c, "Settings", data)
 	p.Form = map[string]string{"display_name": v.User.DisplayName, "email": v.User.Email}
-	p.Flash = flash(c)
+	p.Flash = s.flash(c)
 	return p, nil
 }
 
@@ -156,7 +178,22 @@ func (s *Server) settingsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "settings", p)
+	status := fiber.StatusOK
+	if ff := s.formFlashFor(c); ff != nil {
+		status = ff.show(c, p)
+	}
+	return s.render(c, status, "settings", p)
+}
+
+// settingsFailed answers a failed settings form: the settings page again, at the form.
+func (s *Server) settingsFailed(c *fiber.Ctx, v *forum.Viewer, err error, anchor string, values map[string]string) error {
+	return s.formFailed(c, err, failedForm{page: "/settings", anchor: anchor, values: values, inPlace: func(ff *formFlash) error {
+		p, err := s.settingsPageFor(c, v)
+		if err != nil {
+			return err
+		}
+		return s.render(c, ff.show(c, p), "settings", p)
+	}})
 }
 
 func (s *Server) settingsProfileSubmit(c *fiber.Ctx) error {
@@ -167,12 +204,7 @@ func (s *Server) settingsProfileSubmit(c *fiber.Ctx) error {
 	name, email := c.FormValue("display_name"), c.FormValue("email")
 	_, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate{DisplayName: &name, Email: &email})
 	if err != nil {
-		p, perr := s.settingsPageFor(c, v)
-		if perr != nil {
-			return perr
-		}
-		p.Form["display_name"], p.Form["email"] = name, email
-		return s.formFailure(c, "settings", p, err)
+		return s.settingsFailed(c, v, err, "profile", map[string]string{"display_name": name, "email": email})
 	}
 	return c.Redirect("/settings?done=profile", fiber.StatusSeeOther)
 }
@@ -182,19 +214,20 @@ func (s *Server) settingsPasswordSubmit(c *fiber.Ctx) error {
 	if !ok {
 		return nil
 	}
-	next := c.FormValue("new_password")
+	current, next := c.FormValue("current_password"), c.FormValue("new_password")
 	var err error
 	if c.FormValue("new_password_confirm") != next {
-		err = forum.Invalid("new_password_confirm", "password_mismatch", "The two new passwords do not match.")
+		// Every field at once: what the change itself would say, and the repeated one.
+		err = s.accounts.CheckPasswordChange(c.UserContext(), v, current, next)
+		if fe := forum.FieldErrorsOf(err); err == nil || fe != nil { // a refusal (rate_limited, busy) stands alone
+			fe.Add(forum.Invalid("new_password_confirm", "password_mismatch", "The two new passwords do not match."))
+			err = fe.Err()
+		}
 	} else {
-		err = s.accounts.ChangePassword(c.UserContext(), v, c.FormValue("current_password"), next)
+		err = s.accounts.ChangePassword(c.UserContext(), v, current, next)
 	}
 	if err != nil {
-		p, perr := s.settingsPageFor(c, v)
-		if perr != nil {
-			return perr
-		}
-		return s.formFailure(c, "settings", p, err)
+		return s.settingsFailed(c, v, err, "password", nil)
 	}
 	return c.Redirect("/settings?done=password#password", fiber.StatusSeeOther)
 }
@@ -221,13 +254,12 @@ func (s *Server) settingsCreateToken(c *fiber.Ctx) error {
 	}
 	name := c.FormValue("name")
 	secret, t, err := s.accounts.CreateToken(c.UserContext(), v, name)
-	p, perr := s.settingsPageFor(c, v)
-	if perr != nil {
-		return perr
-	}
 	if err != nil {
-		p.Form["name"] = name
-		return s.formFailure(c, "settings", p, err)
+		return s.settingsFailed(c, v, err, "tokens", map[string]string{"name": name})
+	}
+	p, err := s.settingsPageFor(c, v)
+	if err != nil {
+		return err
 	}
 	// The secret is shown on this response only; it is not kept anywhere to show again.
 	nt := presentTokens([]*forum.APIToken{t}, v)[0]

@@ -29,6 +29,7 @@ type pager struct {
 	Page, Last int
 	Prev, Next string
 	Numbers    []pageLink
+	LastHref   string // for a page past the end, which says where the list ends
 }
 
 // pageLink is one numbered page in a pager; Gap stands for the pages left out before it.
@@ -43,9 +44,9 @@ const pagerWindow = 2
 
 func newPager(page, pageSize, total int, link func(page int) string) pager {
 	last := max(1, (total+pageSize-1)/pageSize)
-	p := pager{Page: page, Last: last}
+	p := pager{Page: page, Last: last, LastHref: link(last)}
 	if page > 1 {
-		p.Prev = link(page - 1)
+		p.Prev = link(min(page-1, last))
 	}
 	if page < last {
 		p.Next = link(page + 1)
@@ -118,7 +119,7 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		CanDescribe: tag != nil && s.qa.Privileges.Allowed(viewerUser(c), forum.PrivEdit),
 		Sorts:       []forum.QuestionSort{forum.SortNewest, forum.SortActive, forum.SortVotes, forum.SortUnanswered},
 		Pages:       pages})
-	p.Flash = flash(c)
+	p.Flash = s.flash(c)
 	p.Live = head
 	if s.listCacheable(c, p) {
 		return s.drawList(c, key, p)
@@ -132,9 +133,9 @@ type questionView struct {
 	Canonical string
 	CanVote   bool
 	IsAsker   bool
+	// CanUpvote: the viewer may vote up, so comments get their vote button.
+	CanUpvote bool
 	Threads   map[int64][]commentNode
-	// AnswerBody re-fills the answer form after a failed submit.
-	AnswerBody string
 	// CanEditOthers: the viewer holds the edit privilege.
 	CanEditOthers bool
 	// CanClose: the viewer may vote to close or reopen.
@@ -210,17 +211,37 @@ func (s *Server) questionPage(c *fiber.Ctx) error {
 	}
 	// The live head first: everything up to it is in the data read after.
 	head := s.liveHead(c, forum.TopicQuestion(id))
-	if s.threads != nil {
+	// A failed form shows on the page drawn for this reader alone (formflash.go).
+	ff := s.formFlashFor(c)
+	if s.threads != nil && ff == nil {
 		if ok, err := s.cachedQuestionPage(c, id, order, head); ok {
-			return err
+			return s.answerRedirect(c, id, err)
 		}
 	}
 	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id, order)
 	if err != nil {
-		return err
+		return s.answerRedirect(c, id, err)
 	}
 	s.countView(c, id)
-	return s.renderQuestion(c, fiber.StatusOK, t, nil, head)
+	return s.renderQuestion(c, t, ff, head)
+}
+
+// answerRedirect passes on a question page's error, except that the address of an answer
+// (/questions/{answer id}: answers share the questions' ids) is sent for good to the
+// answer on its question's page.
+func (s *Server) answerRedirect(c *fiber.Ctx, id int64, notFound error) error {
+	if forum.KindOf(notFound) != forum.ENotFound {
+		return notFound
+	}
+	a, err := s.qa.Post(c.UserContext(), viewerUser(c), id)
+	if err != nil || a.Kind != forum.KindAnswer {
+		return notFound
+	}
+	q, err := s.qa.Post(c.UserContext(), viewerUser(c), a.QuestionID)
+	if err != nil {
+		return notFound
+	}
+	return c.Redirect(questionPath(q)+"#answer-"+strconv.FormatInt(a.ID, 10), fiber.StatusMovedPermanently)
 }
 
 // countView counts a view of a question page by the person or address asking.
@@ -242,20 +263,20 @@ func (s *Server) countAnonymousView(c *fiber.Ctx) {
 	}
 }
 
-// renderQuestion draws a question page; a failed form on it passes its error.
-func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThread, formErr error, live *LiveTopic) error {
+// renderQuestion draws a question page whole, with the failure of one of its forms when
+// ff is set.
+func (s *Server) renderQuestion(c *fiber.Ctx, t *forum.QuestionThread, ff *formFlash, live *LiveTopic) error {
 	threads := map[int64][]commentNode{}
 	for postID, cs := range t.Comments {
 		threads[postID] = threadComments(cs)
 	}
 	view := s.questionView(c, viewerUser(c), t, threads, s.baseURL()+questionPath(t.Question))
 	p := s.page(c, t.Question.Title, view)
-	p.Flash = flash(c)
+	p.Flash = s.flash(c)
 	p.Live = live
-	if formErr != nil {
-		view.AnswerBody = c.FormValue("body")
-		p.Form = map[string]string{"form": c.FormValue("form")}
-		return s.formFailure(c, "question", p, formErr)
+	status := fiber.StatusOK
+	if ff != nil {
+		status = ff.show(c, p)
 	}
 	return s.render(c, status, "question", p)
 }
@@ -263,7 +284,7 @@ func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThrea
 // questionView is the data of a question page for reader u (nil when anonymous).
 func (s *Server) questionView(c *fiber.Ctx, u *forum.User, t *forum.QuestionThread, threads map[int64][]commentNode, canonical string) *questionView {
 	return &questionView{Thread: t, Canonical: canonical, Threads: threads,
-		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID,
+		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID, CanUpvote: s.qa.Privileges.Allowed(u, forum.PrivUpvote),
 		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit), CanClose: s.qa.Privileges.Allowed(u, forum.PrivCloseVote),
 		CloseReasons: forum.CloseReasonText, AnswerSort: forum.AnswerSort(c.Query("answers", string(forum.AnswersByScore))),
 		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest}}
@@ -274,13 +295,22 @@ func backToQuestion(c *fiber.Ctx, questionID int64, anchor string) error {
 	return c.Redirect(fmt.Sprintf("/questions/%d#%s", questionID, anchor), fiber.StatusSeeOther)
 }
 
+// doneAtQuestion redirects to a question page that confirms what was done (flashes).
+func doneAtQuestion(c *fiber.Ctx, questionID int64, done, anchor string) error {
+	return c.Redirect(fmt.Sprintf("/questions/%d?done=%s#%s", questionID, done, anchor), fiber.StatusSeeOther)
+}
+
 func (s *Server) askPage(c *fiber.Ctx) error {
 	if _, ok := requirePageViewer(c); !ok {
 		return nil
 	}
 	p := s.page(c, "Ask a question", nil)
 	p.Form = map[string]string{"tags": c.Query("tag")}
-	return s.render(c, fiber.StatusOK, "ask", p)
+	status := fiber.StatusOK
+	if ff := s.formFlashFor(c); ff != nil {
+		status = ff.show(c, p)
+	}
+	return s.render(c, status, "ask", p)
 }
 
 func (s *Server) askSubmit(c *fiber.Ctx) error {
@@ -291,11 +321,13 @@ func (s *Server) askSubmit(c *fiber.Ctx) error {
 	in := forum.AskInput{Title: c.FormValue("title"), Body: c.FormValue("body"), Tags: splitTags(c.FormValue("tags"))}
 	q, err := s.qa.Ask(c.UserContext(), v.User, in)
 	if err != nil {
-		p := s.page(c, "Ask a question", nil)
-		p.Form = map[string]string{"title": in.Title, "body": in.Body, "tags": c.FormValue("tags")}
-		return s.formFailure(c, "ask", p, err)
+		form := map[string]string{"title": in.Title, "body": in.Body, "tags": c.FormValue("tags")}
+		return s.formFailed(c, err, failedForm{page: "/questions/ask", values: form, inPlace: func(ff *formFlash) error {
+			p := s.page(c, "Ask a question", nil)
+			return s.render(c, ff.show(c, p), "ask", p)
+		}})
 	}
-	return c.Redirect(questionPath(q), fiber.StatusSeeOther)
+	return c.Redirect(questionPath(q)+"?done=asked", fiber.StatusSeeOther)
 }
 
 // splitTags reads a tag field typed as words separated by spaces or commas.
@@ -308,23 +340,36 @@ func (s *Server) answerSubmit(c *fiber.Ctx) error {
 	if v == nil || err != nil {
 		return err
 	}
-	a, err := s.qa.Answer(c.UserContext(), v.User, id, c.FormValue("body"))
+	body := c.FormValue("body")
+	a, err := s.qa.Answer(c.UserContext(), v.User, id, body)
 	if err != nil {
-		return s.questionFormFailure(c, id, err)
+		// Closed while it was typed, too: the page keeps the text to copy.
+		return s.questionFormFailed(c, id, err, "your-answer", map[string]string{"form": "answer", "body": body})
 	}
-	return backToQuestion(c, id, fmt.Sprintf("answer-%d", a.ID))
+	return doneAtQuestion(c, id, "answered", fmt.Sprintf("answer-%d", a.ID))
 }
 
-// questionFormFailure shows a question page again with a form's error.
-func (s *Server) questionFormFailure(c *fiber.Ctx, questionID int64, formErr error) error {
+// questionFormFailed answers a failed form of a question page (formFailed). values hold
+// "form", which of the page's forms it was, and "on" and "parent" when that is not clear
+// from the form alone (pageForm). A question the person cannot see answers not found.
+func (s *Server) questionFormFailed(c *fiber.Ctx, questionID int64, formErr error, anchor string, values map[string]string) error {
 	if forum.AsError(formErr) == nil || forum.KindOf(formErr) == forum.ENotFound {
 		return formErr
 	}
-	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), questionID, forum.AnswersByScore)
-	if err != nil {
-		return err
-	}
-	return s.renderQuestion(c, statusOf[forum.KindOf(formErr)], t, formErr, nil)
+	return s.formFailed(c, formErr, failedForm{page: "/questions/" + strconv.FormatInt(questionID, 10), anchor: anchor,
+		values: values, inPlace: func(ff *formFlash) error {
+			t, err := s.qa.Thread(c.UserContext(), viewerUser(c), questionID, forum.AnswersByScore)
+			if err != nil {
+				return err
+			}
+			return s.renderQuestion(c, t, ff, nil)
+		}})
+}
+
+// postForm names a failed form that acts on a post (vote, accept, delete, undelete): its
+// error shows beside that post.
+func postForm(postID int64) map[string]string {
+	return map[string]string{"form": "post", "on": strconv.FormatInt(postID, 10)}
 }
 
 // postQuestionID finds the question a post belongs to, for redirects.
@@ -349,9 +394,11 @@ func (s *Server) commentSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	parent, _ := strconv.ParseInt(c.FormValue("parent_id"), 10, 64)
-	cm, err := s.qa.Comment(c.UserContext(), v.User, id, parent, c.FormValue("body"))
+	body := c.FormValue("body")
+	cm, err := s.qa.Comment(c.UserContext(), v.User, id, parent, body)
 	if err != nil {
-		return s.questionFormFailure(c, qid, err)
+		return s.questionFormFailed(c, qid, err, fmt.Sprintf("comment-%d-%d", id, parent), map[string]string{"form": "comment",
+			"on": strconv.FormatInt(id, 10), "parent": strconv.FormatInt(parent, 10), "body": body})
 	}
 	return backToQuestion(c, qid, fmt.Sprintf("comment-%d", cm.ID))
 }
@@ -370,9 +417,32 @@ func (s *Server) voteSubmit(c *fiber.Ctx) error {
 		return forum.Invalid("value", "invalid_vote", "value must be 1, -1 or 0.")
 	}
 	if _, err := s.qa.Vote(c.UserContext(), v.User, id, value); err != nil {
-		return s.questionFormFailure(c, qid, err)
+		return s.questionFormFailed(c, qid, err, fmt.Sprintf("post-%d", id), postForm(id))
 	}
 	return backToQuestion(c, qid, fmt.Sprintf("post-%d", id))
+}
+
+// commentVoteSubmit votes a comment up from its button, and goes back to it. The form
+// names the comment's post, for the way back.
+func (s *Server) commentVoteSubmit(c *fiber.Ctx) error {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
+		return err
+	}
+	post, _ := strconv.ParseInt(c.FormValue("post"), 10, 64)
+	qid, err := s.postQuestionID(c, post)
+	if err != nil {
+		return err
+	}
+	value := 1
+	if c.FormValue("value") == "0" {
+		value = 0
+	}
+	if _, err := s.qa.VoteComment(c.UserContext(), v.User, id, value); err != nil {
+		return s.questionFormFailed(c, qid, err, fmt.Sprintf("comment-%d", id),
+			map[string]string{"form": "comment-vote", "on": strconv.FormatInt(id, 10)})
+	}
+	return backToQuestion(c, qid, fmt.Sprintf("comment-%d", id))
 }
 
 func (s *Server) acceptSubmit(c *fiber.Ctx) error {
@@ -385,7 +455,7 @@ func (s *Server) acceptSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := s.qa.Accept(c.UserContext(), v.User, id); err != nil {
-		return s.questionFormFailure(c, qid, err)
+		return s.questionFormFailed(c, qid, err, fmt.Sprintf("post-%d", id), postForm(id))
 	}
 	return backToQuestion(c, qid, fmt.Sprintf("post-%d", id))
 }
@@ -400,13 +470,14 @@ func (s *Server) deleteSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.deletePost(c.UserContext(), v.User, id); err != nil {
+		qid := p.ID
 		if p.Kind == forum.KindAnswer {
-			return s.questionFormFailure(c, p.QuestionID, err)
+			qid = p.QuestionID
 		}
-		return s.questionFormFailure(c, p.ID, err)
+		return s.questionFormFailed(c, qid, err, fmt.Sprintf("post-%d", id), postForm(id))
 	}
 	if p.Kind == forum.KindAnswer {
-		return backToQuestion(c, p.QuestionID, "answers")
+		return doneAtQuestion(c, p.QuestionID, "deleted", "answers")
 	}
 	return c.Redirect("/?done=deleted", fiber.StatusSeeOther)
 }
@@ -421,9 +492,9 @@ func (s *Server) undeleteSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.undeletePost(c.UserContext(), v.User, id); err != nil {
-		return s.questionFormFailure(c, qid, err)
+		return s.questionFormFailed(c, qid, err, fmt.Sprintf("post-%d", id), postForm(id))
 	}
-	return backToQuestion(c, qid, fmt.Sprintf("post-%d", id))
+	return doneAtQuestion(c, qid, "undeleted", fmt.Sprintf("post-%d", id))
 }
 
 // tagsView is the data of the tags page.
@@ -477,6 +548,7 @@ type postCtx struct {
 	Post        *forum.Post
 	Comments    []commentNode
 	IsAsker     bool
+	CanUpvote   bool // its comments get vote buttons
 	CanDelete   bool
 	CanEdit     bool
 	CanUndelete bool
@@ -507,6 +579,7 @@ func postFlags(p *Page, u *forum.User, v *questionView, post *forum.Post) postCt
 	if v != nil {
 		ctx.Comments = v.Threads[post.ID]
 		ctx.IsAsker = v.IsAsker
+		ctx.CanUpvote = v.CanUpvote
 	}
 	ctx.CanUndelete = u != nil && post.DeletedAt != nil && u.Role.IsModerator()
 	if u != nil && post.DeletedAt == nil {

@@ -83,6 +83,7 @@ type skeletonKey struct {
 type blockKey struct {
 	id                                               int64
 	signedIn, asker, canEdit, canDelete, canUndelete bool
+	canUpvote                                        bool // the comments' vote buttons
 	vote                                             int8
 }
 
@@ -419,7 +420,7 @@ func (tc *threadCache) skeletonFor(e *threadEntry, k skeletonKey, view *question
 // blockFor returns one post's block as this reader sees it.
 func (tc *threadCache) blockFor(e *threadEntry, ctx postCtx, signedIn bool) (segments, error) {
 	k := blockKey{id: ctx.Post.ID, signedIn: signedIn, asker: ctx.IsAsker, canEdit: ctx.CanEdit,
-		canDelete: ctx.CanDelete, canUndelete: ctx.CanUndelete, vote: int8(ctx.Post.MyVote)}
+		canDelete: ctx.CanDelete, canUndelete: ctx.CanUndelete, canUpvote: ctx.CanUpvote, vote: int8(ctx.Post.MyVote)}
 	e.mu.Lock()
 	b, ok := e.blocks[k]
 	e.mu.Unlock()
@@ -560,7 +561,7 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 		blocks = append(blocks, b)
 	}
 
-	p.Title, p.Data, p.Flash, p.Live = t.Question.Title, view, flash(c), live
+	p.Title, p.Data, p.Flash, p.Live = t.Question.Title, view, s.flash(c), live
 	shell, err := tc.shellFor(e, p)
 	if err != nil {
 		return true, err

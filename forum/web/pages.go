@@ -24,9 +24,11 @@ type Page struct {
 	CSRF   string
 	Flash  string
 	Data   any
-	// Form and Errors re-fill a form that failed, with each error beside its field.
-	Form   map[string]string
-	Errors map[string]string
+	// Form and Errors re-fill a form that failed, with each error beside its field;
+	// FirstError names the first field at fault, which gets the focus.
+	Form       map[string]string
+	Errors     map[string]string
+	FirstError string
 	// Error is the page-level message of a failed form or of an error page.
 	Error string
 	// Live names the topic the page's script follows, and its head when the page's data
@@ -70,8 +72,11 @@ var pageFuncs = template.FuncMap{
 	"agent":        shortAgent,
 	"count":        count,
 	"field": func(p *Page, name, label, typ, autocomplete, hint string) formField {
-		return formField{P: p, Name: name, Label: label, Type: typ, Autocomplete: autocomplete, Hint: hint}
+		return formField{P: p, Name: name, Label: label, Type: typ, Autocomplete: autocomplete, Hint: hint,
+			fieldRule: fieldRules[name]}
 	},
+	"limit":  func(name string) int { return textLimits[name] },
+	"formOn": formOn,
 	"initial": func(s string) string {
 		for _, r := range s {
 			return strings.ToUpper(string(r))
@@ -95,7 +100,64 @@ func templateFuncs() template.FuncMap {
 type formField struct {
 	P                                     *Page
 	Name, Label, Type, Autocomplete, Hint string
-	Required                              bool
+	fieldRule
+}
+
+// fieldRule is the part of a field's rules a browser can check as it is typed, so that
+// site.js can take a field's error away once the field is right (the forms are sent
+// novalidate: the server's check is the one that counts, in its own words). Match names
+// the field this one must repeat.
+type fieldRule struct {
+	Required       bool
+	MinLen, MaxLen int
+	Pattern, Match string
+}
+
+// fieldRules are the browser-checkable rules of the inputs the "input" template draws, by
+// name, from the forum's own limits.
+var fieldRules = map[string]fieldRule{
+	"username":             {Required: true, MinLen: forum.MinUsernameLen, MaxLen: forum.MaxUsernameLen, Pattern: `[A-Za-z0-9_.\-]+`},
+	"display_name":         {MaxLen: forum.MaxDisplayNameLen},
+	"email":                {Required: true, MaxLen: forum.MaxEmailLen},
+	"password":             {Required: true},
+	"password_confirm":     {Required: true, Match: "password"},
+	"login":                {Required: true},
+	"current_password":     {Required: true},
+	"new_password":         {Required: true, MinLen: forum.MinPasswordLen},
+	"new_password_confirm": {Required: true, Match: "new_password"},
+	"title":                {Required: true, MinLen: forum.MinTitleLen, MaxLen: forum.MaxTitleLen},
+	"summary":              {MaxLen: forum.MaxSummaryLen},
+	"name":                 {Required: true, MaxLen: forum.MaxTokenNameLen},
+}
+
+// textLimits are the lengths the hand-written text areas state (minlength, maxlength).
+var textLimits = map[string]int{
+	"body.min":    forum.MinBodyLen,
+	"comment.min": forum.MinCommentLen,
+	"comment.max": forum.MaxCommentLen,
+}
+
+// pageForm is one of the forms of a page that has several (the question page's answer,
+// comment, close and post forms): when it is the one whose failure the page shows,
+// Failed is set with what was typed and the errors; else it is empty.
+type pageForm struct {
+	Failed         bool
+	Values, Errors map[string]string
+	Message, First string
+}
+
+// formOn returns the failure on p of the form named form acting on ids (the values "on"
+// and then "parent" it was sent with), or nothing when another form failed.
+func formOn(p *Page, form string, ids ...int64) pageForm {
+	if p == nil || p.Form["form"] != form {
+		return pageForm{}
+	}
+	for i, key := range []string{"on", "parent"}[:min(len(ids), 2)] {
+		if p.Form[key] != strconv.FormatInt(ids[i], 10) {
+			return pageForm{}
+		}
+	}
+	return pageForm{Failed: true, Values: p.Form, Errors: p.Errors, Message: p.Error, First: p.FirstError}
 }
 
 // profilePath is the canonical address of a person's profile.
@@ -208,27 +270,6 @@ func errorTitle(status int) string {
 	return "That did not work"
 }
 
-// formFailure re-renders a form page with the error beside its field. Errors that are not
-// about the input (a fault, a rate limit with its header) go to the one error handler.
-func (s *Server) formFailure(c *fiber.Ctx, name string, p *Page, err error) error {
-	e := forum.AsError(err)
-	if e == nil || e.Kind == forum.EInternal {
-		return err
-	}
-	if e.Kind == forum.ERateLimited && e.RetryAfter > 0 {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
-	}
-	if p.Errors == nil {
-		p.Errors = map[string]string{}
-	}
-	if e.Field != "" {
-		p.Errors[e.Field] = e.Message
-	} else {
-		p.Error = e.Message
-	}
-	return s.render(c, statusOf[e.Kind], name, p)
-}
-
 // safeNext returns a local path to go to after signing in, refusing anything that would
 // leave the site.
 func safeNext(next string) string {
@@ -246,17 +287,35 @@ func safeNext(next string) string {
 }
 
 // flashes are the fixed messages a redirect may ask a page to show (?done=...), so no
-// request can make the site display text of its choosing.
+// request can make the site display text of its choosing. {site} stands for the site's
+// name.
 var flashes = map[string]string{
-	"welcome":   "Welcome to Staffroom! Your account is ready.",
-	"signedin":  "You are signed in.",
-	"signedout": "You are signed out.",
-	"profile":   "Your profile is saved.",
-	"password":  "Your password is changed; every other session has been signed out.",
-	"session":   "That session is signed out.",
-	"token":     "The token is revoked.",
-	"described": "The tag's description is saved.",
-	"reset":     "Your new password is set, and every other sign-in of your account has ended. Sign in with it.",
+	"welcome":    "Welcome to {site}! Your account is ready.",
+	"signedin":   "You are signed in.",
+	"signedout":  "You are signed out.",
+	"profile":    "Your profile is saved.",
+	"password":   "Your password is changed; every other session has been signed out.",
+	"session":    "That session is signed out.",
+	"token":      "The token is revoked.",
+	"described":  "The tag's description is saved.",
+	"asked":      "Your question is posted.",
+	"answered":   "Your answer is posted.",
+	"edited":     "Your edit is saved.",
+	"deleted":    "The post is deleted.",
+	"undeleted":  "The post is restored.",
+	"rollback":   "The post is rolled back to that revision.",
+	"closevote":  "Your vote to close is counted.",
+	"closed":     "The question is closed.",
+	"reopenvote": "Your vote to reopen is counted.",
+	"reopened":   "The question is reopened.",
+	"reset":      "Your new password is set, and every other sign-in of your account has ended. Sign in with it.",
 }
 
+// flash is the message a request's ?done= names, as it stands in the flashes table: what
+// cache keys hold (s.flash is the text a page shows).
 func flash(c *fiber.Ctx) string { return flashes[c.Query("done")] }
+
+// flash is the message a request's ?done= names, in this site's words.
+func (s *Server) flash(c *fiber.Ctx) string {
+	return strings.ReplaceAll(flash(c), "{site}", s.cfg.SiteName)
+}

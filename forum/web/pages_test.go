@@ -16,10 +16,29 @@ func (s *testSite) postForm(path, cookie string, v url.Values) *response {
 	return s.do(req{method: "POST", path: path, body: body, contentType: ct, cookie: cookie})
 }
 
+// follow makes the GET that a form post's 303 asks for, as a browser does, with the same
+// session; the address's fragment stays in the browser.
+func (s *testSite) follow(r *response, cookie string) *response {
+	s.t.Helper()
+	loc := r.Header.Get("Location")
+	if r.StatusCode != 303 || loc == "" {
+		s.t.Fatalf("want a 303 redirect, got %d %q: %.300s", r.StatusCode, loc, r.body)
+	}
+	loc, _, _ = strings.Cut(loc, "#")
+	return s.do(req{method: "GET", path: loc, cookie: cookie})
+}
+
+// postFormFollow posts a form and follows its redirect: a failed form answers with its
+// page, showing the failure (post/redirect/get).
+func (s *testSite) postFormFollow(path, cookie string, v url.Values) *response {
+	s.t.Helper()
+	return s.follow(s.postForm(path, cookie, v), cookie)
+}
+
 func TestSignupPage(t *testing.T) {
 	s := newSite(t)
 	t.Run("errors appear beside their field, typed values are kept", func(t *testing.T) {
-		r := s.postForm("/signup", "", url.Values{"username": {"pagey"}, "email": {"pagey@d.org"}, "display_name": {"Ms. Page"},
+		r := s.postFormFollow("/signup", "", url.Values{"username": {"pagey"}, "email": {"pagey@d.org"}, "display_name": {"Ms. Page"},
 			"password": {"short"}, "password_confirm": {"short"}})
 		page := string(r.body)
 		if r.StatusCode != 400 || !strings.Contains(page, `id="f-password-error"`) || !strings.Contains(page, "at least 10 characters") {
@@ -31,7 +50,7 @@ func TestSignupPage(t *testing.T) {
 		if strings.Contains(page, `value="short"`) {
 			t.Fatal("the password is echoed back into the page")
 		}
-		r = s.postForm("/signup", "", url.Values{"username": {"pagey"}, "email": {"pagey@d.org"}, "password": {"long enough pass"}, "password_confirm": {"different pass!"}})
+		r = s.postFormFollow("/signup", "", url.Values{"username": {"pagey"}, "email": {"pagey@d.org"}, "password": {"long enough pass"}, "password_confirm": {"different pass!"}})
 		if r.StatusCode != 400 || !strings.Contains(string(r.body), `id="f-password_confirm-error"`) {
 			t.Fatalf("mismatch: %d", r.StatusCode)
 		}
@@ -51,7 +70,7 @@ func TestSignupPage(t *testing.T) {
 		}
 	})
 	t.Run("duplicate username shows beside the field with 409", func(t *testing.T) {
-		r := s.postForm("/signup", "", url.Values{"username": {"PAGEY"}, "email": {"other@d.org"}, "password": {"long enough pass"}, "password_confirm": {"long enough pass"}})
+		r := s.postFormFollow("/signup", "", url.Values{"username": {"PAGEY"}, "email": {"other@d.org"}, "password": {"long enough pass"}, "password_confirm": {"long enough pass"}})
 		if r.StatusCode != 409 || !strings.Contains(string(r.body), `id="f-username-error"`) {
 			t.Fatalf("%d", r.StatusCode)
 		}
@@ -74,7 +93,7 @@ func TestLoginPageAndSettings(t *testing.T) {
 	})
 	var cookie string
 	t.Run("wrong password re-renders with the error", func(t *testing.T) {
-		r := s.postForm("/login", "", url.Values{"login": {"settler"}, "password": {"not the password"}, "next": {"/settings"}})
+		r := s.postFormFollow("/login", "", url.Values{"login": {"settler"}, "password": {"not the password"}, "next": {"/settings"}})
 		if r.StatusCode != 401 || !strings.Contains(string(r.body), "Wrong username, email or password") || !strings.Contains(string(r.body), `value="settler"`) {
 			t.Fatalf("%d", r.StatusCode)
 		}
@@ -109,7 +128,7 @@ func TestLoginPageAndSettings(t *testing.T) {
 		if strings.Contains(string(s.do(req{method: "GET", path: "/settings", cookie: cookie}).body), tok[1]) {
 			t.Fatal("the token is shown again")
 		}
-		r = s.postForm("/settings/tokens", cookie, url.Values{"_csrf": {csrf}, "name": {""}})
+		r = s.postFormFollow("/settings/tokens", cookie, url.Values{"_csrf": {csrf}, "name": {""}})
 		if r.StatusCode != 400 || !strings.Contains(string(r.body), `id="f-name-error"`) {
 			t.Fatalf("empty token name: %d", r.StatusCode)
 		}
@@ -117,11 +136,11 @@ func TestLoginPageAndSettings(t *testing.T) {
 	t.Run("password form: mismatch and wrong current password beside their fields", func(t *testing.T) {
 		page := string(s.do(req{method: "GET", path: "/settings", cookie: cookie}).body)
 		csrf := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(page)[1]
-		r := s.postForm("/settings/password", cookie, url.Values{"_csrf": {csrf}, "current_password": {"wrong one here"}, "new_password": {"another long one"}, "new_password_confirm": {"another long one"}})
+		r := s.postFormFollow("/settings/password", cookie, url.Values{"_csrf": {csrf}, "current_password": {"wrong one here"}, "new_password": {"another long one"}, "new_password_confirm": {"another long one"}})
 		if r.StatusCode != 400 || !strings.Contains(string(r.body), `id="f-current_password-error"`) {
 			t.Fatalf("wrong current: %d", r.StatusCode)
 		}
-		r = s.postForm("/settings/password", cookie, url.Values{"_csrf": {csrf}, "current_password": {a.Passwd}, "new_password": {"another long one"}, "new_password_confirm": {"not the same!!"}})
+		r = s.postFormFollow("/settings/password", cookie, url.Values{"_csrf": {csrf}, "current_password": {a.Passwd}, "new_password": {"another long one"}, "new_password_confirm": {"not the same!!"}})
 		if r.StatusCode != 400 || !strings.Contains(string(r.body), `id="f-new_password_confirm-error"`) {
 			t.Fatalf("mismatch: %d", r.StatusCode)
 		}

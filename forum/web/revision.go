@@ -98,7 +98,11 @@ func (s *Server) editPage(c *fiber.Ctx) error {
 	page := s.page(c, "Edit "+string(p.Kind), editView{Post: p})
 	page.Form = map[string]string{"title": p.Title, "body": p.Body, "tags": strings.Join(p.Tags, " "),
 		"revision": strconv.Itoa(p.Revision)}
-	return s.render(c, fiber.StatusOK, "edit", page)
+	status := fiber.StatusOK
+	if ff := s.formFlashFor(c); ff != nil {
+		status = ff.show(c, page)
+	}
+	return s.render(c, status, "edit", page)
 }
 
 func (s *Server) editSubmit(c *fiber.Ctx) error {
@@ -119,16 +123,20 @@ func (s *Server) editSubmit(c *fiber.Ctx) error {
 	}
 	edited, err := s.qa.Edit(c.UserContext(), v.User, id, e)
 	if err != nil {
-		page := s.page(c, "Edit "+string(p.Kind), editView{Post: p})
-		page.Form = map[string]string{"title": c.FormValue("title"), "body": body, "tags": c.FormValue("tags"),
-			"summary": c.FormValue("summary"), "revision": c.FormValue("revision")}
-		return s.formFailure(c, "edit", page, err)
+		form := map[string]string{"body": body, "summary": c.FormValue("summary"), "revision": c.FormValue("revision")}
+		if p.Kind == forum.KindQuestion {
+			form["title"], form["tags"] = c.FormValue("title"), c.FormValue("tags")
+		}
+		return s.formFailed(c, err, failedForm{page: fmt.Sprintf("/posts/%d/edit", id), values: form, inPlace: func(ff *formFlash) error {
+			page := s.page(c, "Edit "+string(p.Kind), editView{Post: p})
+			return s.render(c, ff.show(c, page), "edit", page)
+		}})
 	}
 	qid := edited.ID
 	if edited.Kind == forum.KindAnswer {
 		qid = edited.QuestionID
 	}
-	return backToQuestion(c, qid, fmt.Sprintf("post-%d", edited.ID))
+	return doneAtQuestion(c, qid, "edited", fmt.Sprintf("post-%d", edited.ID))
 }
 
 // Limits of the revisions page.
@@ -208,8 +216,12 @@ func (s *Server) revisionsPage(c *fiber.Ctx) error {
 			Tags: textDiff(dmp, strings.Join(prev.Tags, " "), strings.Join(r.Tags, " "))})
 	}
 	page := s.page(c, "Revisions", view)
-	page.Flash = flash(c)
-	return s.render(c, fiber.StatusOK, "revisions", page)
+	page.Flash = s.flash(c)
+	status := fiber.StatusOK
+	if ff := s.formFlashFor(c); ff != nil {
+		status = ff.show(c, page)
+	}
+	return s.render(c, status, "revisions", page)
 }
 
 func (s *Server) rollbackSubmit(c *fiber.Ctx) error {
@@ -222,7 +234,11 @@ func (s *Server) rollbackSubmit(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no revision %q.", c.Params("n"))
 	}
 	if _, err := s.qa.Rollback(c.UserContext(), v.User, id, n); err != nil {
-		return err
+		if forum.KindOf(err) == forum.ENotFound {
+			return err
+		}
+		return s.formFailed(c, err, failedForm{page: fmt.Sprintf("/posts/%d/revisions", id), anchor: fmt.Sprintf("revision-%d", n),
+			inPlace: func(ff *formFlash) error { return err }})
 	}
 	return c.Redirect(fmt.Sprintf("/posts/%d/revisions?done=rollback", id), fiber.StatusSeeOther)
 }

@@ -117,6 +117,7 @@ type Server struct {
 	cache          *microcache                                // anonymous readers' pages
 	communityCache *communityCache                            // the home page's community panel
 	lists          *listCache                                 // signed-in readers' question lists
+	formFlashes    *formFlashes                               // failed form posts, until their page shows them
 	live           *realtime.Upgrader
 	events         forum.EventLog
 	threads        *threadCache // nil: no question page cache
@@ -166,7 +167,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
 	}
-	s.cache, s.communityCache = newMicrocache(s.now), newCommunityCache(s.now)
+	s.cache, s.communityCache, s.formFlashes = newMicrocache(s.now), newCommunityCache(s.now), newFormFlashes(s.now)
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
 		return nil, err
 	}
@@ -265,6 +266,7 @@ func (s *Server) routes() {
 	api.Get("/users/:id/posts", s.apiUserPosts)
 	api.Get("/questions", s.apiQuestions)
 	api.Post("/questions", s.idempotent, s.apiAsk)
+	api.Get("/questions/similar", s.apiSimilar) // before /questions/:id, which would take it
 	api.Get("/questions/:id", s.apiQuestion)
 	api.Post("/questions/:id/answers", s.idempotent, s.apiAnswer)
 	api.Post("/questions/:id/close", s.apiClose)
@@ -300,6 +302,7 @@ func (s *Server) routes() {
 	app.Post("/questions/:id/reopen", s.reopenSubmit)
 	app.Post("/posts/:id/comments", s.commentSubmit)
 	app.Post("/posts/:id/vote", s.voteSubmit)
+	app.Post("/comments/:id/vote", s.commentVoteSubmit)
 	app.Post("/posts/:id/delete", s.deleteSubmit)
 	app.Post("/posts/:id/undelete", s.undeleteSubmit)
 	app.Get("/posts/:id/edit", s.editPage)

@@ -88,6 +88,54 @@
     });
   });
 
+  // The close form's search for the original of a duplicate: titles like the words typed
+  // (GET /api/v1/questions/similar), each a button that puts its question in the field
+  // the form sends. Without the script that field takes an id or an address typed in.
+  document.querySelectorAll("input[data-similar]").forEach(function (input) {
+    var target = document.getElementById(input.dataset.similar);
+    var box = input.closest(".dup-search");
+    var results = box && box.querySelector(".dup-results");
+    var found = box && box.querySelector("[role=status]");
+    if (!target || !results || !found) { return; }
+    box.hidden = false;
+    var timer = null, last = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var words = input.value.trim();
+        if (words === last) { return; }
+        last = words;
+        if (words.length < 3) { results.innerHTML = ""; found.textContent = ""; return; }
+        api("GET", "/api/v1/questions/similar?title=" + encodeURIComponent(words)).then(function (res) {
+          if (words !== last || !res.ok) { return; }
+          results.innerHTML = "";
+          res.data.items.forEach(function (q) {
+            var page = input.closest("[data-question]");
+            if (page && String(q.id) === page.dataset.question) { return; } // not itself
+            var li = document.createElement("li");
+            var pick = document.createElement("button");
+            pick.type = "button";
+            pick.className = "link-button";
+            pick.textContent = q.title;
+            pick.addEventListener("click", function () {
+              target.value = String(q.id);
+              target.dispatchEvent(new Event("input", { bubbles: true }));
+              found.textContent = "Original: " + q.title + " (#" + q.id + ")";
+            });
+            var meta = document.createElement("span");
+            meta.className = "muted";
+            meta.textContent = " · " + q.score + (Math.abs(q.score) === 1 ? " vote" : " votes") + ", " +
+              q.answer_count + (q.answer_count === 1 ? " answer" : " answers");
+            li.appendChild(pick);
+            li.appendChild(meta);
+            results.appendChild(li);
+          });
+          found.textContent = results.children.length ? "" : "No question has those words in its title.";
+        }).catch(function () {});
+      }, 250);
+    });
+  });
+
   // Drafts: what someone types in a question, answer or edit is kept in this browser until
   // the form is sent, so a closed tab, a crash or a reload loses nothing; and leaving a page
   // with unsent text asks first. A form opts in with data-draft="KEY"; its visible text
@@ -102,7 +150,10 @@
   document.querySelectorAll("form[data-draft]").forEach(function (form) {
     var key = draftPrefix + form.dataset.draft;
     var fields = draftFields(form);
-    var initial = fields.map(function (el) { return el.value; });
+    // A form the server sent back with its errors holds text that was never posted: it is
+    // unsent like any typed text (kept as a draft, and leaving asks first).
+    var failed = !!form.querySelector(".field-error, .form-error");
+    var initial = fields.map(function (el) { return failed ? "" : el.value; });
     var store;
     try { store = window.localStorage; } catch (err) { store = null; }
     if (store) {
@@ -133,15 +184,17 @@
       }
     }
     var timer = null;
+    function saveDraft() {
+      if (!store) { return; }
+      var data = {}, any = false;
+      fields.forEach(function (el, i) { data[el.name] = el.value; if (el.value !== initial[i]) { any = true; } });
+      try { if (any) { store.setItem(key, JSON.stringify(data)); } else { store.removeItem(key); } } catch (err) { /* full or private mode */ }
+    }
     form.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () {
-        if (!store) { return; }
-        var data = {}, any = false;
-        fields.forEach(function (el, i) { data[el.name] = el.value; if (el.value !== initial[i]) { any = true; } });
-        try { if (any) { store.setItem(key, JSON.stringify(data)); } else { store.removeItem(key); } } catch (err) { /* full or private mode */ }
-      }, 300);
+      timer = setTimeout(saveDraft, 300);
     });
+    if (failed) { saveDraft(); }
     form.addEventListener("submit", function () {
       form.dataset.sent = "1";
       if (store) { store.removeItem(key); }
@@ -155,6 +208,67 @@
       ev.preventDefault();
       ev.returnValue = "";
     }
+  });
+
+  // A field's error goes away once the field is right by the rules the browser can check
+  // (required, lengths, pattern, type, the repeated password: the forms are sent with
+  // novalidate, and the server still checks everything). A radio group's goes on a choice.
+  function fieldOK(el) {
+    if (!el.validity.valid) { return false; }
+    var other = el.dataset.match && document.getElementById(el.dataset.match);
+    return !other || other.value === el.value;
+  }
+  function clearError(holder) {
+    var keep = [];
+    (holder.getAttribute("aria-describedby") || "").split(/\s+/).forEach(function (id) {
+      var msg = id && document.getElementById(id);
+      if (msg && msg.classList.contains("field-error")) { msg.remove(); } else if (id) { keep.push(id); }
+    });
+    if (keep.length) { holder.setAttribute("aria-describedby", keep.join(" ")); } else { holder.removeAttribute("aria-describedby"); }
+    holder.removeAttribute("aria-invalid");
+    var field = holder.closest(".has-error");
+    if (field) { field.classList.remove("has-error"); }
+  }
+  function recheck(el) {
+    if (el.getAttribute("aria-invalid") === "true" && fieldOK(el)) { clearError(el); }
+  }
+  document.addEventListener("input", function (ev) {
+    var el = ev.target;
+    if (!(el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement)) { return; }
+    if (el.type === "radio") {
+      var group = el.closest("fieldset[aria-describedby]");
+      if (group) { clearError(group); }
+      return;
+    }
+    recheck(el);
+    if (el.id) { // a repeated password can be right again because the first one changed
+      document.querySelectorAll("[data-match='" + el.id + "']").forEach(recheck);
+    }
+  });
+
+  // Copy buttons (data-copy names the text to copy): without the script the text stays
+  // in its read-only box, where it can be selected and copied by hand.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.dataset.copy);
+    if (!source) { return; }
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      function copied() {
+        button.textContent = "Copied";
+        setTimeout(function () { button.textContent = label; }, 2000);
+      }
+      function byHand() {
+        source.focus();
+        source.select();
+        try { if (document.execCommand("copy")) { copied(); } } catch (err) { /* selected: the person copies it */ }
+      }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(source.value).then(copied, byHand);
+      } else {
+        byHand();
+      }
+    });
   });
 
   // Ask before deleting, and stop double submissions: the second click on a slow network
