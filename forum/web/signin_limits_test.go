@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -159,6 +160,21 @@ func TestSignInLimitIsPerAccount(t *testing.T) {
 		}
 		if r := change(a.Passwd); r.StatusCode != 429 {
 			t.Fatalf("the 11th try at the current password: %d %s", r.StatusCode, r.body)
+		}
+	})
+	t.Run("so do those of the settings form whose repeated password differs", func(t *testing.T) {
+		// The form checks every field at once, the current password among them, before the
+		// repeated one: that check must be counted too, or it is a way to guess for free.
+		s := newSite(t)
+		a := s.signup("target")
+		for i := range 10 {
+			s.postForm("/settings/password", a.Cookie, url.Values{"_csrf": {a.CSRF}, "current_password": {fmt.Sprint("guess number ", i)},
+				"new_password": {"a new long passphrase"}, "new_password_confirm": {"does not match"}})
+		}
+		r := s.do(req{method: "POST", path: "/api/v1/me/password", headers: a.bearer(),
+			body: jsonBody(map[string]string{"current_password": a.Passwd, "new_password": "a new long passphrase"})})
+		if r.StatusCode != 429 {
+			t.Fatalf("after 10 wrong guesses through the form: %d %s", r.StatusCode, r.body)
 		}
 	})
 }
