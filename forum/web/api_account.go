@@ -87,7 +87,11 @@ func (s *Server) apiMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	resp := meResponse{User: presentUser(v.User, true)}
+	u, err := s.accounts.User(c.UserContext(), v.User.ID) // whole: with the profile fields
+	if err != nil {
+		return err
+	}
+	resp := meResponse{User: presentUser(u, true)}
 	if v.Session != nil {
 		resp.CSRFToken = v.Session.CSRFToken
 	}
@@ -97,6 +101,7 @@ func (s *Server) apiMe(c *fiber.Ctx) error {
 type updateMeRequest struct {
 	DisplayName *string `json:"display_name"`
 	Email       *string `json:"email"`
+	profileFieldsRequest
 }
 
 func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
@@ -108,7 +113,8 @@ func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate(req))
+	u, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate{DisplayName: req.DisplayName, Email: req.Email,
+		Profile: req.update()})
 	if err != nil {
 		return err
 	}

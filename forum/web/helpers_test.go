@@ -101,6 +101,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}}
 	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db}
+	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
 	if s.live {
 		if s.hubCfg.Recheck == nil {
 			s.hubCfg.Recheck = web.Recheck(s.accounts)

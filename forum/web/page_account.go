@@ -104,6 +104,7 @@ type settingsView struct {
 	Sessions []sessionJSON
 	Tokens   []tokenJSON
 	NewToken *tokenJSON
+	Profile  *profileFormView
 }
 
 // requirePageViewer sends an anonymous visitor to sign in and come back.
@@ -124,7 +125,11 @@ func (s *Server) settingsData(c *fiber.Ctx, v *forum.Viewer) (*settingsView, err
 	if err != nil {
 		return nil, err
 	}
-	return &settingsView{Sessions: presentSessions(ss, v), Tokens: presentTokens(ts, v)}, nil
+	profile, err := s.profileFormFor(c, v)
+	if err != nil {
+		return nil, err
+	}
+	return &settingsView{Sessions: presentSessions(ss, v), Tokens: presentTokens(ts, v), Profile: profile}, nil
 }
 
 // settingsPageFor builds the settings page; form failures re-render it with their error.
@@ -157,7 +162,7 @@ func (s *Server) settingsProfileSubmit(c *fiber.Ctx) error {
 		return nil
 	}
 	name, email := c.FormValue("display_name"), c.FormValue("email")
-	_, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate{DisplayName: &name, Email: &email})
+	_, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate{DisplayName: &name, Email: &email, Profile: profileFieldsForm(c)})
 	if err != nil {
 		p, perr := s.settingsPageFor(c, v)
 		if perr != nil {
