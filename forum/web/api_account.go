@@ -98,10 +98,16 @@ func (s *Server) apiMe(c *fiber.Ctx) error {
 	return c.JSON(resp)
 }
 
+// updateMeRequest is PATCH /api/v1/me. A profile field left out stays as it is; null or an
+// empty value clears it.
 type updateMeRequest struct {
-	DisplayName *string `json:"display_name"`
-	Email       *string `json:"email"`
-	profileFieldsRequest
+	DisplayName *string            `json:"display_name"`
+	Email       *string            `json:"email"`
+	District    nullable[string]   `json:"district"`
+	Position    nullable[string]   `json:"position"`
+	Subjects    nullable[[]string] `json:"subjects"`
+	GradeBands  nullable[[]string] `json:"grade_bands"`
+	TimeZone    nullable[string]   `json:"time_zone"`
 }
 
 func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
@@ -114,7 +120,7 @@ func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
 		return err
 	}
 	u, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate{DisplayName: req.DisplayName, Email: req.Email,
-		Profile: req.update()})
+		Profile: req.profileUpdate()})
 	if err != nil {
 		return err
 	}

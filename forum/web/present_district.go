@@ -178,17 +178,8 @@ func presentClusterDetail(d *forum.ClusterDetail) clusterDetailJSON {
 func districtPath(slug string) string { return "/districts/" + slug }
 func clusterPath(slug string) string  { return "/clusters/" + slug }
 
-// profileFieldsRequest is the profile fields of PATCH /api/v1/me: a field left out stays
-// as it is; null or an empty value clears it.
-type profileFieldsRequest struct {
-	District   nullable[string]   `json:"district"`
-	Position   nullable[string]   `json:"position"`
-	Subjects   nullable[[]string] `json:"subjects"`
-	GradeBands nullable[[]string] `json:"grade_bands"`
-	TimeZone   nullable[string]   `json:"time_zone"`
-}
-
-func (r profileFieldsRequest) update() *forum.ProfileFieldsUpdate {
+// profileUpdate is the profile fields' part of PATCH /api/v1/me; nil when it has none.
+func (r updateMeRequest) profileUpdate() *forum.ProfileFieldsUpdate {
 	upd := &forum.ProfileFieldsUpdate{District: r.District.orEmpty(), Position: r.Position.orEmpty(),
 		Subjects: r.Subjects.orEmpty(), GradeBands: r.GradeBands.orEmpty(), TimeZone: r.TimeZone.orEmpty()}
 	if upd.Empty() {
