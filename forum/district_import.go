@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -43,6 +44,8 @@ type DistrictImport struct {
 	Enrollment *int
 	Locale     *LocaleValue
 	Cluster    string // a cluster's slug
+
+	clusterCol int // the cluster column, to report an unknown cluster by the header's name
 }
 
 // ImportResult counts what an import did.
@@ -124,6 +127,18 @@ func (ir *importRows) err() error {
 // LEAID, LEA_NAME and ST columns is invalid "bad_import"; bad rows give an *ImportError
 // listing them by line.
 func ReadDistrictCSV(r io.Reader) ([]DistrictImport, error) {
+	ir, err := readDistrictCSV(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := ir.err(); err != nil {
+		return nil, err
+	}
+	return ir.rows, nil
+}
+
+// readDistrictCSV reads an import file into its good rows and its bad ones.
+func readDistrictCSV(r io.Reader) (*importRows, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // rows of the wrong width are reported as bad rows, not as the end
 	cr.ReuseRecord = true
@@ -182,10 +197,7 @@ func ReadDistrictCSV(r io.Reader) ([]DistrictImport, error) {
 		}
 		ir.row(line, rec, col)
 	}
-	if err := ir.err(); err != nil {
-		return nil, err
-	}
-	return ir.rows, nil
+	return ir, nil
 }
 
 func blankRecord(rec []string) bool {
@@ -265,6 +277,7 @@ func (ir *importRows) row(line int, rec []string, col func(string) int) {
 			fail(c, err)
 			return
 		}
+		d.clusterCol = c
 	}
 	ir.rows = append(ir.rows, d)
 }
@@ -278,20 +291,24 @@ func ncesMissing(s string) bool {
 
 // ImportCSV reads an import file and imports it in one transaction: all of it, or, when
 // any row is bad (its cluster unknown among the reasons), nothing, with an *ImportError
-// listing the bad rows. For administrators at the command line.
+// listing the bad rows by line. For administrators at the command line.
 func (d *Directory) ImportCSV(ctx context.Context, r io.Reader) (*ImportResult, error) {
-	rows, err := ReadDistrictCSV(r)
+	ir, err := readDistrictCSV(r)
 	if err != nil {
 		return nil, err
 	}
-	if err := d.checkImportClusters(ctx, rows); err != nil {
+	if err := d.checkImportClusters(ctx, ir); err != nil {
 		return nil, err
 	}
-	return d.Store.ImportDistricts(ctx, rows, d.now())
+	if err := ir.err(); err != nil {
+		return nil, err
+	}
+	return d.Store.ImportDistricts(ctx, ir.rows, d.now())
 }
 
-// checkImportClusters reports the rows whose cluster is not in the directory.
-func (d *Directory) checkImportClusters(ctx context.Context, rows []DistrictImport) error {
+// checkImportClusters reports the rows whose cluster is not in the directory, beside the
+// file's other bad rows, in the order of the lines.
+func (d *Directory) checkImportClusters(ctx context.Context, ir *importRows) error {
 	clusters, err := d.Store.Clusters(ctx)
 	if err != nil {
 		return err
@@ -300,15 +317,16 @@ func (d *Directory) checkImportClusters(ctx context.Context, rows []DistrictImpo
 	for _, c := range clusters {
 		known[c.Slug] = true
 	}
-	ir := &importRows{}
-	for _, row := range rows {
+	for _, row := range ir.rows {
 		if row.Cluster != "" && !known[row.Cluster] {
 			ir.nBad++
-			if len(ir.bad) < maxReportedRows {
-				ir.bad = append(ir.bad, RowError{Line: row.Line, Column: "cluster",
-					Message: fmt.Sprintf("there is no cluster %q: create it first (POST /api/v1/clusters)", row.Cluster)})
-			}
+			ir.bad = append(ir.bad, RowError{Line: row.Line, Column: ir.header[row.clusterCol],
+				Message: fmt.Sprintf("there is no cluster %q: create it first (POST /api/v1/clusters)", row.Cluster)})
 		}
 	}
-	return ir.err()
+	sort.SliceStable(ir.bad, func(i, j int) bool { return ir.bad[i].Line < ir.bad[j].Line })
+	if len(ir.bad) > maxReportedRows {
+		ir.bad = ir.bad[:maxReportedRows]
+	}
+	return nil
 }
