@@ -74,6 +74,12 @@ async function fillSite() {
   await api("POST", `/answers/${a1.id}/accept`, null, site.asker.token);
   await api("PATCH", `/posts/${q.id}`, { body: `${body}\n\nEdited: we start in January.`, summary: "when we start" }, site.asker.token);
   site.answer = a1;
+  // The directory: a cluster, its districts, people who state their work.
+  await api("POST", "/clusters", { slug: "great-lakes", name: "Great Lakes Innovation Cluster", description: "Districts around the lakes working on **computational thinking**." }, site.admin.token);
+  await api("POST", "/districts", { slug: "riverside", name: "Riverside Unified School District", state: "MI", nces_id: "2629940", enrollment: 18400, locale: "21", cluster: "great-lakes", profile: "A suburban district of 24 schools on the Grand River." }, site.admin.token);
+  await api("POST", "/districts", { name: "North Prairie Schools", state: "NE", locale: "rural", enrollment: 1100 }, site.admin.token);
+  await api("PATCH", "/me", { district: "riverside", position: "teacher", subjects: ["ela", "social-studies"], grade_bands: ["6-8"], time_zone: "America/Detroit" }, site.asker.token);
+  await api("PATCH", "/me", { district: "riverside", position: "coach", subjects: ["math"], grade_bands: ["9-12"] }, site.answerer.token);
 }
 
 // signedInContext signs asker in through the login page.
@@ -100,6 +106,10 @@ function pagesToCheck() {
       question: slugged,
       profile: `/users/${site.answerer.id}/${site.answerer.username}`,
       revisions: `/posts/${q.id}/revisions`,
+      districts: "/districts",
+      "districts-filtered": "/districts?state=MI&locale=suburb",
+      district: "/districts/riverside",
+      cluster: "/clusters/great-lakes",
       login: "/login",
       signup: "/signup",
       "not-found": "/no/such/page",
