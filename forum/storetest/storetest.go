@@ -18,12 +18,12 @@ type Store interface {
 	forum.UserStore
 	forum.SessionStore
 	forum.CommunityStore
+	forum.DirectoryStore
 	forum.DemoSeeder
 	forum.PostStore
 	forum.Recounter
 	forum.EventLog
 	forum.ThreadVersions
-	forum.DirectoryStore
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("sessions", func(t *testing.T) { testSessions(t, open) })
 	t.Run("tokens", func(t *testing.T) { testTokens(t, open) })
 	t.Run("demo", func(t *testing.T) { testDemo(t, open) })
+	t.Run("directory", func(t *testing.T) { testDirectory(t, open) })
 	t.Run("posts", func(t *testing.T) { testPosts(t, open) })
 	t.Run("votes", func(t *testing.T) { testVotes(t, open) })
 	t.Run("accept", func(t *testing.T) { testAccept(t, open) })
@@ -46,7 +47,6 @@ func Run(t *testing.T, open Opener) {
 	t.Run("events", func(t *testing.T) { testEvents(t, open) })
 	t.Run("thread versions", func(t *testing.T) { testThreadVersions(t, open) })
 	t.Run("question interval", func(t *testing.T) { testQuestionInterval(t, open) })
-	t.Run("directory", func(t *testing.T) { testDirectory(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

@@ -101,7 +101,6 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}}
 	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db}
-	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
 	if s.live {
 		if s.hubCfg.Recheck == nil {
 			s.hubCfg.Recheck = web.Recheck(s.accounts)
@@ -113,6 +112,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		svc.Live, svc.Events = realtime.NewUpgrader(s.hub), db
 		t.Cleanup(func() { s.hub.Close(context.Background()) })
 	}
+	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
 	s.server, err = web.New(s.cfg, svc)
 	if err != nil {
 		t.Fatal(err)
