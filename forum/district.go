@@ -344,7 +344,8 @@ type DistrictDetail struct {
 // ClusterDetail is what a cluster's page shows.
 type ClusterDetail struct {
 	Cluster        *Cluster
-	Districts      []*DistrictEntry
+	Districts      []*DistrictEntry // the first MaxPageSize by name
+	DistrictsTotal int
 	People         []*User
 	PeopleTotal    int
 	Questions      []*Post
@@ -603,7 +604,7 @@ func (d *Directory) Cluster(ctx context.Context, viewer *User, slug string) (*Cl
 		return nil, err
 	}
 	out := &ClusterDetail{Cluster: c}
-	if out.Districts, _, err = d.Store.Districts(ctx, DistrictFilter{Cluster: c.Slug, Page: 1, PageSize: MaxPageSize}); err != nil {
+	if out.Districts, out.DistrictsTotal, err = d.Store.Districts(ctx, DistrictFilter{Cluster: c.Slug, Page: 1, PageSize: MaxPageSize}); err != nil {
 		return nil, err
 	}
 	scope := DirectoryScope{ClusterID: c.ID}

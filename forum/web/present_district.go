@@ -157,6 +157,7 @@ func presentCluster(c *forum.Cluster) clusterJSON {
 type clusterDetailJSON struct {
 	clusterJSON
 	Districts      []districtItemJSON     `json:"districts"`
+	DistrictsTotal int                    `json:"districts_total"` // the rest: GET /districts?cluster=
 	People         []userJSON             `json:"people"`
 	PeopleTotal    int                    `json:"people_total"`
 	Questions      []postJSON             `json:"questions"`
@@ -164,7 +165,7 @@ type clusterDetailJSON struct {
 }
 
 func presentClusterDetail(d *forum.ClusterDetail) clusterDetailJSON {
-	j := clusterDetailJSON{clusterJSON: presentCluster(d.Cluster), People: presentPeople(d.People), PeopleTotal: d.PeopleTotal,
+	j := clusterDetailJSON{clusterJSON: presentCluster(d.Cluster), DistrictsTotal: d.DistrictsTotal, People: presentPeople(d.People), PeopleTotal: d.PeopleTotal,
 		Questions: presentQuestionList(d.Questions), Collaboratives: presentCollaboratives(d.Collaboratives),
 		Districts: make([]districtItemJSON, 0, len(d.Districts))}
 	for _, dist := range d.Districts {
