@@ -205,7 +205,7 @@ func TestDirectoryReads(t *testing.T) {
 		r := s.do(req{method: "GET", path: "/api/v1/clusters/great-lakes"})
 		c := r.json(t)
 		ds := c["districts"].([]any)
-		if r.StatusCode != 200 || len(ds) != 1 || ds[0].(map[string]any)["slug"] != "riverside-unified" || len(c["questions"].([]any)) != 1 ||
+		if r.StatusCode != 200 || len(ds) != 1 || ds[0].(map[string]any)["slug"] != "riverside-unified" || c["districts_total"] != 1.0 || len(c["questions"].([]any)) != 1 ||
 			strings.Contains(string(r.body), "@district.org") {
 			t.Fatalf("cluster = %d %s", r.StatusCode, r.body)
 		}
