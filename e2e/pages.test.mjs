@@ -80,6 +80,12 @@ async function fillSite() {
   // A closed question, for the page that keeps an answer sent after it closed.
   site.closed = await api("POST", "/questions", { title: "Which brand of whiteboard markers lasts longest?", body: "Ours dry out within a week; which ones last?", tags: ["supplies"] }, site.answerer.token);
   await api("POST", `/questions/${site.closed.id}/close`, { reason: "opinion_based" }, site.admin.token);
+  // The directory: a cluster, its districts, people who state their work.
+  await api("POST", "/clusters", { slug: "great-lakes", name: "Great Lakes Innovation Cluster", description: "Districts around the lakes working on **computational thinking**." }, site.admin.token);
+  await api("POST", "/districts", { slug: "riverside", name: "Riverside Unified School District", state: "MI", nces_id: "2629940", enrollment: 18400, locale: "21", cluster: "great-lakes", profile: "A suburban district of 24 schools on the Grand River." }, site.admin.token);
+  await api("POST", "/districts", { name: "North Prairie Schools", state: "NE", locale: "rural", enrollment: 1100 }, site.admin.token);
+  await api("PATCH", "/me", { district: "riverside", position: "teacher", subjects: ["ela", "social-studies"], grade_bands: ["6-8"], time_zone: "America/Detroit" }, site.asker.token);
+  await api("PATCH", "/me", { district: "riverside", position: "coach", subjects: ["math"], grade_bands: ["9-12"] }, site.answerer.token);
 }
 
 // failedForm posts a form that fails, as the browser of context, and returns the address
@@ -134,6 +140,10 @@ function pagesToCheck() {
       question: slugged,
       profile: `/users/${site.answerer.id}/${site.answerer.username}`,
       revisions: `/posts/${q.id}/revisions`,
+      districts: "/districts",
+      "districts-filtered": "/districts?state=MI&locale=suburb",
+      district: "/districts/riverside",
+      cluster: "/clusters/great-lakes",
       login: "/login",
       signup: "/signup",
       "not-found": "/no/such/page",

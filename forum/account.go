@@ -531,8 +531,9 @@ func (a *Accounts) User(ctx context.Context, id int64) (*User, error) {
 	return a.Users.UserByID(ctx, id)
 }
 
-// UpdateProfile changes the viewer's display name or email. Returns invalid with the
-// field, conflict "email_taken", or forbidden while suspended.
+// UpdateProfile changes the viewer's display name, email or profile fields (district,
+// position, subjects, grade bands, time zone), all in one write. Returns invalid with the
+// field (unknown_district among them), conflict "email_taken", or forbidden while suspended.
 func (a *Accounts) UpdateProfile(ctx context.Context, v *Viewer, upd UserUpdate) (*User, error) {
 	if err := v.User.CheckCanWrite(a.now()); err != nil {
 		return nil, err
@@ -556,7 +557,7 @@ func (a *Accounts) UpdateProfile(ctx context.Context, v *Viewer, upd UserUpdate)
 		return nil, err
 	}
 	defer a.cache.forgetUser(v.User.ID)
-	return a.Users.UpdateUser(ctx, v.User.ID, upd)
+	return a.updateUser(ctx, v.User.ID, upd)
 }
 
 // ChangePassword replaces the viewer's password after checking the current one, and ends

@@ -18,6 +18,7 @@ type DistrictMembers struct {
 
 // CommunityStore reads the community overview.
 type CommunityStore interface {
-	// Community returns member counts by district and the newest members.
+	// Community returns member counts by district (districts with members only: an
+	// imported directory holds many nobody has joined from yet) and the newest members.
 	Community(ctx context.Context) (*Community, error)
 }

@@ -51,6 +51,7 @@ type User struct {
 	Role           Role
 	Reputation     int
 	District       *District
+	Profile        *ProfileFields // nil unless the account was read whole (UserByID)
 	Demo           bool
 	SuspendedUntil *time.Time
 	SuspendReason  string
@@ -112,6 +113,7 @@ type NewUser struct {
 type UserUpdate struct {
 	DisplayName *string
 	Email       *string
+	Profile     *ProfileFieldsUpdate // checked by Accounts.UpdateProfile (ProfileFieldsUpdate.Normalize)
 }
 
 // UserStore keeps accounts. Usernames and emails are unique regardless of case.
@@ -121,11 +123,13 @@ type UserStore interface {
 	// this is the first non-demo account ever created on the site: a fact the store keeps
 	// and claims in the same transaction, so racing sign-ups cannot both win.
 	CreateUser(ctx context.Context, u NewUser, now time.Time) (*User, error)
-	// UserByID returns not_found when there is no such account.
+	// UserByID returns not_found when there is no such account. The account is read
+	// whole, its profile fields included.
 	UserByID(ctx context.Context, id int64) (*User, error)
 	// UserByLogin finds an account by username or email, regardless of case.
 	UserByLogin(ctx context.Context, login string) (*User, error)
-	// UpdateUser applies upd and returns the new state; conflict "email_taken" as above.
+	// UpdateUser applies upd and returns the new state; conflict "email_taken" as above,
+	// invalid "unknown_district" when upd.Profile names a district the directory lacks.
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
 	// SetPassword stores a new hash and ends every session and API token of the account
 	// except keepSession and keepToken (hashes; nil keeps none): the one making the change.

@@ -123,6 +123,9 @@ func (m *Main) Open(ctx context.Context) error {
 			if err := forum.SeedDemoQuestions(ctx, m.DB, m.DB, render, m.Now().UTC()); err != nil {
 				return fmt.Errorf("demo questions: %w", err)
 			}
+			if err := forum.SeedDemoDirectory(ctx, m.DB, m.DB, render, m.Now().UTC()); err != nil {
+				return fmt.Errorf("demo directory: %w", err)
+			}
 			m.Log.Info("created the demo community on the new database (--demo=off to skip)")
 		}
 	}
@@ -158,6 +161,7 @@ func (m *Main) Open(ctx context.Context) error {
 		NewUsers: forum.DefaultNewUserRules,
 	}
 	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
+	directory := &forum.Directory{Store: m.DB, Render: render, Now: m.Now}
 	if !on {
 		// Quotas and intervals are lifted with the rate limits; the reputation cap and the
 		// link limit are rules and stay.
@@ -188,7 +192,7 @@ func (m *Main) Open(ctx context.Context) error {
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
 		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
-		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images,
+		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images, Directory: directory,
 		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Now: m.Now},
 		Admin: &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now}})
 	if err != nil {

@@ -17,7 +17,7 @@ func (db *DB) Community(ctx context.Context) (*forum.Community, error) {
 	}
 	rows, err := db.reader.QueryContext(ctx, `SELECT d.id, d.slug, d.name, COUNT(u.id)
 		FROM districts d LEFT JOIN users u ON u.district_id = d.id
-		GROUP BY d.id, d.slug, d.name ORDER BY COUNT(u.id) DESC, d.name`)
+		GROUP BY d.id, d.slug, d.name HAVING COUNT(u.id) > 0 ORDER BY COUNT(u.id) DESC, d.name`)
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,8 @@ func (db *DB) SeedDemo(ctx context.Context, demo forum.DemoCommunity, now time.T
 		}
 		districts := map[string]int64{}
 		for _, d := range demo.Districts {
-			res, err := tx.ExecContext(ctx, `INSERT INTO districts (slug, name, created_at) VALUES (?, ?, ?)`, d.Slug, d.Name, now)
+			res, err := tx.ExecContext(ctx, `INSERT INTO districts (slug, name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+				d.Slug, d.Name, forum.SearchKey(d.Name), now, now)
 			if err != nil {
 				return fmt.Errorf("demo district %s: %w", d.Slug, err)
 			}

@@ -109,6 +109,9 @@ func (db *DB) UserByID(ctx context.Context, id int64) (*forum.User, error) {
 	if err != nil {
 		return nil, notFound(err, "There is no user %d.", id)
 	}
+	if err := db.loadProfileFields(ctx, u); err != nil {
+		return nil, err
+	}
 	return u, nil
 }
 
@@ -135,6 +138,9 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd forum.UserUpdate) (*
 			if err != nil {
 				return userConflict(err)
 			}
+		}
+		if err := updateProfileFields(ctx, tx, id, upd.Profile); err != nil {
+			return err
 		}
 		return nil
 	})

@@ -18,6 +18,7 @@ type Store interface {
 	forum.UserStore
 	forum.SessionStore
 	forum.CommunityStore
+	forum.DirectoryStore
 	forum.DemoSeeder
 	forum.PostStore
 	forum.RevisionStore
@@ -44,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("sessions", func(t *testing.T) { testSessions(t, open) })
 	t.Run("tokens", func(t *testing.T) { testTokens(t, open) })
 	t.Run("demo", func(t *testing.T) { testDemo(t, open) })
+	t.Run("directory", func(t *testing.T) { testDirectory(t, open) })
 	t.Run("posts", func(t *testing.T) { testPosts(t, open) })
 	t.Run("votes", func(t *testing.T) { testVotes(t, open) })
 	t.Run("accept", func(t *testing.T) { testAccept(t, open) })

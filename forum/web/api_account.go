@@ -97,16 +97,27 @@ func (s *Server) apiMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	resp := meResponse{User: presentUser(v.User, true)}
+	u, err := s.accounts.User(c.UserContext(), v.User.ID) // whole: with the profile fields
+	if err != nil {
+		return err
+	}
+	resp := meResponse{User: presentUser(u, true)}
 	if v.Session != nil {
 		resp.CSRFToken = v.Session.CSRFToken
 	}
 	return c.JSON(resp)
 }
 
+// updateMeRequest is PATCH /api/v1/me. A profile field left out stays as it is; null or an
+// empty value clears it.
 type updateMeRequest struct {
-	DisplayName *string `json:"display_name"`
-	Email       *string `json:"email"`
+	DisplayName *string            `json:"display_name"`
+	Email       *string            `json:"email"`
+	District    nullable[string]   `json:"district"`
+	Position    nullable[string]   `json:"position"`
+	Subjects    nullable[[]string] `json:"subjects"`
+	GradeBands  nullable[[]string] `json:"grade_bands"`
+	TimeZone    nullable[string]   `json:"time_zone"`
 }
 
 func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
@@ -118,7 +129,8 @@ func (s *Server) apiUpdateMe(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate(req))
+	u, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate{DisplayName: req.DisplayName, Email: req.Email,
+		Profile: req.profileUpdate()})
 	if err != nil {
 		return err
 	}

@@ -145,6 +145,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		svc.Live, svc.Events = realtime.NewUpgrader(s.hub), db
 		t.Cleanup(func() { s.hub.Close(context.Background()) })
 	}
+	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
 	s.server, err = web.New(s.cfg, svc)
 	if err != nil {
 		t.Fatal(err)

@@ -134,6 +134,7 @@ type settingsView struct {
 	Sessions []sessionJSON
 	Tokens   []tokenJSON
 	NewToken *tokenJSON
+	Profile  *profileFormView
 }
 
 // requirePageViewer sends an anonymous visitor to sign in and come back.
@@ -154,7 +155,11 @@ func (s *Server) settingsData(c *fiber.Ctx, v *forum.Viewer) (*settingsView, err
 	if err != nil {
 		return nil, err
 	}
-	return &settingsView{Sessions: presentSessions(ss, v), Tokens: presentTokens(ts, v)}, nil
+	profile, err := s.profileFormFor(c, v)
+	if err != nil {
+		return nil, err
+	}
+	return &settingsView{Sessions: presentSessions(ss, v), Tokens: presentTokens(ts, v), Profile: profile}, nil
 }
 
 // settingsPageFor builds the settings page; form failures re-render it with their error.
@@ -202,9 +207,9 @@ func (s *Server) settingsProfileSubmit(c *fiber.Ctx) error {
 		return nil
 	}
 	name, email := c.FormValue("display_name"), c.FormValue("email")
-	_, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate{DisplayName: &name, Email: &email})
+	_, err := s.accounts.UpdateProfile(c.UserContext(), v, forum.UserUpdate{DisplayName: &name, Email: &email, Profile: profileFieldsForm(c)})
 	if err != nil {
-		return s.settingsFailed(c, v, err, "profile", map[string]string{"display_name": name, "email": email})
+		return s.settingsFailed(c, v, err, "profile", keepProfileFields(c, map[string]string{"display_name": name, "email": email}))
 	}
 	return c.Redirect("/settings?done=profile", fiber.StatusSeeOther)
 }

@@ -7,8 +7,9 @@ import (
 )
 
 // userJSON is a person as the API shows them. Email and suspension appear only to the
-// person themselves.
+// person themselves. The profile fields come when the person was read whole.
 type userJSON struct {
+	*profileFieldsJSON
 	ID             int64         `json:"id"`
 	Username       string        `json:"username"`
 	DisplayName    string        `json:"display_name"`
@@ -45,6 +46,7 @@ func presentUser(u *forum.User, self bool) userJSON {
 	if u.District != nil {
 		j.District = &districtJSON{ID: u.District.ID, Slug: u.District.Slug, Name: u.District.Name}
 	}
+	j.profileFieldsJSON = presentProfileFields(u.Profile)
 	if self {
 		j.Email = u.Email
 		j.SuspendedUntil = u.SuspendedUntil

@@ -81,6 +81,9 @@ type Services struct {
 	Health   Health
 	Views    *forum.ViewCounter // nil: views are not counted
 	Idem     forum.IdempotencyStore
+
+	// Directory serves the district directory; nil: no directory routes.
+	Directory *forum.Directory
 	// Live upgrades /ws; Events gives pages their topics' head seq. Nil: no live updates.
 	Live   *realtime.Upgrader
 	Events forum.EventLog
@@ -103,6 +106,7 @@ type Server struct {
 	app            *fiber.App
 	accounts       *forum.Accounts
 	qa             *forum.QA
+	directory      *forum.Directory // nil: no directory routes
 	home           HomeSource
 	health         Health
 	views          *forum.ViewCounter
@@ -171,6 +175,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
 		return nil, err
 	}
+	s.directory = svc.Directory
 	if svc.Threads != nil {
 		if s.lists, err = newListCache(s.pages["home"], s.now); err != nil {
 			return nil, err
@@ -264,6 +269,7 @@ func (s *Server) routes() {
 	api.Delete("/me/tokens/:id", s.apiRevokeToken)
 	api.Get("/users/:id", s.apiUser)
 	api.Get("/users/:id/posts", s.apiUserPosts)
+	s.directoryAPIRoutes(api)
 	api.Get("/questions", s.apiQuestions)
 	api.Post("/questions", s.idempotent, s.apiAsk)
 	api.Get("/questions/similar", s.apiSimilar) // before /questions/:id, which would take it
@@ -313,6 +319,7 @@ func (s *Server) routes() {
 	app.Get("/tags", s.tagsPage)
 	app.Get("/tags/:tag", s.anonymousCache(listPageKey(true), nil), s.tagPage)
 	app.Post("/tags/:tag", s.describeTagSubmit)
+	s.directoryRoutes(app)
 	app.Get("/signup", s.signupPage)
 	app.Post("/signup", s.signupSubmit)
 	app.Get("/login", s.loginPage)
