@@ -116,18 +116,8 @@ func (s *QA) Comment(ctx context.Context, u *User, postID, parentID int64, body 
 // not_found, forbidden "self_vote" or "insufficient_reputation", or rate_limited past the
 // daily votes.
 func (s *QA) Vote(ctx context.Context, u *User, postID int64, value int) (VoteResult, error) {
-	switch value {
-	case 1:
-		if err := s.Privileges.Check(u, PrivUpvote); err != nil {
-			return VoteResult{}, err
-		}
-	case -1:
-		if err := s.Privileges.Check(u, PrivDownvote); err != nil {
-			return VoteResult{}, err
-		}
-	case 0:
-	default:
-		return VoteResult{}, Invalid("value", "invalid_vote", "value must be 1 (up), -1 (down) or 0 (take the vote back).")
+	if err := s.Privileges.CheckVoteValue(u, value); err != nil {
+		return VoteResult{}, err
 	}
 	return s.Posts.Vote(ctx, postID, u.ID, value, s.Votes, s.now())
 }
@@ -149,23 +139,22 @@ func (s *QA) VoteComment(ctx context.Context, u *User, commentID int64, value in
 }
 
 // Accept marks an answer as the accepted one, or unmarks it when it already is. Only the
-// asker may; returns whether the answer is accepted now.
+// asker may (CheckAccept, in the store's write); returns whether the answer is accepted now.
 func (s *QA) Accept(ctx context.Context, u *User, answerID int64) (bool, error) {
 	return s.Posts.Accept(ctx, answerID, u.ID, s.now())
 }
 
 // Delete soft-deletes a post: its author may (not a question with upvoted answers), and
-// moderators may. Everyone but moderators then gets not_found.
+// moderators may (CheckDelete, in the store's write). Everyone but moderators then gets
+// not_found.
 func (s *QA) Delete(ctx context.Context, u *User, postID int64) error {
 	return s.Posts.DeletePost(ctx, postID, u, s.now())
 }
 
-// Undelete restores a deleted post; only moderators may.
+// Undelete restores a deleted post; only moderators may (CheckUndelete, in the store's
+// write: to anyone else a deleted post does not exist).
 func (s *QA) Undelete(ctx context.Context, u *User, postID int64) error {
-	if !u.Role.IsModerator() {
-		return Errorf(ENotFound, "There is no post %d.", postID) // to others it does not exist
-	}
-	return s.Posts.UndeletePost(ctx, postID, s.now())
+	return s.Posts.UndeletePost(ctx, postID, u, s.now())
 }
 
 // Thread returns a question page's content for the viewer (nil when anonymous).
@@ -218,7 +207,7 @@ func (s *QA) Tags(ctx context.Context, prefix string, page int) ([]Tag, int, err
 func (s *QA) Tag(ctx context.Context, name string) (*Tag, error) {
 	n, err := NormalizeTag(name)
 	if err != nil {
-		return nil, Errorf(ENotFound, "There is no tag %q.", truncate(name, 40))
+		return nil, NotFoundTag(name)
 	}
 	return s.Posts.Tag(ctx, n)
 }

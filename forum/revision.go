@@ -47,9 +47,9 @@ type StoredEdit struct {
 
 // RevisionStore keeps the history of posts.
 type RevisionStore interface {
-	// EditPost applies an edit and records the new revision, in one transaction. Returns
-	// not_found for a missing or deleted post and conflict "edit_conflict" when
-	// BaseRevision is stale.
+	// EditPost applies an edit and records the new revision, in one transaction, after
+	// CheckLive and CheckRevision on what it read there. Returns not_found for a missing or
+	// deleted post and conflict "edit_conflict" when BaseRevision is stale.
 	EditPost(ctx context.Context, e StoredEdit) (*Post, error)
 	// Revisions lists a post's revisions, oldest first.
 	Revisions(ctx context.Context, postID int64) ([]*Revision, error)
@@ -63,13 +63,9 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 	if err != nil {
 		return nil, err
 	}
-	if p.DeletedAt != nil {
-		return nil, Errorf(ENotFound, "There is no post %d.", postID)
-	}
-	if p.Author.ID != u.ID {
-		if err := s.Privileges.Check(u, PrivEdit); err != nil {
-			return nil, err
-		}
+	facts := PostFacts{ID: p.ID, Exists: true, Kind: p.Kind, AuthorID: p.Author.ID, Deleted: p.DeletedAt != nil}
+	if err := s.Privileges.CheckEdit(u, facts); err != nil {
+		return nil, err
 	}
 	se := StoredEdit{PostID: postID, EditorID: u.ID, BaseRevision: e.BaseRevision, Now: s.now()}
 	if se.Summary, err = CleanTitle("summary", e.Summary, 0, MaxSummaryLen); err != nil {
@@ -116,6 +112,17 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 		return nil, Invalid("body", "nothing_changed", "Change the title, the body or the tags to save an edit.")
 	}
 	return s.Revisions.EditPost(ctx, se)
+}
+
+// CheckRevision decides whether an edit that started from revision base may be saved over
+// revision current: conflict "edit_conflict" when someone saved another since. base 0:
+// the editor did not say, and the edit applies to whatever is current.
+func CheckRevision(base, current int) error {
+	if base != 0 && base != current {
+		return Coded(EConflict, "edit_conflict",
+			"Someone saved a newer version (revision %d) since you started from revision %d; reload the post, then apply your change again.", current, base)
+	}
+	return nil
 }
 
 // History returns a visible post's revisions, oldest first.

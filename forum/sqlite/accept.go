@@ -12,20 +12,14 @@ import (
 func (db *DB) Accept(ctx context.Context, answerID, askerID int64, now time.Time) (bool, error) {
 	accepted := false
 	err := db.write(ctx, func(tx *txn) error {
-		kind, answerAuthor, questionID, err := livePost(ctx, tx, answerID)
+		answer, err := postFacts(ctx, tx, answerID)
 		if err != nil {
 			return err
 		}
-		if kind != forum.KindAnswer {
-			return forum.Errorf(forum.ENotFound, "There is no answer %d.", answerID)
-		}
-		asker, _, current, err := liveQuestion(ctx, tx, questionID)
-		if err != nil {
+		if err := forum.CheckAccept(askerID, answer); err != nil {
 			return err
 		}
-		if asker != askerID {
-			return forum.Coded(forum.EForbidden, "not_asker", "Only the person who asked the question can accept an answer.")
-		}
+		answerAuthor, questionID, current := answer.AuthorID, answer.QuestionID, answer.AcceptedAnswerID
 		if current != 0 {
 			// Whatever was accepted gives back its bonus, whether it is this answer (a toggle)
 			// or another (the acceptance moves).
@@ -58,14 +52,11 @@ func (db *DB) Accept(ctx context.Context, answerID, askerID int64, now time.Time
 // restoreAcceptance gives an undeleted answer back the acceptance its deletion took, with
 // the reputation that goes with it, unless the asker has accepted another answer since.
 func restoreAcceptance(ctx context.Context, tx *txn, answerID, questionID int64, now time.Time) error {
-	asker, _, current, err := liveQuestion(ctx, tx, questionID)
-	if err != nil || current != 0 {
+	answer, err := postFacts(ctx, tx, answerID)
+	if err != nil || answer.AcceptedAnswerID != 0 {
 		return err
 	}
-	var author int64
-	if err := tx.QueryRowContext(ctx, `SELECT author_id FROM posts WHERE id = ?`, answerID).Scan(&author); err != nil {
-		return err
-	}
+	asker, author := answer.AskerID, answer.AuthorID
 	if author != asker {
 		if err := addReputation(ctx, tx, author, answerID, asker, forum.RepKindAccepted, forum.RepAccepted, now); err != nil {
 			return err

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"staffroom/forum"
@@ -11,35 +10,26 @@ import (
 // DeletePost implements forum.PostStore.
 func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now time.Time) error {
 	return db.write(ctx, func(tx *txn) error {
-		kind, authorID, questionID, err := livePost(ctx, tx, postID)
+		post, err := postFacts(ctx, tx, postID)
 		if err != nil {
 			return err
 		}
-		if !by.Role.IsModerator() {
-			if authorID != by.ID {
-				return forum.Coded(forum.EForbidden, "not_author", "You can delete only your own posts.")
-			}
-			if kind == forum.KindQuestion {
-				var upvoted bool
-				if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM posts WHERE question_id = ? AND kind = 'answer'
-					AND deleted_at IS NULL AND score > 0)`, postID).Scan(&upvoted); err != nil {
-					return err
-				}
-				if upvoted {
-					return forum.Coded(forum.EConflict, "has_upvoted_answers", "This question has upvoted answers, so it stays for the people they help; flag it for a moderator if it must go.")
-				}
+		if post.Kind == forum.KindQuestion {
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM posts WHERE question_id = ? AND kind = 'answer'
+				AND deleted_at IS NULL AND score > 0)`, postID).Scan(&post.UpvotedAnswers); err != nil {
+				return err
 			}
 		}
+		if err := forum.CheckDelete(by, post); err != nil {
+			return err
+		}
+		kind, questionID := post.Kind, post.QuestionID
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = ?, deleted_by = ? WHERE id = ?`, now, by.ID, postID); err != nil {
 			return err
 		}
 		if kind == forum.KindAnswer {
-			asker, _, accepted, err := liveQuestion(ctx, tx, questionID)
-			if err != nil {
-				return err
-			}
-			if accepted == postID { // a deleted answer gives back its acceptance, kept for undelete
-				if err := undoReputation(ctx, tx, postID, asker, "accept", forum.RepKindAcceptUndo, now); err != nil {
+			if post.AcceptedAnswerID == postID { // a deleted answer gives back its acceptance, kept for undelete
+				if err := undoReputation(ctx, tx, postID, post.AskerID, "accept", forum.RepKindAcceptUndo, now); err != nil {
 					return err
 				}
 				if _, err := tx.ExecContext(ctx, `UPDATE posts SET accepted_when_deleted = 1 WHERE id = ?`, postID); err != nil {
@@ -67,36 +57,32 @@ func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now 
 }
 
 // UndeletePost implements forum.PostStore.
-func (db *DB) UndeletePost(ctx context.Context, postID int64, now time.Time) error {
+func (db *DB) UndeletePost(ctx context.Context, postID int64, by *forum.User, now time.Time) error {
 	return db.write(ctx, func(tx *txn) error {
-		var kind string
-		var questionID sql.NullInt64
-		var deleted, wasAccepted bool
-		err := tx.QueryRowContext(ctx, `SELECT kind, question_id, deleted_at IS NOT NULL, accepted_when_deleted FROM posts WHERE id = ?`,
-			postID).Scan(&kind, &questionID, &deleted, &wasAccepted)
+		post, err := postFacts(ctx, tx, postID)
 		if err != nil {
-			return notFound(err, "There is no post %d.", postID)
+			return err
 		}
-		if !deleted {
-			return forum.Coded(forum.EConflict, "not_deleted", "Post %d is not deleted.", postID)
+		if err := forum.CheckUndelete(by, post); err != nil {
+			return err
 		}
-		if kind == string(forum.KindAnswer) {
-			if _, _, _, err := liveQuestion(ctx, tx, questionID.Int64); err != nil {
-				return forum.Coded(forum.EConflict, "question_deleted", "Undelete the question first.")
-			}
+		var wasAccepted bool
+		if err := tx.QueryRowContext(ctx, `SELECT accepted_when_deleted FROM posts WHERE id = ?`, postID).Scan(&wasAccepted); err != nil {
+			return err
 		}
+		kind, questionID := string(post.Kind), post.QuestionID
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = NULL, deleted_by = NULL, accepted_when_deleted = 0 WHERE id = ?`, postID); err != nil {
 			return err
 		}
 		if kind == string(forum.KindAnswer) {
-			if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1 WHERE id = ?`, questionID.Int64); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1 WHERE id = ?`, questionID); err != nil {
 				return err
 			}
-			if err := countFirstAnswer(ctx, tx, questionID.Int64, -1); err != nil {
+			if err := countFirstAnswer(ctx, tx, questionID, -1); err != nil {
 				return err
 			}
 			if wasAccepted {
-				if err := restoreAcceptance(ctx, tx, postID, questionID.Int64, now); err != nil {
+				if err := restoreAcceptance(ctx, tx, postID, questionID, now); err != nil {
 					return err
 				}
 			}
@@ -104,13 +90,12 @@ func (db *DB) UndeletePost(ctx context.Context, postID int64, now time.Time) err
 			if err := countQuestionLife(ctx, tx, postID, 1); err != nil {
 				return err
 			}
-			questionID.Int64 = postID
 		}
 		back, err := postTx(ctx, tx, postID)
 		if err != nil {
 			return err
 		}
-		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID.Int64), Name: forum.EventPostUpdated, Data: back, PostID: postID})
+		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostUpdated, Data: back, PostID: postID})
 	})
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"staffroom/forum"
@@ -13,13 +14,14 @@ import (
 func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules forum.VoteRules, now time.Time) (forum.VoteResult, error) {
 	var res forum.VoteResult
 	err := db.write(ctx, func(tx *txn) error {
-		kind, authorID, questionID, err := livePost(ctx, tx, postID)
+		post, err := postFacts(ctx, tx, postID)
 		if err != nil {
 			return err
 		}
-		if authorID == voterID {
-			return forum.Coded(forum.EForbidden, "self_vote", "You cannot vote on your own post.")
+		if err := forum.CheckVote(voterID, post); err != nil {
+			return err
 		}
+		kind, authorID, questionID := post.Kind, post.AuthorID, post.QuestionID
 		// The standing vote, and whether this voter ever voted on the post: a first vote
 		// has nothing to give back or undo. (No vote standing is not enough: an undo
 		// floored at the minimum reputation leaves a remainder in the ledger that the
@@ -32,16 +34,15 @@ func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules 
 			return err
 		}
 		if value != current {
-			if value != 0 && rules.DailyVotes > 0 {
-				// Votes cast today, taken back or not: toggling a vote cannot dodge the limit.
+			if rules.LimitsToday(current, value) {
+				// Votes cast today, taken back or not: a vote's first ledger row stays.
 				var today int
-				day := forum.UTCDay(now)
 				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reputation_events WHERE actor_id = ? AND kind IN (?, ?) AND created_at >= ?`,
-					voterID, forum.RepKindVoteUp, forum.RepKindVoteDown, day).Scan(&today); err != nil {
+					voterID, forum.RepKindVoteUp, forum.RepKindVoteDown, forum.UTCDay(now)).Scan(&today); err != nil {
 					return err
 				}
-				if today >= rules.DailyVotes {
-					return forum.RateLimited(day.Add(24*time.Hour).Sub(now), "You have used your %d votes for today; more tomorrow (UTC).", rules.DailyVotes)
+				if err := rules.CheckVotesToday(today, now); err != nil {
+					return err
 				}
 			}
 			if votedBefore || current != 0 {
@@ -136,18 +137,22 @@ func applyVoteReputation(ctx context.Context, tx *txn, kind forum.PostKind, post
 func (db *DB) VoteComment(ctx context.Context, commentID, voterID int64, up bool, now time.Time) (int, error) {
 	var score int
 	err := db.write(ctx, func(tx *txn) error {
-		var postID, authorID int64
-		err := tx.QueryRowContext(ctx, `SELECT post_id, author_id FROM comments WHERE id = ? AND deleted_at IS NULL`, commentID).Scan(&postID, &authorID)
-		if err != nil {
-			return notFound(err, "There is no comment %d.", commentID)
+		c := forum.CommentFacts{ID: commentID}
+		var postID int64
+		err := tx.QueryRowContext(ctx, `SELECT post_id, author_id FROM comments WHERE id = ? AND deleted_at IS NULL`, commentID).Scan(&postID, &c.AuthorID)
+		switch {
+		case err == nil:
+			c.Exists = true
+			if c.Post, err = postFacts(ctx, tx, postID); err != nil {
+				return err
+			}
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
 		}
-		_, _, questionID, err := livePost(ctx, tx, postID)
-		if err != nil {
-			return forum.Errorf(forum.ENotFound, "There is no comment %d.", commentID)
+		if err := forum.CheckCommentVote(voterID, c); err != nil {
+			return err
 		}
-		if authorID == voterID {
-			return forum.Coded(forum.EForbidden, "self_vote", "You cannot vote on your own comment.")
-		}
+		questionID := c.Post.QuestionID
 		var res sql.Result
 		if up {
 			res, err = tx.ExecContext(ctx, `INSERT INTO comment_votes (user_id, comment_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, voterID, commentID, now)

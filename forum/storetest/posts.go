@@ -251,6 +251,7 @@ func testVotes(t *testing.T, open Opener) {
 func testAccept(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
+	// The asker is the first account, so an admin: the moderator who undeletes below.
 	asker, a1u, a2u := MustCreateUser(t, s, "asker"), MustCreateUser(t, s, "first"), MustCreateUser(t, s, "second")
 	q := MustAsk(t, s, asker, "How do we budget for a device pilot?", "budgeting")
 	a1, a2 := MustAnswer(t, s, a1u, q), MustAnswer(t, s, a2u, q)
@@ -293,7 +294,7 @@ func testAccept(t *testing.T, open Opener) {
 		t.Fatal(err)
 	}
 	check("accepted answer deleted", 0, 1, 1, 1)
-	if err := s.UndeletePost(ctx, a1.ID, t0); err != nil {
+	if err := s.UndeletePost(ctx, a1.ID, asker, t0); err != nil {
 		t.Fatal(err)
 	}
 	check("undelete gives the acceptance back", a1.ID, 3, 16, 1)
@@ -305,7 +306,7 @@ func testAccept(t *testing.T, open Opener) {
 	}
 	s.Accept(ctx, a2.ID, asker.ID, t0)
 	check("another accepted while deleted", a2.ID, 3, 1, 16)
-	if err := s.UndeletePost(ctx, a1.ID, t0); err != nil {
+	if err := s.UndeletePost(ctx, a1.ID, asker, t0); err != nil {
 		t.Fatal(err)
 	}
 	check("undelete keeps the newer acceptance", a2.ID, 3, 1, 16)
