@@ -177,11 +177,12 @@ func (s *Server) apiQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id, order)
+	u := viewerUser(c)
+	t, err := s.qa.Thread(c.UserContext(), u, id, order)
 	if err != nil {
 		return err
 	}
-	return c.JSON(presentThread(t))
+	return c.JSON(presentThread(t, u, s.qa.Privileges))
 }
 
 type bodyRequest struct {

@@ -126,24 +126,34 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 	return s.render(c, fiber.StatusOK, "home", p)
 }
 
-// questionView is the data of a question page.
+// questionView is the data of a question page. Reader is all that the content around the
+// posts shows of its reader; every other field is the same for all who read the page (the
+// page cache shares them, and TestReaderFactsKeyTheCache holds them to that).
 type questionView struct {
 	Thread    *forum.QuestionThread
 	Canonical string
-	CanVote   bool
-	IsAsker   bool
 	Threads   map[int64][]commentNode
-	// AnswerBody re-fills the answer form after a failed submit.
+	// AnswerBody re-fills the answer form after a failed submit (never cached).
 	AnswerBody string
-	// CanEditOthers: the viewer holds the edit privilege.
-	CanEditOthers bool
-	// CanClose: the viewer may vote to close or reopen.
-	CanClose bool
 	// CloseReasons for the close form.
 	CloseReasons map[string]string
 	// AnswerSort is the order the answers are in; AnswerSorts the choices.
 	AnswerSort  forum.AnswerSort
 	AnswerSorts []forum.AnswerSort
+	// Reader is the reader's side of the content around the posts, and the page cache's
+	// key for that content (skeletonFor).
+	Reader questionReader
+
+	privileges forum.Privileges // to decide each post's PostActions for the reader
+}
+
+// questionReader is what the content around the posts shows of its reader, from the
+// question's forum.PostActions.
+type questionReader struct {
+	SignedIn     bool
+	Close        bool // may vote to close or reopen
+	CloseBinding bool // that vote decides at once: the button says "Close", not "Vote to close"
+	Comment      bool // may comment: the live script gives new comments a reply form
 }
 
 // commentNode is a comment with its replies, nested to maxCommentDepth and flat after.
@@ -262,11 +272,12 @@ func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThrea
 
 // questionView is the data of a question page for reader u (nil when anonymous).
 func (s *Server) questionView(c *fiber.Ctx, u *forum.User, t *forum.QuestionThread, threads map[int64][]commentNode, canonical string) *questionView {
+	q := s.qa.Privileges.Actions(u, t.Facts(t.Question))
 	return &questionView{Thread: t, Canonical: canonical, Threads: threads,
-		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID,
-		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit), CanClose: s.qa.Privileges.Allowed(u, forum.PrivCloseVote),
 		CloseReasons: forum.CloseReasonText, AnswerSort: forum.AnswerSort(c.Query("answers", string(forum.AnswersByScore))),
-		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest}}
+		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest},
+		Reader:      questionReader{SignedIn: u != nil, Close: q.Close, CloseBinding: q.CloseBinding, Comment: q.Comment},
+		privileges:  s.qa.Privileges}
 }
 
 // backToQuestion redirects to a question page, at an anchor.
@@ -471,49 +482,65 @@ func (s *Server) tagPage(c *fiber.Ctx) error {
 	return s.questionList(c, t)
 }
 
-// postCtx is what the "post" template draws: one question or answer on its page.
+// postCtx is what the "post" template draws: one question or answer on its page. Reader
+// is all that the block shows of its reader; the other fields are the same for everyone
+// who reads the page (CSRF is the page cache's marker there), and
+// TestReaderFactsKeyTheCache holds them to that.
 type postCtx struct {
-	P           *Page
-	Post        *forum.Post
-	Comments    []commentNode
-	IsAsker     bool
-	CanDelete   bool
-	CanEdit     bool
-	CanUndelete bool
+	Post     *forum.Post // as every reader sees it: the reader's own vote is Reader.MyVote
+	Comments []commentNode
+	Reader   postReader
+	CSRF     string
+}
+
+// postReader is all that one post's block shows of its reader. It is both the template's
+// input and, with the post's id, the page cache's key for the block (blockKey): a fact
+// about the reader that the block draws is a field here, and so part of the key.
+type postReader struct {
+	SignedIn bool
+	MyVote   int
+	Can      forum.PostActions
+}
+
+// Up is the vote-up button's state: taking one's vote back is always allowed.
+func (r postReader) Up() forum.Allowance {
+	if r.MyVote == 1 {
+		return forum.Allowance{OK: true}
+	}
+	return r.Can.VoteUp
+}
+
+// Down is the vote-down button's state, as Up.
+func (r postReader) Down() forum.Allowance {
+	if r.MyVote == -1 {
+		return forum.Allowance{OK: true}
+	}
+	return r.Can.VoteDown
 }
 
 // commentsCtx is one level of a comment list: the first Shown, then the Rest folded.
 type commentsCtx struct {
-	P     *Page
+	Block *postCtx
 	Nodes []commentNode
 	Shown int
 	Rest  []commentNode
 }
 
 type commentCtx struct {
-	P    *Page
-	Node commentNode
+	Block *postCtx
+	Node  commentNode
 }
 
 type commentFormCtx struct {
-	P                *Page
+	CSRF             string
 	PostID, ParentID int64
 }
 
-// postFlags is what the post template draws beside the post: its comments and the buttons
-// reader u gets (the page cache draws blocks for a reader other than p.Viewer).
-func postFlags(p *Page, u *forum.User, v *questionView, post *forum.Post) postCtx {
-	ctx := postCtx{P: p, Post: post}
-	if v != nil {
-		ctx.Comments = v.Threads[post.ID]
-		ctx.IsAsker = v.IsAsker
-	}
-	ctx.CanUndelete = u != nil && post.DeletedAt != nil && u.Role.IsModerator()
-	if u != nil && post.DeletedAt == nil {
-		ctx.CanDelete = u.ID == post.Author.ID || u.Role.IsModerator()
-		ctx.CanEdit = u.ID == post.Author.ID || (v != nil && v.CanEditOthers)
-	}
-	return ctx
+// postFor is the post template's input for post drawn for reader u (nil: anonymous) with
+// their vote on it, on page v; csrf is their token, or the cache's marker.
+func (v *questionView) postFor(u *forum.User, post *forum.Post, myVote int, csrf string) *postCtx {
+	return &postCtx{Post: post, Comments: v.Threads[post.ID], CSRF: csrf,
+		Reader: postReader{SignedIn: u != nil, MyVote: myVote, Can: v.privileges.Actions(u, v.Thread.Facts(post))}}
 }
 
 // shownComments is how many comments each level shows before "show N more", as on Stack
@@ -522,20 +549,19 @@ var shownComments = [...]int{5, 3}
 
 // questionFuncs are the template helpers of the question page.
 var questionFuncs = map[string]any{
-	"post": func(p *Page, post *forum.Post) postCtx {
-		v, _ := p.Data.(*questionView)
-		return postFlags(p, p.Viewer, v, post)
+	"post": func(p *Page, post *forum.Post) *postCtx {
+		return p.Data.(*questionView).postFor(p.Viewer, post, post.MyVote, p.CSRF)
 	},
-	"comments": func(p *Page, nodes []commentNode, level int) commentsCtx {
+	"comments": func(b *postCtx, nodes []commentNode, level int) commentsCtx {
 		shown := shownComments[min(level, len(shownComments)-1)]
-		c := commentsCtx{P: p, Nodes: nodes, Shown: shown}
+		c := commentsCtx{Block: b, Nodes: nodes, Shown: shown}
 		if len(nodes) > shown {
 			c.Rest = nodes[shown:]
 		}
 		return c
 	},
-	"comment": func(p *Page, n commentNode) commentCtx { return commentCtx{P: p, Node: n} },
-	"commentForm": func(p *Page, postID, parentID int64) commentFormCtx {
-		return commentFormCtx{P: p, PostID: postID, ParentID: parentID}
+	"comment": func(b *postCtx, n commentNode) commentCtx { return commentCtx{Block: b, Node: n} },
+	"commentForm": func(csrf string, postID, parentID int64) commentFormCtx {
+		return commentFormCtx{CSRF: csrf, PostID: postID, ParentID: parentID}
 	},
 }
