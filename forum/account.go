@@ -50,10 +50,6 @@ type Accounts struct {
 	cache authCache
 }
 
-// ForgetUser drops what is cached about a person's sign-ins. Whatever changes an account
-// outside Accounts (a suspension, a role) calls it, so the change applies at once.
-func (a *Accounts) ForgetUser(userID int64) { a.cache.forgetUser(userID) }
-
 // Viewer is the person behind a request and how they proved it: exactly one of Session
 // and Token is set.
 type Viewer struct {

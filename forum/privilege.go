@@ -1,7 +1,5 @@
 package forum
 
-import "fmt"
-
 // Privilege is an action that needs reputation.
 type Privilege string
 
@@ -48,10 +46,4 @@ func (p Privileges) Check(u *User, priv Privilege) error {
 // Allowed reports whether u holds priv, for pages that show or hide a control.
 func (p Privileges) Allowed(u *User, priv Privilege) bool {
 	return u != nil && p.Check(u, priv) == nil
-}
-
-// String lists the levels, for logs.
-func (p Privileges) String() string {
-	return fmt.Sprintf("upvote %d, downvote %d, comment %d, create tag %d, close %d, edit %d",
-		p[PrivUpvote], p[PrivDownvote], p[PrivComment], p[PrivCreateTag], p[PrivCloseVote], p[PrivEdit])
 }

@@ -9,8 +9,8 @@ import (
 	"staffroom/forum"
 )
 
-// answerOrders maps each answer sort to its ORDER BY; under the default, the accepted
-// answer comes first (the posts row of the question is q, joined by the caller's query).
+// answerOrders maps each answer sort to its ORDER BY over answers p; under the default,
+// the accepted answer comes first, found by a lookup of p's question by its id.
 var answerOrders = map[forum.AnswerSort]string{
 	"":                    `(p.id = (SELECT accepted_answer_id FROM posts WHERE id = p.question_id)) DESC, p.score DESC, p.id`,
 	forum.AnswersByScore:  `(p.id = (SELECT accepted_answer_id FROM posts WHERE id = p.question_id)) DESC, p.score DESC, p.id`,
