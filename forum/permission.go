@@ -201,6 +201,19 @@ func (p Privileges) Actions(u *User, f PostFacts) PostActions {
 	return a
 }
 
+// Facts returns what the post alone tells the rules: its question's side (asker, closed,
+// deleted question) is left out, for a store or QuestionThread.Facts to fill in.
+func (p *Post) Facts() PostFacts {
+	f := PostFacts{ID: p.ID, Exists: true, Kind: p.Kind, QuestionID: p.QuestionID, Deleted: p.DeletedAt != nil}
+	if p.Kind == KindQuestion {
+		f.QuestionID, f.QuestionDeleted = p.ID, f.Deleted
+	}
+	if p.Author != nil {
+		f.AuthorID = p.Author.ID
+	}
+	return f
+}
+
 // Facts returns what the rules need to know about p, one of the thread's posts, as a store
 // reads them in a write: the page and the write then ask the same question.
 func (t *QuestionThread) Facts(p *Post) PostFacts {

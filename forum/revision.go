@@ -63,8 +63,7 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 	if err != nil {
 		return nil, err
 	}
-	facts := PostFacts{ID: p.ID, Exists: true, Kind: p.Kind, AuthorID: p.Author.ID, Deleted: p.DeletedAt != nil}
-	if err := s.Privileges.CheckEdit(u, facts); err != nil {
+	if err := s.Privileges.CheckEdit(u, p.Facts()); err != nil {
 		return nil, err
 	}
 	se := StoredEdit{PostID: postID, EditorID: u.ID, BaseRevision: e.BaseRevision, Now: s.now()}
