@@ -144,17 +144,19 @@ func CloseOutcome(v CloseVote, standing []StandingCloseVote) CloseDecision {
 // does.
 func CloseBinding(u *User) bool { return u != nil && u.Role.IsModerator() }
 
-// CheckClose decides whether u may vote to close or reopen question q: the close-vote
-// privilege, on a live question. insufficient_reputation or not_found.
-func (p Privileges) CheckClose(u *User, q PostFacts) error {
-	if err := p.Check(u, PrivCloseVote); err != nil {
-		return err
+func (p Privileges) close(u *User, q PostFacts) refusal {
+	if r := p.check(u, PrivCloseVote); !r.allowed() {
+		return r
 	}
 	if !q.Live() || q.Kind != KindQuestion {
-		return NotFoundQuestion(q.ID)
+		return missing(noQuestion, q.ID)
 	}
-	return nil
+	return refusal{}
 }
+
+// CheckClose decides whether u may vote to close or reopen question q: the close-vote
+// privilege, on a live question. insufficient_reputation or not_found.
+func (p Privileges) CheckClose(u *User, q PostFacts) error { return p.close(u, q).err() }
 
 // Close votes to close a question (a moderator closes it at once). reason is one of the
 // close reasons; duplicate needs duplicateOf, the original question.

@@ -28,8 +28,7 @@ type PostFacts struct {
 // is deleted.
 func (f PostFacts) Live() bool { return f.Exists && !f.Deleted && !f.QuestionDeleted }
 
-// Refusals whose words never change, made once: the page asks these rules for every post
-// it draws.
+// Refusals whose words never change, made once.
 var (
 	errSelfVote          = Coded(EForbidden, "self_vote", "You cannot vote on your own post.")
 	errSelfCommentVote   = Coded(EForbidden, "self_vote", "You cannot vote on your own comment.")
@@ -40,35 +39,94 @@ var (
 	errQuestionClosed    = Coded(EConflict, "question_closed", "This question is closed, so it takes no new answers.")
 )
 
-// CheckLive returns not_found unless the post is live: a deleted post takes no vote,
-// comment, edit or acceptance from anyone (a moderator undeletes it first).
-func CheckLive(f PostFacts) error {
-	if !f.Live() {
-		return NotFoundPost(f.ID)
+// refusal is a rule's no, before it is put in words: the zero value allows. Writes word it
+// (err); a page asks every rule about every post it draws, only to know whether, and words
+// the few refusals it shows. It is comparable, so what a page draws from it can key a cache.
+type refusal struct {
+	fixed *Error      // a refusal whose words never change
+	kind  refusalKind // or one worded from the fields below
+	id    int64
+	priv  Privilege
+	need  int
+	have  int
+}
+
+type refusalKind uint8
+
+const (
+	noPost         refusalKind = iota + 1 // NotFoundPost(id)
+	noQuestion                            // NotFoundQuestion(id)
+	noAnswer                              // NotFoundAnswer(id)
+	noComment                             // NotFoundComment(id)
+	notDeleted                            // conflict "not_deleted"
+	lacksPrivilege                        // insufficient_reputation: priv needs need, the person has have
+)
+
+func (r refusal) allowed() bool { return r == refusal{} }
+
+// err words the refusal; nil when it allows.
+func (r refusal) err() error {
+	if r.fixed != nil {
+		return r.fixed
+	}
+	switch r.kind {
+	case noPost:
+		return NotFoundPost(r.id)
+	case noQuestion:
+		return NotFoundQuestion(r.id)
+	case noAnswer:
+		return NotFoundAnswer(r.id)
+	case noComment:
+		return NotFoundComment(r.id)
+	case notDeleted:
+		return Coded(EConflict, "not_deleted", "Post %d is not deleted.", r.id)
+	case lacksPrivilege:
+		return Coded(EForbidden, "insufficient_reputation", "%s needs %d reputation; you have %d.", privilegeNames[r.priv], r.need, r.have)
 	}
 	return nil
+}
+
+func refuse(e *Error) refusal                 { return refusal{fixed: e} }
+func missing(k refusalKind, id int64) refusal { return refusal{kind: k, id: id} }
+
+// The rules. Each exported Check* words its rule's refusal for a write; Actions asks the
+// same rule without the words.
+
+func live(f PostFacts) refusal {
+	if !f.Live() {
+		return missing(noPost, f.ID)
+	}
+	return refusal{}
+}
+
+// CheckLive returns not_found unless the post is live: a deleted post takes no vote,
+// comment, edit or acceptance from anyone (a moderator undeletes it first).
+func CheckLive(f PostFacts) error { return live(f).err() }
+
+func answer(q PostFacts) refusal {
+	if !q.Live() || q.Kind != KindQuestion {
+		return missing(noQuestion, q.ID)
+	}
+	if q.Closed {
+		return refuse(errQuestionClosed)
+	}
+	return refusal{}
 }
 
 // CheckAnswer decides whether question q takes a new answer: not_found unless it is a live
 // question, conflict "question_closed" while it is closed.
-func CheckAnswer(q PostFacts) error {
-	if !q.Live() || q.Kind != KindQuestion {
-		return NotFoundQuestion(q.ID)
+func CheckAnswer(q PostFacts) error { return answer(q).err() }
+
+func (p Privileges) comment(u *User, f PostFacts) refusal {
+	if r := p.check(u, PrivComment); !r.allowed() {
+		return r
 	}
-	if q.Closed {
-		return errQuestionClosed
-	}
-	return nil
+	return live(f)
 }
 
 // CheckComment decides whether u may comment on the post: the comment privilege, on a live
 // post. (A store checks the post alone, with CheckLive: the service checked the privilege.)
-func (p Privileges) CheckComment(u *User, f PostFacts) error {
-	if err := p.Check(u, PrivComment); err != nil {
-		return err
-	}
-	return CheckLive(f)
-}
+func (p Privileges) CheckComment(u *User, f PostFacts) error { return p.comment(u, f).err() }
 
 // CheckReply decides whether a comment on postID may reply to comment parentID; parentOn
 // is the post that comment is on, 0 when there is no such live comment. invalid
@@ -80,88 +138,96 @@ func CheckReply(postID, parentID, parentOn int64) error {
 	return nil
 }
 
-// CheckAccept decides whether userID may accept (or unaccept) answer f: only the asker
-// may, and only a live answer. not_found, or forbidden "not_asker".
-func CheckAccept(userID int64, f PostFacts) error {
+func accept(userID int64, f PostFacts) refusal {
 	if !f.Live() {
-		return NotFoundPost(f.ID)
+		return missing(noPost, f.ID)
 	}
 	if f.Kind != KindAnswer {
-		return NotFoundAnswer(f.ID)
+		return missing(noAnswer, f.ID)
 	}
 	if f.AskerID != userID {
-		return errNotAsker
+		return refuse(errNotAsker)
 	}
-	return nil
+	return refusal{}
+}
+
+// CheckAccept decides whether userID may accept (or unaccept) answer f: only the asker
+// may, and only a live answer. not_found, or forbidden "not_asker".
+func CheckAccept(userID int64, f PostFacts) error { return accept(userID, f).err() }
+
+func remove(u *User, f PostFacts) refusal {
+	if !f.Live() {
+		return missing(noPost, f.ID)
+	}
+	if u.Role.IsModerator() {
+		return refusal{}
+	}
+	if f.AuthorID != u.ID {
+		return refuse(errNotAuthor)
+	}
+	if f.Kind == KindQuestion && f.UpvotedAnswers {
+		return refuse(errHasUpvotedAnswers)
+	}
+	return refusal{}
 }
 
 // CheckDelete decides whether u may delete the post: moderators may delete any live post;
 // its author may, but not a question with upvoted answers (they help people: a moderator
 // decides). not_found, forbidden "not_author", or conflict "has_upvoted_answers".
-func CheckDelete(u *User, f PostFacts) error {
-	if !f.Live() {
-		return NotFoundPost(f.ID)
+func CheckDelete(u *User, f PostFacts) error { return remove(u, f).err() }
+
+func restore(u *User, f PostFacts) refusal {
+	if !u.Role.IsModerator() || !f.Exists {
+		return missing(noPost, f.ID)
 	}
-	if u.Role.IsModerator() {
-		return nil
+	if !f.Deleted {
+		return missing(notDeleted, f.ID)
 	}
-	if f.AuthorID != u.ID {
-		return errNotAuthor
+	if f.Kind == KindAnswer && f.QuestionDeleted {
+		return refuse(errQuestionDeleted)
 	}
-	if f.Kind == KindQuestion && f.UpvotedAnswers {
-		return errHasUpvotedAnswers
-	}
-	return nil
+	return refusal{}
 }
 
 // CheckUndelete decides whether u may restore the post: only moderators, who alone see
 // deleted posts (to anyone else it does not exist), and an answer only once its question
 // is back. not_found, or conflict "not_deleted" or "question_deleted".
-func CheckUndelete(u *User, f PostFacts) error {
-	if !u.Role.IsModerator() || !f.Exists {
-		return NotFoundPost(f.ID)
+func CheckUndelete(u *User, f PostFacts) error { return restore(u, f).err() }
+
+func (p Privileges) edit(u *User, f PostFacts) refusal {
+	if !f.Live() {
+		return missing(noPost, f.ID)
 	}
-	if !f.Deleted {
-		return Coded(EConflict, "not_deleted", "Post %d is not deleted.", f.ID)
+	if f.AuthorID == u.ID {
+		return refusal{}
 	}
-	if f.Kind == KindAnswer && f.QuestionDeleted {
-		return errQuestionDeleted
-	}
-	return nil
+	return p.check(u, PrivEdit)
 }
 
 // CheckEdit decides whether u may edit the post: its author always, anyone else with the
 // edit privilege (moderators have it); only a live post. not_found or
 // insufficient_reputation.
-func (p Privileges) CheckEdit(u *User, f PostFacts) error {
-	if !f.Live() {
-		return NotFoundPost(f.ID)
-	}
-	if f.AuthorID == u.ID {
-		return nil
-	}
-	return p.Check(u, PrivEdit)
-}
+func (p Privileges) CheckEdit(u *User, f PostFacts) error { return p.edit(u, f).err() }
 
-// Allowance says whether an action is allowed and, when it is not, why, in the words the
-// refusal would use: a page shows the reason beside a disabled control.
+// Allowance says whether an action is allowed and, when it is not, why (Why), in the words
+// the refusal would use: a page shows the reason beside a disabled control. Comparable.
 type Allowance struct {
-	OK  bool
-	Why string
+	OK bool
+	no refusal
 }
 
-func allowance(err error) Allowance {
-	if err == nil {
-		return Allowance{OK: true}
+func allowance(r refusal) Allowance { return Allowance{OK: r.allowed(), no: r} }
+
+// Why is the refusal's message; "" when allowed.
+func (a Allowance) Why() string {
+	if e := AsError(a.no.err()); e != nil {
+		return e.Message
 	}
-	if e := AsError(err); e != nil {
-		return Allowance{Why: e.Message}
-	}
-	return Allowance{}
+	return ""
 }
 
-// PostActions is what one reader may do to one post, each decided by the check its write
-// makes (the day's vote limit aside: it needs a count that pages do not read). Pages draw
+// PostActions is what one reader may do to one post, each decided by the rule its write
+// applies (the day's vote limit aside: it needs a count that pages do not read). Pages draw
 // their buttons from it and the question API returns it (can_*), so nobody is offered
 // what the server would refuse. It is comparable: the page cache keys blocks by it.
 type PostActions struct {
@@ -176,26 +242,27 @@ type PostActions struct {
 }
 
 // Actions returns what u (nil: an anonymous reader, who may do nothing) may do to the post
-// f describes.
+// f describes. It words nothing (Allowance.Why does, when asked), so a page may ask it for
+// every post it draws.
 func (p Privileges) Actions(u *User, f PostFacts) PostActions {
 	var a PostActions
 	if u == nil {
 		return a
 	}
-	vote := func(value int) Allowance {
-		if err := p.CheckVoteValue(u, value); err != nil {
-			return allowance(err)
+	cast := func(value int) Allowance {
+		if r := p.voteValue(u, value); !r.allowed() {
+			return allowance(r)
 		}
-		return allowance(CheckVote(u.ID, f))
+		return allowance(vote(u.ID, f))
 	}
-	a.VoteUp, a.VoteDown = vote(1), vote(-1)
-	a.Accept = CheckAccept(u.ID, f) == nil
-	a.Edit = p.CheckEdit(u, f) == nil
-	a.Delete = CheckDelete(u, f) == nil
-	a.Undelete = CheckUndelete(u, f) == nil
-	a.Comment = p.CheckComment(u, f) == nil
+	a.VoteUp, a.VoteDown = cast(1), cast(-1)
+	a.Accept = accept(u.ID, f).allowed()
+	a.Edit = p.edit(u, f).allowed()
+	a.Delete = remove(u, f).allowed()
+	a.Undelete = restore(u, f).allowed()
+	a.Comment = p.comment(u, f).allowed()
 	if f.Kind == KindQuestion {
-		a.Close = p.CheckClose(u, f) == nil
+		a.Close = p.close(u, f).allowed()
 		a.CloseBinding = a.Close && CloseBinding(u)
 	}
 	return a

@@ -203,42 +203,42 @@ func TestActionsFollowTheChecks(t *testing.T) {
 	if got := privs.Actions(nil, thread.Facts(a)); got != (forum.PostActions{}) {
 		t.Fatalf("an anonymous reader may %+v", got)
 	}
+	const (
+		upNeeds   = "Voting up needs 15 reputation; you have 1."
+		downNeeds = "Voting down needs 125 reputation; you have 1."
+	)
 	for _, tc := range []struct {
-		name string
-		u    *forum.User
-		p    *forum.Post
-		want forum.PostActions
+		name     string
+		u        *forum.User
+		p        *forum.Post
+		up, down string // why the vote is refused; "" when it is not
+		want     forum.PostActions
 	}{
-		{"a new member on an answer", member, a, forum.PostActions{
-			VoteUp:   forum.Allowance{Why: "Voting up needs 15 reputation; you have 1."},
-			VoteDown: forum.Allowance{Why: "Voting down needs 125 reputation; you have 1."},
-			Comment:  true}},
-		{"the author", author, a, forum.PostActions{
-			VoteUp:   forum.Allowance{Why: "Voting up needs 15 reputation; you have 1."},
-			VoteDown: forum.Allowance{Why: "Voting down needs 125 reputation; you have 1."},
-			Edit:     true, Delete: true, Comment: true}},
-		{"a veteran on an answer", veteran, a, forum.PostActions{
-			VoteUp: forum.Allowance{OK: true}, VoteDown: forum.Allowance{OK: true}, Edit: true, Comment: true}},
-		{"the asker", asker, a, forum.PostActions{
-			VoteUp:   forum.Allowance{Why: "Voting up needs 15 reputation; you have 1."},
-			VoteDown: forum.Allowance{Why: "Voting down needs 125 reputation; you have 1."},
-			Accept:   true, Comment: true}},
-		{"the asker on the question, which has an upvoted answer", asker, q, forum.PostActions{
-			VoteUp:   forum.Allowance{Why: "Voting up needs 15 reputation; you have 1."},
-			VoteDown: forum.Allowance{Why: "Voting down needs 125 reputation; you have 1."},
-			Edit:     true, Comment: true}},
-		{"a moderator on the question", moderator, q, forum.PostActions{
-			VoteUp: forum.Allowance{OK: true}, VoteDown: forum.Allowance{OK: true},
-			Edit: true, Delete: true, Comment: true, Close: true, CloseBinding: true}},
-		{"a moderator on a deleted answer", moderator, gone, forum.PostActions{
-			VoteUp:   forum.Allowance{Why: "There is no post 3."},
-			VoteDown: forum.Allowance{Why: "There is no post 3."},
-			Undelete: true}},
-		{"a veteran may vote to close, not alone", veteran, q, forum.PostActions{
-			VoteUp: forum.Allowance{OK: true}, VoteDown: forum.Allowance{OK: true}, Edit: true, Comment: true, Close: true}},
+		{"a new member on an answer", member, a, upNeeds, downNeeds, forum.PostActions{Comment: true}},
+		{"the author", author, a, upNeeds, downNeeds, forum.PostActions{Edit: true, Delete: true, Comment: true}},
+		{"a veteran on an answer", veteran, a, "", "", forum.PostActions{Edit: true, Comment: true}},
+		{"the asker", asker, a, upNeeds, downNeeds, forum.PostActions{Accept: true, Comment: true}},
+		{"the asker on the question, which has an upvoted answer", asker, q, upNeeds, downNeeds, forum.PostActions{Edit: true, Comment: true}},
+		{"a moderator on the question", moderator, q, "", "", forum.PostActions{Edit: true, Delete: true, Comment: true, Close: true, CloseBinding: true}},
+		{"a moderator on a deleted answer", moderator, gone, "There is no post 3.", "There is no post 3.", forum.PostActions{Undelete: true}},
+		{"a moderator's own post", &forum.User{ID: asker.ID, Role: forum.RoleModerator}, q,
+			"You cannot vote on your own post.", "You cannot vote on your own post.",
+			forum.PostActions{Edit: true, Delete: true, Comment: true, Close: true, CloseBinding: true}},
+		{"a veteran may vote to close, not alone", veteran, q, "", "", forum.PostActions{Edit: true, Comment: true, Close: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := privs.Actions(tc.u, thread.Facts(tc.p)); got != tc.want {
+			got := privs.Actions(tc.u, thread.Facts(tc.p))
+			for _, v := range []struct {
+				name string
+				got  forum.Allowance
+				want string
+			}{{"vote up", got.VoteUp, tc.up}, {"vote down", got.VoteDown, tc.down}} {
+				if v.got.OK != (v.want == "") || v.got.Why() != v.want {
+					t.Errorf("%s: allowed %v (%q), want refused for %q", v.name, v.got.OK, v.got.Why(), v.want)
+				}
+			}
+			got.VoteUp, got.VoteDown = forum.Allowance{}, forum.Allowance{}
+			if got != tc.want {
 				t.Fatalf("may\n %+v\nwant\n %+v", got, tc.want)
 			}
 		})

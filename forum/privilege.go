@@ -32,15 +32,13 @@ type Privileges map[Privilege]int
 
 // Check returns nil when u may act, or forbidden "insufficient_reputation" naming the
 // reputation needed. Moderators and admins hold every privilege.
-func (p Privileges) Check(u *User, priv Privilege) error {
-	if u.Role.IsModerator() {
-		return nil
+func (p Privileges) Check(u *User, priv Privilege) error { return p.check(u, priv).err() }
+
+func (p Privileges) check(u *User, priv Privilege) refusal {
+	if u.Role.IsModerator() || u.Reputation >= p[priv] {
+		return refusal{}
 	}
-	need := p[priv]
-	if u.Reputation >= need {
-		return nil
-	}
-	return Coded(EForbidden, "insufficient_reputation", "%s needs %d reputation; you have %d.", privilegeNames[priv], need, u.Reputation)
+	return refusal{kind: lacksPrivilege, priv: priv, need: p[priv], have: u.Reputation}
 }
 
 // Allowed reports whether u holds priv, for pages that show or hide a control.

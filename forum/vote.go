@@ -5,32 +5,39 @@ import "time"
 // The rules of votes. The privilege to vote up or down is the service's to check (it needs
 // the voter's standing, not stored rows); a store checks the rest inside the vote's write.
 
+func (p Privileges) voteValue(u *User, value int) refusal {
+	switch value {
+	case 1:
+		return p.check(u, PrivUpvote)
+	case -1:
+		return p.check(u, PrivDownvote)
+	}
+	return refusal{}
+}
+
 // CheckVoteValue decides whether u may cast value on a post: 1 (up) needs the upvote
 // privilege, -1 (down) the downvote privilege, 0 (taking a vote back) nothing. invalid
 // "invalid_vote" for any other value, or insufficient_reputation.
 func (p Privileges) CheckVoteValue(u *User, value int) error {
-	switch value {
-	case 1:
-		return p.Check(u, PrivUpvote)
-	case -1:
-		return p.Check(u, PrivDownvote)
-	case 0:
-		return nil
+	if value < -1 || value > 1 {
+		return Invalid("value", "invalid_vote", "value must be 1 (up), -1 (down) or 0 (take the vote back).")
 	}
-	return Invalid("value", "invalid_vote", "value must be 1 (up), -1 (down) or 0 (take the vote back).")
+	return p.voteValue(u, value).err()
+}
+
+func vote(voterID int64, f PostFacts) refusal {
+	if !f.Live() {
+		return missing(noPost, f.ID)
+	}
+	if f.AuthorID == voterID {
+		return refuse(errSelfVote)
+	}
+	return refusal{}
 }
 
 // CheckVote decides whether voterID may vote on the post: a live post, not their own.
 // not_found, or forbidden "self_vote".
-func CheckVote(voterID int64, f PostFacts) error {
-	if !f.Live() {
-		return NotFoundPost(f.ID)
-	}
-	if f.AuthorID == voterID {
-		return errSelfVote
-	}
-	return nil
-}
+func CheckVote(voterID int64, f PostFacts) error { return vote(voterID, f).err() }
 
 // CommentFacts are what the rules about one comment depend on.
 type CommentFacts struct {

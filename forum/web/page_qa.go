@@ -538,8 +538,8 @@ type commentFormCtx struct {
 
 // postFor is the post template's input for post drawn for reader u (nil: anonymous) with
 // their vote on it, on page v; csrf is their token, or the cache's marker.
-func (v *questionView) postFor(u *forum.User, post *forum.Post, myVote int, csrf string) *postCtx {
-	return &postCtx{Post: post, Comments: v.Threads[post.ID], CSRF: csrf,
+func (v *questionView) postFor(u *forum.User, post *forum.Post, myVote int, csrf string) postCtx {
+	return postCtx{Post: post, Comments: v.Threads[post.ID], CSRF: csrf,
 		Reader: postReader{SignedIn: u != nil, MyVote: myVote, Can: v.privileges.Actions(u, v.Thread.Facts(post))}}
 }
 
@@ -550,7 +550,8 @@ var shownComments = [...]int{5, 3}
 // questionFuncs are the template helpers of the question page.
 var questionFuncs = map[string]any{
 	"post": func(p *Page, post *forum.Post) *postCtx {
-		return p.Data.(*questionView).postFor(p.Viewer, post, post.MyVote, p.CSRF)
+		pc := p.Data.(*questionView).postFor(p.Viewer, post, post.MyVote, p.CSRF)
+		return &pc
 	},
 	"comments": func(b *postCtx, nodes []commentNode, level int) commentsCtx {
 		shown := shownComments[min(level, len(shownComments)-1)]

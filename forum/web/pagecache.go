@@ -420,7 +420,7 @@ func (tc *threadCache) skeletonFor(e *threadEntry, k skeletonKey, view *question
 
 // blockFor returns one post's block as this reader sees it; ctx's post is the shared one
 // and its CSRF the marker.
-func (tc *threadCache) blockFor(e *threadEntry, ctx *postCtx) (segments, error) {
+func (tc *threadCache) blockFor(e *threadEntry, ctx postCtx) (segments, error) {
 	k := blockKey{id: ctx.Post.ID, reader: ctx.Reader}
 	e.mu.Lock()
 	b, ok := e.blocks[k]
@@ -429,7 +429,8 @@ func (tc *threadCache) blockFor(e *threadEntry, ctx *postCtx) (segments, error) 
 		return b, nil
 	}
 	var buf bytes.Buffer
-	if err := tc.posts.ExecuteTemplate(&buf, "post", ctx); err != nil {
+	drawn := ctx // on the heap only when drawn: a hit costs no allocation
+	if err := tc.posts.ExecuteTemplate(&buf, "post", &drawn); err != nil {
 		return nil, fmt.Errorf("render post %d: %w", ctx.Post.ID, err)
 	}
 	b = tc.cut(buf.Bytes())

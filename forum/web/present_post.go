@@ -74,7 +74,7 @@ type actionsJSON struct {
 
 func presentActions(a forum.PostActions, kind forum.PostKind) *actionsJSON {
 	j := &actionsJSON{CanVote: a.VoteUp.OK || a.VoteDown.OK, CanVoteUp: a.VoteUp.OK, CanVoteDown: a.VoteDown.OK,
-		VoteUpRefusal: a.VoteUp.Why, VoteDownRefusal: a.VoteDown.Why, CanAccept: a.Accept, CanEdit: a.Edit,
+		VoteUpRefusal: a.VoteUp.Why(), VoteDownRefusal: a.VoteDown.Why(), CanAccept: a.Accept, CanEdit: a.Edit,
 		CanDelete: a.Delete, CanUndelete: a.Undelete, CanComment: a.Comment}
 	if kind == forum.KindQuestion {
 		j.CanClose, j.CloseBinding = &a.Close, &a.CloseBinding
