@@ -232,6 +232,7 @@ func (a Allowance) Why() string {
 // what the server would refuse. It is comparable: the page cache keys blocks by it.
 type PostActions struct {
 	VoteUp, VoteDown Allowance
+	Unvote           Allowance // take one's vote back
 	Accept           bool
 	Edit             bool
 	Delete           bool
@@ -255,7 +256,7 @@ func (p Privileges) Actions(u *User, f PostFacts) PostActions {
 		}
 		return allowance(vote(u.ID, f))
 	}
-	a.VoteUp, a.VoteDown = cast(1), cast(-1)
+	a.VoteUp, a.VoteDown, a.Unvote = cast(1), cast(-1), cast(0)
 	a.Accept = accept(u.ID, f).allowed()
 	a.Edit = p.edit(u, f).allowed()
 	a.Delete = remove(u, f).allowed()

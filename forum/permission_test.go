@@ -237,7 +237,11 @@ func TestActionsFollowTheChecks(t *testing.T) {
 					t.Errorf("%s: allowed %v (%q), want refused for %q", v.name, v.got.OK, v.got.Why(), v.want)
 				}
 			}
-			got.VoteUp, got.VoteDown = forum.Allowance{}, forum.Allowance{}
+			// Taking a vote back needs no privilege: only a live post that is not one's own.
+			if want := tc.p.DeletedAt == nil && tc.p.Author.ID != tc.u.ID; got.Unvote.OK != want {
+				t.Errorf("take a vote back: allowed %v (%q)", got.Unvote.OK, got.Unvote.Why())
+			}
+			got.VoteUp, got.VoteDown, got.Unvote = forum.Allowance{}, forum.Allowance{}, forum.Allowance{}
 			if got != tc.want {
 				t.Fatalf("may\n %+v\nwant\n %+v", got, tc.want)
 			}

@@ -502,10 +502,10 @@ type postReader struct {
 	Can      forum.PostActions
 }
 
-// Up is the vote-up button's state: taking one's vote back is always allowed.
+// Up is the vote-up button's state: it takes the reader's up vote back, or casts one.
 func (r postReader) Up() forum.Allowance {
 	if r.MyVote == 1 {
-		return forum.Allowance{OK: true}
+		return r.Can.Unvote
 	}
 	return r.Can.VoteUp
 }
@@ -513,7 +513,7 @@ func (r postReader) Up() forum.Allowance {
 // Down is the vote-down button's state, as Up.
 func (r postReader) Down() forum.Allowance {
 	if r.MyVote == -1 {
-		return forum.Allowance{OK: true}
+		return r.Can.Unvote
 	}
 	return r.Can.VoteDown
 }
