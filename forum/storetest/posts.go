@@ -398,3 +398,75 @@ func testQuestionList(t *testing.T, open Opener) {
 	_, err = s.Questions(ctx, forum.QuestionFilter{PageSize: 1000}, 0)
 	wantCode(t, err, forum.EInvalid, "invalid_page_size")
 }
+
+// testRefusals: each error code PostStore documents, from the rule the store applies in
+// its write, and nothing changed by a refused write.
+func testRefusals(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	moderator := MustCreateUser(t, s, "moderator") // the first account: an admin
+	asker, answerer := MustCreateUser(t, s, "asker"), MustCreateUser(t, s, "answerer")
+	q := MustAsk(t, s, asker, "What goes in a first-week letter home?", "families")
+	a := MustAnswer(t, s, answerer, q)
+	gone := MustAsk(t, s, asker, "A question its asker deletes", "families")
+	goneAnswer := MustAnswer(t, s, answerer, gone)
+	check(t, s.DeletePost(ctx, goneAnswer.ID, answerer, t0)) // the answer, then its question
+	check(t, s.DeletePost(ctx, gone.ID, asker, t0))
+	for _, tc := range []struct {
+		name       string
+		err        error
+		kind       forum.Kind
+		code       string
+		wantsField string
+	}{
+		{"a comment on nothing", func() error {
+			_, err := s.CreateComment(ctx, forum.NewComment{PostID: 99999, AuthorID: asker.ID, Body: "Hello there, anyone?", BodyHTML: "x", Now: t0})
+			return err
+		}(), forum.ENotFound, "not_found", ""},
+		{"a comment under a deleted question", func() error {
+			_, err := s.CreateComment(ctx, forum.NewComment{PostID: goneAnswer.ID, AuthorID: asker.ID, Body: "Hello there, anyone?", BodyHTML: "x", Now: t0})
+			return err
+		}(), forum.ENotFound, "not_found", ""},
+		{"a reply to a missing comment", func() error {
+			_, err := s.CreateComment(ctx, forum.NewComment{PostID: a.ID, ParentID: 99999, AuthorID: asker.ID, Body: "Hello there, anyone?", BodyHTML: "x", Now: t0})
+			return err
+		}(), forum.EInvalid, "bad_parent", "parent_id"},
+		{"an answer to an answer", func() error {
+			_, err := s.CreateAnswer(ctx, forum.NewAnswer{QuestionID: a.ID, AuthorID: asker.ID, Body: "x", BodyHTML: "x", Now: t0})
+			return err
+		}(), forum.ENotFound, "not_found", ""},
+		{"an answer to a deleted question", func() error {
+			_, err := s.CreateAnswer(ctx, forum.NewAnswer{QuestionID: gone.ID, AuthorID: answerer.ID, Body: "x", BodyHTML: "x", Now: t0})
+			return err
+		}(), forum.ENotFound, "not_found", ""},
+		{"accepting a question", func() error { _, err := s.Accept(ctx, q.ID, asker.ID, t0); return err }(), forum.ENotFound, "not_found", ""},
+		{"accepting under a deleted question", func() error { _, err := s.Accept(ctx, goneAnswer.ID, asker.ID, t0); return err }(), forum.ENotFound, "not_found", ""},
+		{"accepting, not the asker", func() error { _, err := s.Accept(ctx, a.ID, answerer.ID, t0); return err }(), forum.EForbidden, "not_asker", ""},
+		{"deleting someone else's answer", s.DeletePost(ctx, a.ID, asker, t0), forum.EForbidden, "not_author", ""},
+		{"deleting a deleted post", s.DeletePost(ctx, gone.ID, moderator, t0), forum.ENotFound, "not_found", ""},
+		{"undeleting, not a moderator", s.UndeletePost(ctx, gone.ID, asker, t0), forum.ENotFound, "not_found", ""},
+		{"undeleting a live post", s.UndeletePost(ctx, a.ID, moderator, t0), forum.EConflict, "not_deleted", ""},
+		{"undeleting an answer of a deleted question", s.UndeletePost(ctx, goneAnswer.ID, moderator, t0), forum.EConflict, "question_deleted", ""},
+		{"undeleting nothing", s.UndeletePost(ctx, 99999, moderator, t0), forum.ENotFound, "not_found", ""},
+		{"a missing post", func() error { _, err := s.Post(ctx, 99999, 0, true); return err }(), forum.ENotFound, "not_found", ""},
+		{"the thread of an answer", func() error { _, err := s.Thread(ctx, a.ID, 0, false, forum.AnswersByScore); return err }(), forum.ENotFound, "not_found", ""},
+		{"a missing tag", func() error { _, err := s.Tag(ctx, "nothing-here"); return err }(), forum.ENotFound, "not_found", ""},
+		{"describing a missing tag", s.SetTagExcerpt(ctx, "nothing-here", "About nothing."), forum.ENotFound, "not_found", ""},
+		{"a list sorted by nothing", func() error {
+			_, err := s.Questions(ctx, forum.QuestionFilter{Sort: "loudest"}, 0)
+			return err
+		}(), forum.EInvalid, "invalid_sort", "sort"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantCode(t, tc.err, tc.kind, tc.code)
+			if e := forum.AsError(tc.err); e.Field != tc.wantsField || e.Message == "" {
+				t.Fatalf("field %q message %q, want field %q and a message", e.Field, e.Message, tc.wantsField)
+			}
+		})
+	}
+	check(t, s.SetTagExcerpt(ctx, "families", "Working with families."))
+	if tag := must(s.Tag(ctx, "families")).ok(t); tag.Excerpt != "Working with families." || tag.Count != 1 {
+		t.Fatalf("tag = %+v", tag)
+	}
+	noDrift(t, s)
+}

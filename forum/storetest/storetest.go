@@ -66,6 +66,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("events", func(t *testing.T) { testEvents(t, open) })
 	t.Run("thread versions", func(t *testing.T) { testThreadVersions(t, open) })
 	t.Run("question interval", func(t *testing.T) { testQuestionInterval(t, open) })
+	t.Run("refusals", func(t *testing.T) { testRefusals(t, open) })
 	t.Run("comment votes", func(t *testing.T) { testCommentVotes(t, open) })
 	t.Run("edits and revisions", func(t *testing.T) { testRevisions(t, open) })
 	t.Run("close votes", func(t *testing.T) { testCloseVotes(t, open) })
