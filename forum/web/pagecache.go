@@ -382,8 +382,10 @@ func (tc *threadCache) markerPage(site string, signedIn bool, data any) *Page {
 	return p
 }
 
-// skeletonFor returns the content around the posts for this kind of reader.
-func (tc *threadCache) skeletonFor(e *threadEntry, k skeletonKey, view *questionView, site string) ([]segments, error) {
+// skeletonFor returns the content around the posts for view's kind of reader: kept under
+// view.Reader, the part of view that is the reader's.
+func (tc *threadCache) skeletonFor(e *threadEntry, view *questionView, site string) ([]segments, error) {
+	k := view.Reader
 	e.mu.Lock()
 	sk, ok := e.skeletons[k]
 	e.mu.Unlock()
@@ -542,7 +544,7 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 
 	view := s.questionView(c, u, t, e.threads, e.canonical)
 	signedIn := u != nil
-	sk, err := tc.skeletonFor(e, view.Reader, view, s.cfg.SiteName)
+	sk, err := tc.skeletonFor(e, view, s.cfg.SiteName)
 	if err != nil {
 		return true, err
 	}
