@@ -144,9 +144,10 @@ func CloseOutcome(v CloseVote, standing []StandingCloseVote) CloseDecision {
 // does.
 func CloseBinding(u *User) bool { return u != nil && u.Role.IsModerator() }
 
-func (p Privileges) close(u *User, q PostFacts) refusal {
-	if r := p.check(u, PrivCloseVote); !r.allowed() {
-		return r
+// closing is the rule of close votes, held being the check of the close-vote privilege.
+func closing(q PostFacts, held refusal) refusal {
+	if !held.allowed() {
+		return held
 	}
 	if !q.Live() || q.Kind != KindQuestion {
 		return missing(noQuestion, q.ID)
@@ -156,7 +157,9 @@ func (p Privileges) close(u *User, q PostFacts) refusal {
 
 // CheckClose decides whether u may vote to close or reopen question q: the close-vote
 // privilege, on a live question. insufficient_reputation or not_found.
-func (p Privileges) CheckClose(u *User, q PostFacts) error { return p.close(u, q).err() }
+func (p Privileges) CheckClose(u *User, q PostFacts) error {
+	return closing(q, p.check(u, PrivCloseVote)).err()
+}
 
 // Close votes to close a question (a moderator closes it at once). reason is one of the
 // close reasons; duplicate needs duplicateOf, the original question.

@@ -41,14 +41,15 @@ var (
 
 // refusal is a rule's no, before it is put in words: the zero value allows. Writes word it
 // (err); a page asks every rule about every post it draws, only to know whether, and words
-// the few refusals it shows. It is comparable, so what a page draws from it can key a cache.
+// the few refusals it shows. It is small and comparable, without strings, so what a page
+// draws from it keys a cache cheaply.
 type refusal struct {
 	fixed *Error      // a refusal whose words never change
-	kind  refusalKind // or one worded from the fields below
-	id    int64
-	priv  Privilege
-	need  int
-	have  int
+	id    int64       // the post, for not found
+	need  int32       // lacksPrivilege: the reputation needed
+	have  int32       // and the person's
+	kind  refusalKind // how to word it, when not fixed
+	priv  uint8       // lacksPrivilege: the privilege, as its index in privilegeOrder
 }
 
 type refusalKind uint8
@@ -81,7 +82,7 @@ func (r refusal) err() error {
 	case notDeleted:
 		return Coded(EConflict, "not_deleted", "Post %d is not deleted.", r.id)
 	case lacksPrivilege:
-		return Coded(EForbidden, "insufficient_reputation", "%s needs %d reputation; you have %d.", privilegeNames[r.priv], r.need, r.have)
+		return Coded(EForbidden, "insufficient_reputation", "%s needs %d reputation; you have %d.", privilegeNames[privilegeOrder[r.priv]], r.need, r.have)
 	}
 	return nil
 }
@@ -117,16 +118,19 @@ func answer(q PostFacts) refusal {
 // question, conflict "question_closed" while it is closed.
 func CheckAnswer(q PostFacts) error { return answer(q).err() }
 
-func (p Privileges) comment(u *User, f PostFacts) refusal {
-	if r := p.check(u, PrivComment); !r.allowed() {
-		return r
+// comment is the comment rule, held being the check of the comment privilege.
+func comment(f PostFacts, held refusal) refusal {
+	if !held.allowed() {
+		return held
 	}
 	return live(f)
 }
 
 // CheckComment decides whether u may comment on the post: the comment privilege, on a live
 // post. (A store checks the post alone, with CheckLive: the service checked the privilege.)
-func (p Privileges) CheckComment(u *User, f PostFacts) error { return p.comment(u, f).err() }
+func (p Privileges) CheckComment(u *User, f PostFacts) error {
+	return comment(f, p.check(u, PrivComment)).err()
+}
 
 // CheckReply decides whether a comment on postID may reply to comment parentID; parentOn
 // is the post that comment is on, 0 when there is no such live comment. invalid
@@ -194,20 +198,23 @@ func restore(u *User, f PostFacts) refusal {
 // is back. not_found, or conflict "not_deleted" or "question_deleted".
 func CheckUndelete(u *User, f PostFacts) error { return restore(u, f).err() }
 
-func (p Privileges) edit(u *User, f PostFacts) refusal {
+// edit is the edit rule, held being the check of u's edit privilege.
+func edit(u *User, f PostFacts, held refusal) refusal {
 	if !f.Live() {
 		return missing(noPost, f.ID)
 	}
 	if f.AuthorID == u.ID {
 		return refusal{}
 	}
-	return p.check(u, PrivEdit)
+	return held
 }
 
 // CheckEdit decides whether u may edit the post: its author always, anyone else with the
 // edit privilege (moderators have it); only a live post. not_found or
 // insufficient_reputation.
-func (p Privileges) CheckEdit(u *User, f PostFacts) error { return p.edit(u, f).err() }
+func (p Privileges) CheckEdit(u *User, f PostFacts) error {
+	return edit(u, f, p.check(u, PrivEdit)).err()
+}
 
 // Allowance says whether an action is allowed and, when it is not, why (Why), in the words
 // the refusal would use: a page shows the reason beside a disabled control. Comparable.
@@ -242,32 +249,48 @@ type PostActions struct {
 	CloseBinding     bool // questions: that vote decides at once (a moderator's)
 }
 
-// Actions returns what u (nil: an anonymous reader, who may do nothing) may do to the post
-// f describes. It words nothing (Allowance.Why does, when asked), so a page may ask it for
-// every post it draws.
-func (p Privileges) Actions(u *User, f PostFacts) PostActions {
-	var a PostActions
-	if u == nil {
-		return a
-	}
-	cast := func(value int) Allowance {
-		if r := p.voteValue(u, value); !r.allowed() {
-			return allowance(r)
-		}
-		return allowance(vote(u.ID, f))
-	}
-	a.VoteUp, a.VoteDown, a.Unvote = cast(1), cast(-1), cast(0)
-	a.Accept = accept(u.ID, f).allowed()
-	a.Edit = p.edit(u, f).allowed()
-	a.Delete = remove(u, f).allowed()
-	a.Undelete = restore(u, f).allowed()
-	a.Comment = p.comment(u, f).allowed()
-	if f.Kind == KindQuestion {
-		a.Close = p.close(u, f).allowed()
-		a.CloseBinding = a.Close && CloseBinding(u)
-	}
-	return a
+// Actor is one person about to ask the rules about many posts (a page draws every post of a
+// thread): their privileges are looked up once. The zero Actor is an anonymous reader, who
+// may do nothing.
+type Actor struct {
+	u                              *User
+	up, down, comment, edit, close refusal // the checks of their privileges
 }
+
+// Actor returns u (nil: anonymous) as an Actor.
+func (p Privileges) Actor(u *User) Actor {
+	if u == nil {
+		return Actor{}
+	}
+	return Actor{u: u, up: p.check(u, PrivUpvote), down: p.check(u, PrivDownvote), comment: p.check(u, PrivComment),
+		edit: p.check(u, PrivEdit), close: p.check(u, PrivCloseVote)}
+}
+
+// Actions returns what the actor may do to the post f describes, by the rules its writes
+// apply. It words nothing (Allowance.Why does, when asked), so a page may ask it for every
+// post it draws.
+func (a Actor) Actions(f PostFacts) PostActions {
+	var r PostActions
+	u := a.u
+	if u == nil {
+		return r
+	}
+	own := vote(u.ID, f)
+	r.VoteUp, r.VoteDown, r.Unvote = allowance(cast(a.up, own)), allowance(cast(a.down, own)), allowance(own)
+	r.Accept = accept(u.ID, f).allowed()
+	r.Edit = edit(u, f, a.edit).allowed()
+	r.Delete = remove(u, f).allowed()
+	r.Undelete = restore(u, f).allowed()
+	r.Comment = comment(f, a.comment).allowed()
+	if f.Kind == KindQuestion {
+		r.Close = closing(f, a.close).allowed()
+		r.CloseBinding = r.Close && CloseBinding(u)
+	}
+	return r
+}
+
+// Actions returns what u (nil: anonymous) may do to the post f describes: Actor(u).Actions.
+func (p Privileges) Actions(u *User, f PostFacts) PostActions { return p.Actor(u).Actions(f) }
 
 // Facts returns what the post alone tells the rules: its question's side (asker, closed,
 // deleted question) is left out, for a store or QuestionThread.Facts to fill in.

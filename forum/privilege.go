@@ -14,6 +14,19 @@ const (
 	PrivReview    Privilege = "review"
 )
 
+// privilegeOrder numbers the privileges, for refusals that name one without a string.
+var privilegeOrder = [...]Privilege{PrivUpvote, PrivDownvote, PrivComment, PrivFlag, PrivCreateTag, PrivCloseVote, PrivEdit, PrivReview}
+
+// privilegeIndex is priv's place in privilegeOrder.
+func privilegeIndex(priv Privilege) uint8 {
+	for i, p := range privilegeOrder {
+		if p == priv {
+			return uint8(i)
+		}
+	}
+	panic("forum: privilege " + string(priv) + " is not in privilegeOrder")
+}
+
 // privilegeNames say in words what each privilege allows, for refusals.
 var privilegeNames = map[Privilege]string{
 	PrivUpvote:    "Voting up",
@@ -35,10 +48,14 @@ type Privileges map[Privilege]int
 func (p Privileges) Check(u *User, priv Privilege) error { return p.check(u, priv).err() }
 
 func (p Privileges) check(u *User, priv Privilege) refusal {
-	if u.Role.IsModerator() || u.Reputation >= p[priv] {
+	if u.Role.IsModerator() {
 		return refusal{}
 	}
-	return refusal{kind: lacksPrivilege, priv: priv, need: p[priv], have: u.Reputation}
+	need := p[priv]
+	if u.Reputation >= need {
+		return refusal{}
+	}
+	return refusal{kind: lacksPrivilege, priv: privilegeIndex(priv), need: int32(need), have: int32(u.Reputation)}
 }
 
 // Allowed reports whether u holds priv, for pages that show or hide a control.

@@ -15,6 +15,15 @@ func (p Privileges) voteValue(u *User, value int) refusal {
 	return refusal{}
 }
 
+// cast is the whole of a vote's rule for a page: the privilege first (held), then the
+// post's own rule (vote).
+func cast(held, post refusal) refusal {
+	if !held.allowed() {
+		return held
+	}
+	return post
+}
+
 // CheckVoteValue decides whether u may cast value on a post: 1 (up) needs the upvote
 // privilege, -1 (down) the downvote privilege, 0 (taking a vote back) nothing. invalid
 // "invalid_vote" for any other value, or insufficient_reputation.

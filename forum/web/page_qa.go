@@ -144,7 +144,7 @@ type questionView struct {
 	// key for that content (skeletonFor).
 	Reader questionReader
 
-	privileges forum.Privileges // to decide each post's PostActions for the reader
+	actor forum.Actor // the reader, to decide each post's PostActions (postFor)
 }
 
 // questionReader is what the content around the posts shows of its reader, from the
@@ -272,12 +272,13 @@ func (s *Server) renderQuestion(c *fiber.Ctx, status int, t *forum.QuestionThrea
 
 // questionView is the data of a question page for reader u (nil when anonymous).
 func (s *Server) questionView(c *fiber.Ctx, u *forum.User, t *forum.QuestionThread, threads map[int64][]commentNode, canonical string) *questionView {
-	q := s.qa.Privileges.Actions(u, t.Facts(t.Question))
+	actor := s.qa.Privileges.Actor(u)
+	q := actor.Actions(t.Facts(t.Question))
 	return &questionView{Thread: t, Canonical: canonical, Threads: threads,
 		CloseReasons: forum.CloseReasonText, AnswerSort: forum.AnswerSort(c.Query("answers", string(forum.AnswersByScore))),
 		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest},
 		Reader:      questionReader{SignedIn: u != nil, Close: q.Close, CloseBinding: q.CloseBinding, Comment: q.Comment},
-		privileges:  s.qa.Privileges}
+		actor:       actor}
 }
 
 // backToQuestion redirects to a question page, at an anchor.
@@ -536,11 +537,11 @@ type commentFormCtx struct {
 	PostID, ParentID int64
 }
 
-// postFor is the post template's input for post drawn for reader u (nil: anonymous) with
-// their vote on it, on page v; csrf is their token, or the cache's marker.
-func (v *questionView) postFor(u *forum.User, post *forum.Post, myVote int, csrf string) postCtx {
+// postFor is the post template's input for post drawn for v's reader with their vote on
+// it; csrf is their token, or the cache's marker.
+func (v *questionView) postFor(post *forum.Post, myVote int, csrf string) postCtx {
 	return postCtx{Post: post, Comments: v.Threads[post.ID], CSRF: csrf,
-		Reader: postReader{SignedIn: u != nil, MyVote: myVote, Can: v.privileges.Actions(u, v.Thread.Facts(post))}}
+		Reader: postReader{SignedIn: v.Reader.SignedIn, MyVote: myVote, Can: v.actor.Actions(v.Thread.Facts(post))}}
 }
 
 // shownComments is how many comments each level shows before "show N more", as on Stack
@@ -550,7 +551,7 @@ var shownComments = [...]int{5, 3}
 // questionFuncs are the template helpers of the question page.
 var questionFuncs = map[string]any{
 	"post": func(p *Page, post *forum.Post) *postCtx {
-		pc := p.Data.(*questionView).postFor(p.Viewer, post, post.MyVote, p.CSRF)
+		pc := p.Data.(*questionView).postFor(post, post.MyVote, p.CSRF)
 		return &pc
 	},
 	"comments": func(b *postCtx, nodes []commentNode, level int) commentsCtx {

@@ -554,7 +554,7 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 		marker = tc.csrf
 	}
 	for _, post := range append([]*forum.Post{t.Question}, t.Answers...) {
-		b, err := tc.blockFor(e, view.postFor(u, post, votes[post.ID], marker))
+		b, err := tc.blockFor(e, view.postFor(post, votes[post.ID], marker))
 		if err != nil {
 			return true, err
 		}

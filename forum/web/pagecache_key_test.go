@@ -6,9 +6,11 @@ import (
 )
 
 // sharedFields lists, for each input of the question page's templates, the fields that are
-// the same for every reader of one version of the thread, with the reason. Every other fact
-// about the reader belongs in the input's Reader, which is the page cache's key: a field
-// added anywhere else would let the cache serve one reader's buttons to another.
+// not per-reader facts the templates draw (the same for every reader of one version of the
+// thread, or unexported, which templates cannot read), with the reason. Every fact about
+// the reader that a template draws belongs in the input's Reader, which is the page
+// cache's key: a field added anywhere else would let the cache serve one reader's buttons
+// to another.
 var sharedFields = map[reflect.Type]map[string]string{
 	reflect.TypeOf(questionView{}): {
 		"Thread":       "the thread of this version, without anyone's votes (forum.QA.SharedThread)",
@@ -19,7 +21,7 @@ var sharedFields = map[reflect.Type]map[string]string{
 		"AnswerSort":   "part of the thread's key (threadKey.order)",
 		"AnswerSorts":  "a constant list",
 		"Reader":       "the key of the content around the posts (skeletonKey)",
-		"privileges":   "the site's configuration, used to fill each postCtx.Reader",
+		"actor":        "the reader, unexported so that templates cannot draw from it: it only fills postCtx.Reader",
 	},
 	reflect.TypeOf(postCtx{}): {
 		"Post":     "the shared post; the reader's vote is Reader.MyVote",

@@ -48,7 +48,7 @@ func (s *Server) postBlock(c *fiber.Ctx) error {
 	view := s.questionView(c, u, t, threads, "")
 	p := s.page(c, "", view)
 	var buf bytes.Buffer
-	pc := view.postFor(u, post, post.MyVote, p.CSRF)
+	pc := view.postFor(post, post.MyVote, p.CSRF)
 	if err := s.pages["question"].ExecuteTemplate(&buf, "post", &pc); err != nil {
 		return fmt.Errorf("render post %d: %w", id, err)
 	}

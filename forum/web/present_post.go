@@ -116,14 +116,15 @@ func presentPost(p *forum.Post, withBody bool) postJSON {
 // presentThread is a question with every answer and all comments, each post with what
 // reader u (nil: anonymous) may do to it.
 func presentThread(t *forum.QuestionThread, u *forum.User, privileges forum.Privileges) postJSON {
+	actor := privileges.Actor(u)
 	q := presentPost(t.Question, true)
 	q.Comments = presentComments(t.Comments[t.Question.ID])
-	q.actionsJSON = presentActions(privileges.Actions(u, t.Facts(t.Question)), forum.KindQuestion)
+	q.actionsJSON = presentActions(actor.Actions(t.Facts(t.Question)), forum.KindQuestion)
 	answers := make([]postJSON, 0, len(t.Answers))
 	for _, a := range t.Answers {
 		aj := presentPost(a, true)
 		aj.Comments = presentComments(t.Comments[a.ID])
-		aj.actionsJSON = presentActions(privileges.Actions(u, t.Facts(a)), forum.KindAnswer)
+		aj.actionsJSON = presentActions(actor.Actions(t.Facts(a)), forum.KindAnswer)
 		answers = append(answers, aj)
 	}
 	q.Answers = &answers
