@@ -134,6 +134,25 @@ describe("live updates in the browser", () => {
     await screenshot(asker, "live-02-question-updated");
   });
 
+  test("an answer that arrives live offers a moderator what a reload would", async () => {
+    // The asker signed up first, so is an admin: a moderator, who may delete any answer.
+    const moderator = people.asker;
+    const q = await askQuestion(people.voter, "How do you run a silent discussion in a large class?");
+    await openLive(moderator.page, `/questions/${q.id}`);
+    const a = await api(people.answerer, "POST", `/questions/${q.id}/answers`, { body: "Big paper on the walls, one marker each, ten minutes without a word before anyone speaks." });
+    const bar = moderator.page.locator("#live-answers-bar .live-bar");
+    await bar.filter({ hasText: "1 new answer — show" }).waitFor();
+    await bar.getByRole("button", { name: "show" }).click();
+    const live = moderator.page.locator(`#post-${a.id}`);
+    await live.locator(".post-body", { hasText: "Big paper" }).waitFor();
+    const offered = async () => (await live.locator("button, a").allTextContents()).map((t) => t.trim());
+    const arrived = await offered();
+    assert.ok(arrived.includes("Delete"), `no Delete for a moderator on a live answer: ${arrived}`);
+    await notReloaded(moderator.page);
+    await moderator.page.reload();
+    assert.deepEqual(await offered(), arrived, "a reload offers other buttons than the live answer did");
+  });
+
   test("the home page offers new questions", async () => {
     const reader = people.voter.page;
     await openLive(reader, "/");

@@ -1,5 +1,8 @@
 // Questions and answers, end to end in a real browser: ask, answer, comment, reply, vote
-// and accept through the pages, as three people in three browser contexts.
+// and accept through the pages, as three people in three browser contexts. Each test makes
+// the question and answer it works on (through the API, as the people who would write
+// them), so that any test runs alone, in any order, and one that fails leaves the others
+// meaningful.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
@@ -22,7 +25,44 @@ async function signUp(name) {
   await page.fill("#f-password", "correct horse battery staple");
   await page.fill("#f-password_confirm", "correct horse battery staple");
   await Promise.all([page.waitForURL("**/?done=welcome"), page.getByRole("button", { name: "Create account" }).click()]);
-  return { context, page, problems };
+  const me = await (await context.request.get("/api/v1/me")).json();
+  return { context, page, problems, user: me.user, csrf: me.csrf_token };
+}
+
+// api calls the JSON API as a person, through their browser session (its cookie and CSRF
+// token), and returns the answer's JSON.
+async function api(person, method, path, body) {
+  const res = await person.context.request.fetch("/api/v1" + path, {
+    method,
+    headers: { "X-CSRF-Token": person.csrf },
+    data: body,
+  });
+  const text = await res.text();
+  assert.ok(res.ok(), `${method} ${path}: ${res.status()} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+let asked = 0;
+
+// askQuestion has the asker ask a new question through the API; titles are numbered, so
+// that each test's question is its own.
+async function askQuestion(title) {
+  asked++;
+  const q = await api(people.asker, "POST", "/questions", {
+    title: `${title} (${asked})`,
+    body: "We move to standards-based grading next fall and want to hear what worked for others.",
+    tags: ["grading"],
+  });
+  return { id: q.id, url: q.url };
+}
+
+// answered returns a new question with one answer by the answerer.
+async function answered(title) {
+  const q = await askQuestion(title);
+  const a = await api(people.answerer, "POST", `/questions/${q.id}/answers`, {
+    body: "We used weekly standards checks on a four-point scale; parents found the reports clearer.",
+  });
+  return { ...q, answerID: a.id };
 }
 
 // submitAndWait clicks a button and waits for the page the POST redirected to.
@@ -31,7 +71,9 @@ async function submitAndWait(page, locator) {
   await page.waitForLoadState("load");
 }
 
-let questionURL;
+async function reputationOf(person) {
+  return (await api(person, "GET", `/users/${person.user.id}`)).reputation;
+}
 
 describe("questions and answers in the browser", () => {
   before(async () => {
@@ -73,14 +115,14 @@ describe("questions and answers in the browser", () => {
     await screenshot(page, "qa-01-ask");
     await submitAndWait(page, page.getByRole("button", { name: "Post your question" }));
     assert.match(page.url(), /\/questions\/\d+\/how-do-you-run-standards-based-grading/);
-    questionURL = page.url();
     assert.equal(await page.locator("h1").textContent(), "How do you run standards-based grading in a 1:1 middle school?");
     assert.equal(await page.locator(".post-body li").count(), 2);
   });
 
   test("another person answers", async () => {
+    const q = await askQuestion("How do you report standards-based grades to parents?");
     const { page } = people.answerer;
-    await page.goto(questionURL);
+    await page.goto(q.url);
     await page.fill("#answer-body", "We used weekly standards checks on a four-point scale; parents found the reports clearer.");
     await submitAndWait(page, page.getByRole("button", { name: "Post your answer" }));
     assert.match(await page.locator("#answers-heading").textContent(), /1 Answer/);
@@ -88,8 +130,9 @@ describe("questions and answers in the browser", () => {
   });
 
   test("comment on the answer, and a reply to the comment", async () => {
+    const q = await answered("Which rubric template works for weekly standards checks?");
     const asker = people.asker.page;
-    await asker.goto(questionURL);
+    await asker.goto(q.url);
     const answer = asker.locator("#answers .post").first();
     await answer.locator("summary", { hasText: "Add a comment" }).click();
     await answer.locator(".comment-add textarea").fill("Could you share the *rubric* template you use?");
@@ -99,7 +142,7 @@ describe("questions and answers in the browser", () => {
     assert.equal(await comment.locator("em").textContent(), "rubric");
 
     const answerer = people.answerer.page;
-    await answerer.goto(questionURL);
+    await answerer.goto(q.url);
     const first = answerer.locator("#answers .comment").first();
     await first.locator("summary", { hasText: "reply" }).click();
     await first.locator(".comment-reply textarea").fill("Sure, it is in the shared drive under Grading.");
@@ -109,8 +152,9 @@ describe("questions and answers in the browser", () => {
   });
 
   test("vote the answer up, then take the vote back", async () => {
+    const q = await answered("How often do you reassess a standard?");
     const { page } = people.voter;
-    await page.goto(questionURL);
+    await page.goto(q.url);
     const answer = page.locator("#answers .post").first();
     await submitAndWait(page, answer.getByRole("button", { name: /Vote up/ }));
     const again = page.locator("#answers .post").first();
@@ -122,32 +166,42 @@ describe("questions and answers in the browser", () => {
     assert.equal(await page.locator("#answers .post .score").first().textContent(), "1");
   });
 
-  test("nobody votes on their own post", async () => {
+  test("nobody votes on their own post: the buttons say why they are off", async () => {
+    const q = await answered("Do you grade homework under standards-based grading?");
     const { page } = people.answerer;
-    await page.goto(questionURL);
-    await submitAndWait(page, page.locator("#answers .post").first().getByRole("button", { name: /Vote up/ }));
-    assert.match(await page.locator(".form-error").textContent(), /cannot vote on your own post/);
+    await page.goto(q.url);
+    for (const name of [/Vote up/, /Vote down/]) {
+      const button = page.locator(`#post-${q.answerID}`).getByRole("button", { name });
+      assert.equal(await button.isDisabled(), true, "a vote on one's own answer is offered");
+      assert.equal(await button.getAttribute("title"), "You cannot vote on your own post.");
+    }
+    await assert.rejects(api(people.answerer, "POST", `/posts/${q.answerID}/vote`, { value: 1 }), /403/);
   });
 
   test("the asker accepts the answer", async () => {
+    const q = await answered("How do you weigh late work under standards-based grading?");
     const { page } = people.asker;
-    await page.goto(questionURL);
+    await page.goto(q.url);
     await submitAndWait(page, page.locator("#answers .post").first().getByRole("button", { name: /Accept this answer/ }));
     assert.equal(await page.locator("#answers .post-accepted").count(), 1);
     await screenshot(page, "qa-02-question");
     await page.goto("/");
-    const summary = page.locator(".question-summary").first();
+    const summary = page.locator(".question-summary", { has: page.locator(`a[href='${q.url}']`) });
     assert.match(await summary.textContent(), /1\s*answer/);
     assert.equal(await summary.locator(".stat.accepted").count(), 1);
     await screenshot(page, "qa-03-home");
   });
 
   test("the answerer's reputation shows the vote and the acceptance", async () => {
+    const q = await answered("What goes on a standards-based report card?");
+    const before = await reputationOf(people.answerer);
+    await api(people.voter, "POST", `/posts/${q.answerID}/vote`, { value: 1 });
+    await api(people.asker, "POST", `/answers/${q.answerID}/accept`);
     const { page } = people.answerer;
     await page.goto("/");
     await page.locator("a.me").click();
     await page.waitForLoadState("load");
-    // 1 to start, +10 for the vote up, +15 for the acceptance.
-    assert.equal((await page.locator(".profile-stats dd").first().textContent()).trim(), "26");
+    // +10 for the vote up, +15 for the acceptance.
+    assert.equal((await page.locator(".profile-stats dd").first().textContent()).trim(), String(before + 25));
   });
 });

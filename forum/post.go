@@ -152,6 +152,12 @@ type QuestionFilter struct {
 	After, Before string
 }
 
+// InvalidCursor is the answer when a list's after or before (field) is not a cursor that
+// list gave out: made up, damaged, or from another sort.
+func InvalidCursor(field string) *Error {
+	return Invalid(field, "invalid_cursor", "This %s cursor is not one of this list's; follow the list's next and prev links.", field)
+}
+
 // QuestionPage is one page of a question list.
 type QuestionPage struct {
 	Items []*Post
@@ -162,11 +168,13 @@ type QuestionPage struct {
 	Next, Prev string
 }
 
-// Normalize checks the paging and fills defaults.
+// Normalize checks the sort and the paging and fills defaults.
 func (f *QuestionFilter) Normalize() error {
-	if f.Sort == "" {
-		f.Sort = SortNewest
+	sort, err := ParseQuestionSort(string(f.Sort))
+	if err != nil {
+		return err
 	}
+	f.Sort = sort
 	if f.Page == 0 {
 		f.Page = 1
 	}
@@ -292,27 +300,34 @@ type PostStore interface {
 	// transaction and returns CheckQuestionInterval's rate_limited, so that questions
 	// sent at once cannot all pass.
 	CreateQuestion(ctx context.Context, q NewQuestion) (*Post, error)
-	// CreateAnswer returns not_found when the question is missing or deleted, and conflict
-	// "question_closed" when it is closed.
+	//
+	// The writes below read the facts a rule needs (PostFacts, CommentFacts) inside their
+	// transaction and return what the rule named in each line returns; they phrase no
+	// refusal of their own.
+	//
+	// CreateAnswer applies CheckAnswer to the question: not_found when it is missing or
+	// deleted, conflict "question_closed" when it is closed.
 	CreateAnswer(ctx context.Context, a NewAnswer) (*Post, error)
-	// CreateComment returns not_found for a missing post and invalid "bad_parent" when
-	// the parent comment belongs to another post.
+	// CreateComment applies CheckLive to the post and CheckReply to the parent: not_found
+	// for a missing post, invalid "bad_parent" when the parent comment is on another post.
 	CreateComment(ctx context.Context, c NewComment) (*Comment, error)
 	// Vote sets, changes or undoes (value 0) a vote and applies its reputation, all in one
-	// transaction. not_found for a missing or deleted post; forbidden "self_vote".
+	// transaction, after CheckVote (not_found, forbidden "self_vote") and, when
+	// rules.LimitsToday, rules.CheckVotesToday (rate_limited).
 	Vote(ctx context.Context, postID, voterID int64, value int, rules VoteRules, now time.Time) (VoteResult, error)
-	// VoteComment adds (up) or takes back a vote up on a comment and returns its score.
-	// not_found for a missing comment or post; forbidden "self_vote".
+	// VoteComment adds (up) or takes back a vote up on a comment and returns its score,
+	// after CheckCommentVote: not_found for a missing comment or post, forbidden "self_vote".
 	VoteComment(ctx context.Context, commentID, voterID int64, up bool, now time.Time) (int, error)
-	// Accept toggles the accepted answer of the answer's question. forbidden unless askerID
-	// asked it; reports whether the answer is accepted afterwards.
+	// Accept toggles the accepted answer of the answer's question after CheckAccept
+	// (forbidden "not_asker" unless askerID asked it); reports whether the answer is
+	// accepted afterwards.
 	Accept(ctx context.Context, answerID, askerID int64, now time.Time) (bool, error)
-	// DeletePost soft-deletes a post. by may be the author or a moderator (the service
-	// decides); conflict "has_upvoted_answers" when an author deletes such a question.
+	// DeletePost soft-deletes a post after CheckDelete: not_found, forbidden "not_author",
+	// conflict "has_upvoted_answers".
 	DeletePost(ctx context.Context, postID int64, by *User, now time.Time) error
-	// UndeletePost restores a soft-deleted post (moderators only; the service decides).
-	// not_found when the post or, for an answer, its question is missing or deleted.
-	UndeletePost(ctx context.Context, postID int64, now time.Time) error
+	// UndeletePost restores a soft-deleted post after CheckUndelete: not_found unless by
+	// is a moderator and the post exists, conflict "not_deleted" or "question_deleted".
+	UndeletePost(ctx context.Context, postID int64, by *User, now time.Time) error
 	// Post returns one question or answer; not_found when missing or deleted (unless
 	// includeDeleted).
 	Post(ctx context.Context, id, viewerID int64, includeDeleted bool) (*Post, error)

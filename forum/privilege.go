@@ -1,7 +1,5 @@
 package forum
 
-import "fmt"
-
 // Privilege is an action that needs reputation.
 type Privilege string
 
@@ -15,6 +13,19 @@ const (
 	PrivEdit      Privilege = "edit"
 	PrivReview    Privilege = "review"
 )
+
+// privilegeOrder numbers the privileges, for refusals that name one without a string.
+var privilegeOrder = [...]Privilege{PrivUpvote, PrivDownvote, PrivComment, PrivFlag, PrivCreateTag, PrivCloseVote, PrivEdit, PrivReview}
+
+// privilegeIndex is priv's place in privilegeOrder.
+func privilegeIndex(priv Privilege) uint8 {
+	for i, p := range privilegeOrder {
+		if p == priv {
+			return uint8(i)
+		}
+	}
+	panic("forum: privilege " + string(priv) + " is not in privilegeOrder")
+}
 
 // privilegeNames say in words what each privilege allows, for refusals.
 var privilegeNames = map[Privilege]string{
@@ -31,11 +42,13 @@ var privilegeNames = map[Privilege]string{
 // PrivilegeRules decide who holds a privilege. Privileges (a fixed preset) is one; the
 // site settings (whose preset an admin may change) are another.
 type PrivilegeRules interface {
-	// Check returns nil when u may act, or forbidden "insufficient_reputation".
-	Check(u *User, priv Privilege) error
-	// Allowed reports whether u holds priv, for pages that show or hide a control.
-	Allowed(u *User, priv Privilege) bool
+	// Rules returns the privileges in force now: a preset changed in the admin area
+	// applies from the next call.
+	Rules() Privileges
 }
+
+// Rules implements PrivilegeRules: fixed privileges are always in force.
+func (p Privileges) Rules() Privileges { return p }
 
 // knownMemberPrivileges are held by known members from their first day, whatever their
 // reputation: a teacher vouched for by an invitation or her district's domain can tag her
@@ -50,24 +63,20 @@ type Privileges map[Privilege]int
 // Check returns nil when u may act, or forbidden "insufficient_reputation" naming the
 // reputation needed. Moderators and admins hold every privilege; known members hold
 // knownMemberPrivileges.
-func (p Privileges) Check(u *User, priv Privilege) error {
+func (p Privileges) Check(u *User, priv Privilege) error { return p.check(u, priv).err() }
+
+func (p Privileges) check(u *User, priv Privilege) refusal {
 	if u.Role.IsModerator() || u.Known && knownMemberPrivileges[priv] {
-		return nil
+		return refusal{}
 	}
 	need := p[priv]
 	if u.Reputation >= need {
-		return nil
+		return refusal{}
 	}
-	return Coded(EForbidden, "insufficient_reputation", "%s needs %d reputation; you have %d.", privilegeNames[priv], need, u.Reputation)
+	return refusal{kind: lacksPrivilege, priv: privilegeIndex(priv), need: int32(need), have: int32(u.Reputation)}
 }
 
 // Allowed reports whether u holds priv, for pages that show or hide a control.
 func (p Privileges) Allowed(u *User, priv Privilege) bool {
 	return u != nil && p.Check(u, priv) == nil
-}
-
-// String lists the levels, for logs.
-func (p Privileges) String() string {
-	return fmt.Sprintf("upvote %d, downvote %d, comment %d, create tag %d, close %d, edit %d",
-		p[PrivUpvote], p[PrivDownvote], p[PrivComment], p[PrivCreateTag], p[PrivCloseVote], p[PrivEdit])
 }

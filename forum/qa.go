@@ -101,7 +101,7 @@ func (s *QA) Answer(ctx context.Context, u *User, questionID int64, body string)
 // characters, too_many_links for a new member) or "parent_id", not_found for a missing
 // post, or insufficient_reputation.
 func (s *QA) Comment(ctx context.Context, u *User, postID, parentID int64, body string) (*Comment, error) {
-	if err := s.Privileges.Check(u, PrivComment); err != nil {
+	if err := s.Privileges.Rules().Check(u, PrivComment); err != nil {
 		return nil, err
 	}
 	var fe FieldErrors
@@ -129,18 +129,8 @@ func (s *QA) Comment(ctx context.Context, u *User, postID, parentID int64, body 
 // not_found, forbidden "self_vote" or "insufficient_reputation", or rate_limited past the
 // daily votes.
 func (s *QA) Vote(ctx context.Context, u *User, postID int64, value int) (VoteResult, error) {
-	switch value {
-	case 1:
-		if err := s.Privileges.Check(u, PrivUpvote); err != nil {
-			return VoteResult{}, err
-		}
-	case -1:
-		if err := s.Privileges.Check(u, PrivDownvote); err != nil {
-			return VoteResult{}, err
-		}
-	case 0:
-	default:
-		return VoteResult{}, Invalid("value", "invalid_vote", "value must be 1 (up), -1 (down) or 0 (take the vote back).")
+	if err := s.Privileges.Rules().CheckVoteValue(u, value); err != nil {
+		return VoteResult{}, err
 	}
 	return s.Posts.Vote(ctx, postID, u.ID, value, s.Votes, s.now())
 }
@@ -150,7 +140,7 @@ func (s *QA) Vote(ctx context.Context, u *User, postID int64, value int) (VoteRe
 func (s *QA) VoteComment(ctx context.Context, u *User, commentID int64, value int) (VoteResult, error) {
 	switch value {
 	case 1:
-		if err := s.Privileges.Check(u, PrivUpvote); err != nil {
+		if err := s.Privileges.Rules().Check(u, PrivUpvote); err != nil {
 			return VoteResult{}, err
 		}
 	case 0:
@@ -162,23 +152,22 @@ func (s *QA) VoteComment(ctx context.Context, u *User, commentID int64, value in
 }
 
 // Accept marks an answer as the accepted one, or unmarks it when it already is. Only the
-// asker may; returns whether the answer is accepted now.
+// asker may (CheckAccept, in the store's write); returns whether the answer is accepted now.
 func (s *QA) Accept(ctx context.Context, u *User, answerID int64) (bool, error) {
 	return s.Posts.Accept(ctx, answerID, u.ID, s.now())
 }
 
 // Delete soft-deletes a post: its author may (not a question with upvoted answers), and
-// moderators may. Everyone but moderators then gets not_found.
+// moderators may (CheckDelete, in the store's write). Everyone but moderators then gets
+// not_found.
 func (s *QA) Delete(ctx context.Context, u *User, postID int64) error {
 	return s.Posts.DeletePost(ctx, postID, u, s.now())
 }
 
-// Undelete restores a deleted post; only moderators may.
+// Undelete restores a deleted post; only moderators may (CheckUndelete, in the store's
+// write: to anyone else a deleted post does not exist).
 func (s *QA) Undelete(ctx context.Context, u *User, postID int64) error {
-	if !u.Role.IsModerator() {
-		return Errorf(ENotFound, "There is no post %d.", postID) // to others it does not exist
-	}
-	return s.Posts.UndeletePost(ctx, postID, s.now())
+	return s.Posts.UndeletePost(ctx, postID, u, s.now())
 }
 
 // Thread returns a question page's content for the viewer (nil when anonymous).
@@ -232,14 +221,14 @@ func (s *QA) Tags(ctx context.Context, q string, page int) ([]Tag, int, error) {
 func (s *QA) Tag(ctx context.Context, name string) (*Tag, error) {
 	n, err := NormalizeTag(name)
 	if err != nil {
-		return nil, Errorf(ENotFound, "There is no tag %q.", truncate(name, 40))
+		return nil, NotFoundTag(name)
 	}
 	return s.Posts.Tag(ctx, n)
 }
 
 // DescribeTag changes a tag's short description; it needs the edit privilege.
 func (s *QA) DescribeTag(ctx context.Context, u *User, name, excerpt string) (*Tag, error) {
-	if err := s.Privileges.Check(u, PrivEdit); err != nil {
+	if err := s.Privileges.Rules().Check(u, PrivEdit); err != nil {
 		return nil, err
 	}
 	t, err := s.Tag(ctx, name)

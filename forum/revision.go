@@ -47,9 +47,9 @@ type StoredEdit struct {
 
 // RevisionStore keeps the history of posts.
 type RevisionStore interface {
-	// EditPost applies an edit and records the new revision, in one transaction. Returns
-	// not_found for a missing or deleted post and conflict "edit_conflict" when
-	// BaseRevision is stale.
+	// EditPost applies an edit and records the new revision, in one transaction, after
+	// CheckLive and CheckRevision on what it read there. Returns not_found for a missing or
+	// deleted post and conflict "edit_conflict" when BaseRevision is stale.
 	EditPost(ctx context.Context, e StoredEdit) (*Post, error)
 	// Revisions lists a post's revisions, oldest first.
 	Revisions(ctx context.Context, postID int64) ([]*Revision, error)
@@ -63,13 +63,8 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 	if err != nil {
 		return nil, err
 	}
-	if p.DeletedAt != nil {
-		return nil, Errorf(ENotFound, "There is no post %d.", postID)
-	}
-	if p.Author.ID != u.ID {
-		if err := s.Privileges.Check(u, PrivEdit); err != nil {
-			return nil, err
-		}
+	if err := s.Privileges.Rules().CheckEdit(u, p.Facts()); err != nil {
+		return nil, err
 	}
 	se := StoredEdit{PostID: postID, EditorID: u.ID, BaseRevision: e.BaseRevision, Now: s.now()}
 	if p.Kind == KindAnswer && (e.Title != nil || e.Tags != nil) {
@@ -128,6 +123,17 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 	return s.Revisions.EditPost(ctx, se)
 }
 
+// CheckRevision decides whether an edit that started from revision base may be saved over
+// revision current: conflict "edit_conflict" when someone saved another since. base 0:
+// the editor did not say, and the edit applies to whatever is current.
+func CheckRevision(base, current int) error {
+	if base != 0 && base != current {
+		return Coded(EConflict, "edit_conflict",
+			"Someone saved a newer version (revision %d) since you started from revision %d; reload the post, then apply your change again.", current, base)
+	}
+	return nil
+}
+
 // History returns a visible post's revisions, oldest first.
 func (s *QA) History(ctx context.Context, u *User, postID int64) ([]*Revision, error) {
 	if _, err := s.Post(ctx, u, postID); err != nil {
@@ -161,7 +167,7 @@ func (s *QA) checkNewTags(ctx context.Context, u *User, tags []string) error {
 	}
 	for _, t := range tags {
 		if !existing[t] {
-			if err := s.Privileges.Check(u, PrivCreateTag); err != nil {
+			if err := s.Privileges.Rules().Check(u, PrivCreateTag); err != nil {
 				e := AsError(err)
 				return Coded(EForbidden, e.Code, "The tag %q does not exist yet. %s Choose an existing tag.", t, e.Message).WithField("tags")
 			}

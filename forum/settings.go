@@ -394,13 +394,6 @@ func storedForm(ss SiteSettings, name string) string {
 	return ""
 }
 
-// Check implements PrivilegeRules with the preset in force, so that a change of preset
+// Rules implements PrivilegeRules with the preset in force, so that a change of preset
 // in the admin area applies to the next request.
-func (s *Settings) Check(u *User, priv Privilege) error {
-	return s.Current().privileges.Check(u, priv)
-}
-
-// Allowed implements PrivilegeRules.
-func (s *Settings) Allowed(u *User, priv Privilege) bool {
-	return u != nil && s.Check(u, priv) == nil
-}
+func (s *Settings) Rules() Privileges { return s.Current().privileges }

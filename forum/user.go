@@ -142,6 +142,16 @@ type UserStore interface {
 	HasFirstAccount(ctx context.Context) (bool, error)
 }
 
+// UsernameTaken is the conflict when another account has the username (whatever the case).
+func UsernameTaken() *Error {
+	return Coded(EConflict, "username_taken", "That username is taken; choose another.").WithField("username")
+}
+
+// EmailTaken is the conflict when another account has the email address.
+func EmailTaken() *Error {
+	return Coded(EConflict, "email_taken", "An account with that email already exists; sign in instead.").WithField("email")
+}
+
 // District is a school district; people belong to one.
 type District struct {
 	ID   int64

@@ -1,6 +1,3 @@
-// Package moderation holds Staffroom's content policy and the moderators' tools: rate
-// limits, markdown rendering and sanitizing, privileges, flags, the review queue and the
-// audit log. The forum package reaches it only through the small interfaces it defines.
 package moderation
 
 import (

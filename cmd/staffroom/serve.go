@@ -25,7 +25,8 @@ import (
 const (
 	// shutdownGrace bounds how long in-flight requests may finish after a signal.
 	shutdownGrace = 10 * time.Second
-	// pruneEvery is how often idle sessions are deleted.
+	// pruneEvery is how often what only ages is deleted: idle sessions, idempotency keys
+	// past their window, and live-update events past STAFFROOM_EVENT_RETENTION.
 	pruneEvery = time.Hour
 	// viewFlushEvery is how often counted page views are written: one small write for
 	// every page view in that time.
@@ -296,7 +297,7 @@ func (m *Main) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- m.Server.Serve(m.ln) }()
 	m.serveMetrics()
-	go m.pruneSessions(ctx)
+	go m.prune(ctx)
 	go m.flushViews(ctx)
 	select {
 	case err := <-errc:
@@ -343,7 +344,9 @@ func (m *Main) flushViews(ctx context.Context) {
 	}
 }
 
-func (m *Main) pruneSessions(ctx context.Context) {
+// prune deletes, now and every pruneEvery, what only ages: idle sessions, old idempotency
+// keys and old live-update events.
+func (m *Main) prune(ctx context.Context) {
 	t := time.NewTicker(pruneEvery)
 	defer t.Stop()
 	for {

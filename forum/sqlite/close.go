@@ -11,60 +11,55 @@ import (
 func (db *DB) VoteClose(ctx context.Context, v forum.CloseVote) (forum.CloseState, error) {
 	var st forum.CloseState
 	err := db.write(ctx, func(tx *txn) error {
-		_, closed, _, err := liveQuestion(ctx, tx, v.QuestionID)
-		if err != nil {
+		f := forum.CloseFacts{}
+		var err error
+		if f.Question, err = postFacts(ctx, tx, v.QuestionID); err != nil {
 			return err
+		}
+		if v.DuplicateOf != 0 {
+			if f.Original, err = postFacts(ctx, tx, v.DuplicateOf); err != nil {
+				return err
+			}
 		}
 		kind := "close"
 		if v.Reopen {
 			kind = "reopen"
-			if closed == "" {
-				return forum.Coded(forum.EConflict, "not_closed", "This question is open; there is nothing to reopen.")
-			}
-		} else if closed != "" {
-			return forum.Coded(forum.EConflict, "already_closed", "This question is already closed.")
 		}
-		var dup sql.NullInt64
-		if v.DuplicateOf != 0 {
-			if v.DuplicateOf == v.QuestionID {
-				return forum.Invalid("duplicate_of", "bad_duplicate", "A question cannot duplicate itself.")
-			}
-			if _, _, _, err := liveQuestion(ctx, tx, v.DuplicateOf); err != nil {
-				return forum.Invalid("duplicate_of", "bad_duplicate", "There is no question %d to point to.", v.DuplicateOf)
-			}
-			dup = sql.NullInt64{Int64: v.DuplicateOf, Valid: true}
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM close_votes WHERE post_id = ? AND user_id = ? AND kind = ?)`,
+			v.QuestionID, v.VoterID, kind).Scan(&f.Voted); err != nil {
+			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO close_votes (post_id, user_id, kind, reason, duplicate_of, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, v.QuestionID, v.VoterID, kind, v.Reason, dup, v.Now)
+		if err := forum.CheckCloseVote(v, f); err != nil {
+			return err
+		}
+		dup := sql.NullInt64{Int64: v.DuplicateOf, Valid: v.DuplicateOf != 0}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO close_votes (post_id, user_id, kind, reason, duplicate_of, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, v.QuestionID, v.VoterID, kind, v.Reason, dup, v.Now); err != nil {
+			return err
+		}
+		standing, err := standingCloseVotes(ctx, tx, v.QuestionID, kind)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return forum.Coded(forum.EConflict, "already_voted", "You have already voted to %s this question.", kind)
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM close_votes WHERE post_id = ? AND kind = ?`, v.QuestionID, kind).Scan(&st.Votes); err != nil {
-			return err
-		}
-		st.Needed, st.Closed = v.Needed, closed != ""
-		if !v.Binding && st.Votes < v.Needed {
-			st.Reason = closed
+		decision := forum.CloseOutcome(v, standing)
+		closed := f.Question.Closed
+		st.Votes, st.Needed, st.Closed = len(standing), v.Needed, closed
+		if !decision.Decided {
+			if closed {
+				if err := tx.QueryRowContext(ctx, `SELECT closed_reason FROM posts WHERE id = ?`, v.QuestionID).Scan(&st.Reason); err != nil {
+					return err
+				}
+			}
 			return nil
 		}
 		if v.Reopen {
 			_, err = tx.ExecContext(ctx, `UPDATE posts SET closed_reason = NULL, closed_at = NULL, duplicate_of = NULL, activity_at = ? WHERE id = ?`, v.Now, v.QuestionID)
 			st.Closed = false
 		} else {
-			// The reason most voters gave wins; a moderator's own reason when they decide.
-			reason, original := v.Reason, dup
-			if !v.Binding {
-				if err := tx.QueryRowContext(ctx, `SELECT reason, MAX(duplicate_of) FROM close_votes WHERE post_id = ? AND kind = 'close'
-					GROUP BY reason ORDER BY COUNT(*) DESC, MIN(created_at) LIMIT 1`, v.QuestionID).Scan(&reason, &original); err != nil {
-					return err
-				}
-			}
+			original := sql.NullInt64{Int64: decision.DuplicateOf, Valid: decision.DuplicateOf != 0}
 			_, err = tx.ExecContext(ctx, `UPDATE posts SET closed_reason = ?, closed_at = ?, duplicate_of = ?, activity_at = ? WHERE id = ?`,
-				reason, v.Now, original, v.Now, v.QuestionID)
-			st.Closed, st.Reason, st.DuplicateOf = true, reason, original.Int64
+				decision.Reason, v.Now, original, v.Now, v.QuestionID)
+			st.Closed, st.Reason, st.DuplicateOf = true, decision.Reason, decision.DuplicateOf
 		}
 		if err != nil {
 			return err
@@ -84,4 +79,23 @@ func (db *DB) VoteClose(ctx context.Context, v forum.CloseVote) (forum.CloseStat
 				Data: forum.CloseChange{PostID: q.ID, Closed: q.ClosedReason != "", Reason: q.ClosedReason, DuplicateOf: q.DuplicateOf}})
 	})
 	return st, err
+}
+
+// standingCloseVotes reads a question's standing votes of one kind, in the order cast.
+func standingCloseVotes(ctx context.Context, tx *txn, questionID int64, kind string) ([]forum.StandingCloseVote, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT reason, COALESCE(duplicate_of, 0) FROM close_votes WHERE post_id = ? AND kind = ?
+		ORDER BY created_at, rowid`, questionID, kind)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []forum.StandingCloseVote
+	for rows.Next() {
+		var v forum.StandingCloseVote
+		if err := rows.Scan(&v.Reason, &v.DuplicateOf); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

@@ -210,10 +210,11 @@ func isUnique(err error, column string) bool {
 		strings.Contains(se.Error(), column)
 }
 
-// notFound turns sql.ErrNoRows into the domain's not_found with a message for people.
-func notFound(err error, format string, args ...any) error {
+// notFound turns sql.ErrNoRows into the domain's not_found, nf (one of forum's NotFound
+// helpers: the store phrases no message of its own).
+func notFound(err error, nf *forum.Error) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return forum.Errorf(forum.ENotFound, format, args...)
+		return nf
 	}
 	return err
 }
@@ -227,9 +228,9 @@ func nullTime(t sql.NullTime) *time.Time {
 	return &v
 }
 
-// mustAffect returns a check for an update or delete result: not_found with the given
-// message when the statement touched no row. Use it as mustAffect(msg)(tx.ExecContext(...)).
-func mustAffect(format string, args ...any) func(sql.Result, error) error {
+// mustAffect returns a check for an update or delete result: nf (one of forum's NotFound
+// helpers) when the statement touched no row. Use it as mustAffect(nf)(tx.ExecContext(...)).
+func mustAffect(nf *forum.Error) func(sql.Result, error) error {
 	return func(res sql.Result, err error) error {
 		if err != nil {
 			return err
@@ -239,7 +240,7 @@ func mustAffect(format string, args ...any) func(sql.Result, error) error {
 			return err
 		}
 		if n == 0 {
-			return forum.Errorf(forum.ENotFound, format, args...)
+			return nf
 		}
 		return nil
 	}

@@ -8,11 +8,7 @@ import (
 	"staffroom/forum"
 )
 
-// abandonedClaim is how long a claim may stay unanswered before it is taken to be lost (the
-// server stopped mid-request) and a retry may run.
-const abandonedClaim = time.Minute
-
-// PruneIdempotencyKeys deletes keys older than the window.
+// PruneIdempotencyKeys implements forum.IdempotencyStore.
 func (db *DB) PruneIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
 	err := db.write(ctx, func(tx *txn) error {
@@ -40,7 +36,7 @@ func (db *DB) ClaimKey(ctx context.Context, userID int64, key string, now time.T
 		case err == nil && status != 0 && now.Sub(at) < forum.IdempotencyWindow:
 			stored = &forum.StoredResponse{Status: status, Body: []byte(body)}
 			return nil
-		case err == nil && status == 0 && now.Sub(at) < abandonedClaim:
+		case err == nil && status == 0 && now.Sub(at) < forum.IdempotencyClaimTimeout:
 			return nil // the first request is still running
 		case err != nil && err != sql.ErrNoRows:
 			return err

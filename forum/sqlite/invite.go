@@ -53,7 +53,7 @@ func (db *DB) CreateInvite(ctx context.Context, inv *forum.Invite, hash []byte) 
 func (db *DB) InviteByHash(ctx context.Context, hash []byte) (*forum.Invite, error) {
 	inv, err := scanInvite(db.readRow(ctx, `SELECT `+inviteColumns+inviteFrom+`WHERE i.hash = ?`, hash))
 	if err != nil {
-		return nil, notFound(err, "There is no such invitation.")
+		return nil, notFound(err, forum.NotFoundInvite())
 	}
 	return inv, nil
 }
@@ -90,11 +90,11 @@ func (db *DB) RevokeInvite(ctx context.Context, id int64, now time.Time) error {
 		var used, revoked sql.NullTime
 		err := tx.QueryRowContext(ctx, `SELECT used_at, revoked_at FROM invites WHERE id = ?`, id).Scan(&used, &revoked)
 		if err != nil {
-			return notFound(err, "There is no invitation %d.", id)
+			return notFound(err, forum.NotFoundInviteID(id))
 		}
 		switch {
 		case used.Valid:
-			return forum.Coded(forum.EConflict, "invite_used", "Someone has already joined with this invitation; it cannot be withdrawn.")
+			return forum.InviteUsed()
 		case revoked.Valid:
 			return nil // withdrawn already: the same outcome
 		}
@@ -109,7 +109,7 @@ func (db *DB) RevokeInvite(ctx context.Context, id int64, now time.Time) error {
 func claimInvite(ctx context.Context, tx *txn, hash []byte, userID int64, now time.Time) error {
 	inv, err := scanInvite(tx.QueryRowContext(ctx, `SELECT `+inviteColumns+inviteFrom+`WHERE i.hash = ?`, hash))
 	if err != nil {
-		return notFound(err, "This invitation link is not valid.")
+		return notFound(err, forum.NotFoundInviteLink())
 	}
 	if err := forum.CheckInviteUsable(inv, now); err != nil {
 		return err

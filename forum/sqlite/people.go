@@ -52,7 +52,7 @@ func (db *DB) People(ctx context.Context, f forum.PeopleFilter) ([]*forum.User, 
 // SetDisabled implements forum.PeopleStore.
 func (db *DB) SetDisabled(ctx context.Context, id int64, at *time.Time) error {
 	return db.write(ctx, func(tx *txn) error {
-		if err := mustAffect("There is no user %d.", id)(tx.ExecContext(ctx, `UPDATE users SET disabled_at = ? WHERE id = ?`, at, id)); err != nil {
+		if err := mustAffect(forum.NotFoundUser(id))(tx.ExecContext(ctx, `UPDATE users SET disabled_at = ? WHERE id = ?`, at, id)); err != nil {
 			return err
 		}
 		if at == nil {

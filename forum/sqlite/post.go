@@ -152,19 +152,33 @@ func insertRevision(ctx context.Context, tx *txn, postID int64, number int, titl
 	return err
 }
 
-// liveQuestion loads a question's state for a write: not_found when it is missing,
-// deleted or not a question.
-func liveQuestion(ctx context.Context, tx *txn, id int64) (authorID int64, closed string, accepted int64, err error) {
-	var deleted sql.NullTime
-	err = tx.QueryRowContext(ctx, `SELECT author_id, COALESCE(closed_reason, ''), COALESCE(accepted_answer_id, 0), deleted_at
-		FROM posts WHERE id = ? AND kind = 'question'`, id).Scan(&authorID, &closed, &accepted, &deleted)
+// postFacts reads, inside a write, what the rules about post id depend on, with its
+// question's side (for a question, itself). A missing post reads as facts with Exists
+// false: the rule says what that means.
+func postFacts(ctx context.Context, tx *txn, id int64) (forum.PostFacts, error) {
+	f := forum.PostFacts{ID: id}
+	var kind string
+	err := tx.QueryRowContext(ctx, `SELECT p.kind, p.author_id, q.id, q.author_id, p.deleted_at IS NOT NULL,
+		q.deleted_at IS NOT NULL, COALESCE(q.closed_reason, '') <> '', COALESCE(q.accepted_answer_id, 0)
+		FROM posts p JOIN posts q ON q.id = COALESCE(p.question_id, p.id) WHERE p.id = ?`, id).Scan(&kind, &f.AuthorID,
+		&f.QuestionID, &f.AskerID, &f.Deleted, &f.QuestionDeleted, &f.Closed, &f.AcceptedAnswerID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return forum.PostFacts{ID: id}, nil
+	}
 	if err != nil {
-		return 0, "", 0, notFound(err, "There is no question %d.", id)
+		return f, fmt.Errorf("read post %d: %w", id, err)
 	}
-	if deleted.Valid {
-		return 0, "", 0, forum.Errorf(forum.ENotFound, "There is no question %d.", id)
+	f.Exists, f.Kind = true, forum.PostKind(kind)
+	return f, nil
+}
+
+// livePost reads a post's facts for a write that needs it live (forum.CheckLive).
+func livePost(ctx context.Context, tx *txn, id int64) (forum.PostFacts, error) {
+	f, err := postFacts(ctx, tx, id)
+	if err != nil {
+		return f, err
 	}
-	return authorID, closed, accepted, nil
+	return f, forum.CheckLive(f)
 }
 
 // CreateAnswer implements forum.PostStore.
@@ -172,12 +186,12 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 	var created *forum.Post
 	err := db.write(ctx, func(tx *txn) error {
 		var id int64
-		_, closed, _, err := liveQuestion(ctx, tx, a.QuestionID)
+		q, err := postFacts(ctx, tx, a.QuestionID)
 		if err != nil {
 			return err
 		}
-		if closed != "" {
-			return forum.Coded(forum.EConflict, "question_closed", "This question is closed, so it takes no new answers.")
+		if err := forum.CheckAnswer(q); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, question_id, author_id, body, body_html, created_at, activity_at)
 			VALUES ('answer', ?, ?, ?, ?, ?, ?)`, a.QuestionID, a.AuthorID, a.Body, a.BodyHTML, a.Now, a.Now)
@@ -210,42 +224,25 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 	return created, nil
 }
 
-// livePost loads a post's state for a write: not_found when it, or its question, is
-// missing or deleted.
-func livePost(ctx context.Context, tx *txn, id int64) (kind forum.PostKind, authorID, questionID int64, err error) {
-	var k string
-	var deleted bool
-	var qid sql.NullInt64
-	err = tx.QueryRowContext(ctx, `SELECT p.kind, p.author_id, p.question_id, (p.deleted_at IS NOT NULL OR q.deleted_at IS NOT NULL)
-		FROM posts p LEFT JOIN posts q ON q.id = p.question_id WHERE p.id = ?`, id).Scan(&k, &authorID, &qid, &deleted)
-	if err != nil {
-		return "", 0, 0, notFound(err, "There is no post %d.", id)
-	}
-	if deleted {
-		return "", 0, 0, forum.Errorf(forum.ENotFound, "There is no post %d.", id)
-	}
-	questionID = qid.Int64
-	if k == string(forum.KindQuestion) {
-		questionID = id
-	}
-	return forum.PostKind(k), authorID, questionID, nil
-}
-
 // CreateComment implements forum.PostStore.
 func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Comment, error) {
 	var created *forum.Comment
 	err := db.write(ctx, func(tx *txn) error {
 		var id int64
-		_, _, questionID, err := livePost(ctx, tx, c.PostID)
+		post, err := livePost(ctx, tx, c.PostID)
 		if err != nil {
 			return err
 		}
+		questionID := post.QuestionID
 		var parent sql.NullInt64
 		if c.ParentID != 0 {
-			var parentPost int64
-			err := tx.QueryRowContext(ctx, `SELECT post_id FROM comments WHERE id = ? AND deleted_at IS NULL`, c.ParentID).Scan(&parentPost)
-			if err != nil || parentPost != c.PostID {
-				return forum.Invalid("parent_id", "bad_parent", "Comment %d is not a comment on this post; reply to a comment shown under it.", c.ParentID)
+			var parentOn int64
+			err := tx.QueryRowContext(ctx, `SELECT post_id FROM comments WHERE id = ? AND deleted_at IS NULL`, c.ParentID).Scan(&parentOn)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if err := forum.CheckReply(c.PostID, c.ParentID, parentOn); err != nil {
+				return err
 			}
 			parent = sql.NullInt64{Int64: c.ParentID, Valid: true}
 		}
@@ -320,16 +317,16 @@ func scanComments(rows *sql.Rows) ([]*forum.Comment, error) {
 func (db *DB) Post(ctx context.Context, id, viewerID int64, includeDeleted bool) (*forum.Post, error) {
 	p, err := scanPost(db.readRow(ctx, selectPost+`WHERE p.id = ?`, viewerID, id))
 	if err != nil {
-		return nil, notFound(err, "There is no post %d.", id)
+		return nil, notFound(err, forum.NotFoundPost(id))
 	}
 	if p.DeletedAt != nil && !includeDeleted {
-		return nil, forum.Errorf(forum.ENotFound, "There is no post %d.", id)
+		return nil, forum.NotFoundPost(id)
 	}
 	if p.Kind == forum.KindAnswer && !includeDeleted {
 		// An answer goes with its question: a deleted question hides its answers too.
 		var gone bool
 		if err := db.readRow(ctx, `SELECT deleted_at IS NOT NULL FROM posts WHERE id = ?`, p.QuestionID).Scan(&gone); err != nil || gone {
-			return nil, forum.Errorf(forum.ENotFound, "There is no post %d.", id)
+			return nil, forum.NotFoundPost(id)
 		}
 	}
 	return p, nil

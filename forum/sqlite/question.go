@@ -10,8 +10,8 @@ import (
 	"staffroom/forum"
 )
 
-// answerOrders maps each answer sort to its ORDER BY; under the default, the accepted
-// answer comes first (the posts row of the question is q, joined by the caller's query).
+// answerOrders maps each answer sort to its ORDER BY over answers p; under the default,
+// the accepted answer comes first, found by a lookup of p's question by its id.
 var answerOrders = map[forum.AnswerSort]string{
 	"":                    `(p.id = (SELECT accepted_answer_id FROM posts WHERE id = p.question_id)) DESC, p.score DESC, p.id`,
 	forum.AnswersByScore:  `(p.id = (SELECT accepted_answer_id FROM posts WHERE id = p.question_id)) DESC, p.score DESC, p.id`,
@@ -26,7 +26,7 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 		return nil, err
 	}
 	if q.Kind != forum.KindQuestion {
-		return nil, forum.Errorf(forum.ENotFound, "There is no question %d.", questionID)
+		return nil, forum.NotFoundQuestion(questionID)
 	}
 	deleted := ` AND p.deleted_at IS NULL`
 	if includeDeleted {
@@ -323,7 +323,7 @@ func (db *DB) Tag(ctx context.Context, name string) (*forum.Tag, error) {
 	err := db.reader.QueryRowContext(ctx, `SELECT name, excerpt, question_count, created_at FROM tags WHERE name = ?`, name).
 		Scan(&t.Name, &t.Excerpt, &t.Count, &t.CreatedAt)
 	if err != nil {
-		return nil, notFound(err, "There is no tag %q.", name)
+		return nil, notFound(err, forum.NotFoundTag(name))
 	}
 	return &t, nil
 }
@@ -331,6 +331,6 @@ func (db *DB) Tag(ctx context.Context, name string) (*forum.Tag, error) {
 // SetTagExcerpt implements forum.PostStore.
 func (db *DB) SetTagExcerpt(ctx context.Context, name, excerpt string) error {
 	return db.write(ctx, func(tx *txn) error {
-		return mustAffect("There is no tag %q.", name)(tx.ExecContext(ctx, `UPDATE tags SET excerpt = ? WHERE name = ?`, excerpt, name))
+		return mustAffect(forum.NotFoundTag(name))(tx.ExecContext(ctx, `UPDATE tags SET excerpt = ? WHERE name = ?`, excerpt, name))
 	})
 }

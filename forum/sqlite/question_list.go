@@ -73,7 +73,7 @@ func (db *DB) Questions(ctx context.Context, f forum.QuestionFilter, viewerID in
 	}
 	key, ok := questionKeys[f.Sort]
 	if !ok {
-		return nil, forum.Invalid("sort", "invalid_sort", "Sort must be newest, active, votes or unanswered.")
+		return nil, fmt.Errorf("sqlite: no list key for sort %q", f.Sort) // Normalize lets only the four through
 	}
 	var after, before *listCursor
 	var err error
@@ -252,7 +252,7 @@ func parseListCursor(s, field string, sort forum.QuestionSort) (*listCursor, err
 	if s == "" {
 		return nil, nil
 	}
-	bad := forum.Invalid(field, "invalid_cursor", "This %s cursor is not one of this list's; follow the list's next and prev links.", field)
+	bad := forum.InvalidCursor(field)
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) > 200 {
 		return nil, bad

@@ -53,7 +53,7 @@ func (db *DB) PasswordResetByHash(ctx context.Context, hash []byte) (*forum.Pass
 		return err
 	}))
 	if err != nil {
-		return nil, nil, notFound(err, "There is no such password reset link.")
+		return nil, nil, notFound(err, forum.NotFoundResetLink())
 	}
 	return r, u, nil
 }
@@ -64,7 +64,7 @@ func (db *DB) UsePasswordReset(ctx context.Context, hash []byte, passwordHash st
 	err := db.write(ctx, func(tx *txn) error {
 		r, err := scanReset(tx.QueryRowContext(ctx, `SELECT `+resetColumns+` FROM password_resets r WHERE r.hash = ?`, hash))
 		if err != nil {
-			return notFound(err, "There is no such password reset link.")
+			return notFound(err, forum.NotFoundResetLink())
 		}
 		if err := forum.CheckResetUsable(r, now); err != nil {
 			return err

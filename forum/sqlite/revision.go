@@ -12,18 +12,18 @@ import (
 func (db *DB) EditPost(ctx context.Context, e forum.StoredEdit) (*forum.Post, error) {
 	var edited *forum.Post
 	err := db.write(ctx, func(tx *txn) error {
-		kind, _, questionID, err := livePost(ctx, tx, e.PostID)
+		post, err := livePost(ctx, tx, e.PostID)
 		if err != nil {
 			return err
 		}
+		kind, questionID := post.Kind, post.QuestionID
 		var revision int
 		var title, body, tags string
 		if err := tx.QueryRowContext(ctx, `SELECT revision, title, body, tags FROM posts WHERE id = ?`, e.PostID).Scan(&revision, &title, &body, &tags); err != nil {
 			return err
 		}
-		if e.BaseRevision != 0 && e.BaseRevision != revision {
-			return forum.Coded(forum.EConflict, "edit_conflict",
-				"Someone saved a newer version (revision %d) since you started from revision %d; reload the post, then apply your change again.", revision, e.BaseRevision)
+		if err := forum.CheckRevision(e.BaseRevision, revision); err != nil {
+			return err
 		}
 		if e.Title != nil {
 			title = *e.Title

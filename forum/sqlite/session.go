@@ -46,7 +46,7 @@ func (db *DB) SessionByHash(ctx context.Context, hash []byte) (*forum.Session, *
 		return err
 	}))
 	if err != nil {
-		return nil, nil, notFound(err, "There is no such session.")
+		return nil, nil, notFound(err, forum.NotFoundSession())
 	}
 	return s, u, nil
 }
@@ -70,7 +70,7 @@ func (db *DB) DeleteSessionByHash(ctx context.Context, hash []byte) error {
 // DeleteSession implements forum.SessionStore.
 func (db *DB) DeleteSession(ctx context.Context, userID, id int64) error {
 	return db.write(ctx, func(tx *txn) error {
-		return mustAffect("You have no session %d.", id)(tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND user_id = ?`, id, userID))
+		return mustAffect(forum.NotFoundOwnSession(id))(tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND user_id = ?`, id, userID))
 	})
 }
 
@@ -144,7 +144,7 @@ func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*forum.APIToken, *f
 		return err
 	}))
 	if err != nil {
-		return nil, nil, notFound(err, "There is no such token.")
+		return nil, nil, notFound(err, forum.NotFoundToken())
 	}
 	return t, u, nil
 }
@@ -178,7 +178,7 @@ func (db *DB) ListTokens(ctx context.Context, userID int64) ([]*forum.APIToken, 
 // DeleteToken implements forum.SessionStore.
 func (db *DB) DeleteToken(ctx context.Context, userID, id int64) error {
 	return db.write(ctx, func(tx *txn) error {
-		return mustAffect("You have no token %d.", id)(tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = ? AND user_id = ?`, id, userID))
+		return mustAffect(forum.NotFoundOwnToken(id))(tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = ? AND user_id = ?`, id, userID))
 	})
 }
 

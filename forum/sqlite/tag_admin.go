@@ -42,7 +42,7 @@ func (db *DB) AllTags(ctx context.Context, query string, page, pageSize int) ([]
 
 // tagExists is the answer to a name that is taken.
 func tagExists(name string) error {
-	return forum.Coded(forum.EConflict, "tag_exists", "There is already a tag %q; merge into it instead.", name).WithField("name")
+	return forum.TagExists(name)
 }
 
 // CreateTag implements forum.TagAdminStore.
@@ -64,7 +64,7 @@ func (db *DB) CreateTag(ctx context.Context, name, excerpt string, by int64, now
 func tagID(ctx context.Context, tx *txn, name string) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM tags WHERE name = ?`, name).Scan(&id)
-	return id, notFound(err, "There is no tag %q.", name)
+	return id, notFound(err, forum.NotFoundTag(name))
 }
 
 // retag rewrites the tag name from as to in posts.tags of the questions linked to tag

@@ -6,7 +6,7 @@ import (
 )
 
 // ThreadVersion implements forum.ThreadVersions: the number the triggers of
-// 0008_thread_versions.sql raise with every change to the question's page.
+// 0010_thread_versions.sql raise with every change to the question's page.
 func (db *DB) ThreadVersion(ctx context.Context, questionID int64) (int64, error) {
 	var v int64
 	err := db.readRow(ctx, `SELECT COALESCE((SELECT version FROM thread_versions WHERE question_id = ?), 0)`, questionID).Scan(&v)

@@ -96,9 +96,9 @@ func claimFirstAccount(ctx context.Context, tx *txn, demo bool, now time.Time) (
 func userConflict(err error) error {
 	switch {
 	case isUnique(err, "users.username_key"):
-		return forum.Coded(forum.EConflict, "username_taken", "That username is taken; choose another.").WithField("username")
+		return forum.UsernameTaken()
 	case isUnique(err, "users.email_key"):
-		return forum.Coded(forum.EConflict, "email_taken", "An account with that email already exists; sign in instead.").WithField("email")
+		return forum.EmailTaken()
 	}
 	return err
 }
@@ -107,7 +107,7 @@ func userConflict(err error) error {
 func (db *DB) UserByID(ctx context.Context, id int64) (*forum.User, error) {
 	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+userFrom+`WHERE u.id = ?`, id))
 	if err != nil {
-		return nil, notFound(err, "There is no user %d.", id)
+		return nil, notFound(err, forum.NotFoundUser(id))
 	}
 	if err := db.loadProfileFields(ctx, u); err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ func (db *DB) UserByLogin(ctx context.Context, login string) (*forum.User, error
 	key := strings.ToLower(strings.TrimSpace(login))
 	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+userFrom+`WHERE u.username_key = ? OR u.email_key = ?`, key, key))
 	if err != nil {
-		return nil, notFound(err, "There is no account %q.", login)
+		return nil, notFound(err, forum.NotFoundLogin(login))
 	}
 	return u, nil
 }
@@ -129,7 +129,7 @@ func (db *DB) UserByLogin(ctx context.Context, login string) (*forum.User, error
 func (db *DB) UpdateUser(ctx context.Context, id int64, upd forum.UserUpdate) (*forum.User, error) {
 	err := db.write(ctx, func(tx *txn) error {
 		if upd.DisplayName != nil {
-			if err := mustAffect("There is no user %d.", id)(tx.ExecContext(ctx, `UPDATE users SET display_name = ? WHERE id = ?`, *upd.DisplayName, id)); err != nil {
+			if err := mustAffect(forum.NotFoundUser(id))(tx.ExecContext(ctx, `UPDATE users SET display_name = ? WHERE id = ?`, *upd.DisplayName, id)); err != nil {
 				return err
 			}
 		}
@@ -153,7 +153,7 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd forum.UserUpdate) (*
 // SetPassword implements forum.UserStore.
 func (db *DB) SetPassword(ctx context.Context, id int64, hash string, keepSession, keepToken []byte) error {
 	return db.write(ctx, func(tx *txn) error {
-		if err := mustAffect("There is no user %d.", id)(tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)); err != nil {
+		if err := mustAffect(forum.NotFoundUser(id))(tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND hash IS NOT ?`, id, keepSession); err != nil {
@@ -168,7 +168,7 @@ func (db *DB) SetPassword(ctx context.Context, id int64, hash string, keepSessio
 // SetRole implements forum.UserStore.
 func (db *DB) SetRole(ctx context.Context, id int64, role forum.Role) error {
 	return db.write(ctx, func(tx *txn) error {
-		return mustAffect("There is no user %d.", id)(tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), id))
+		return mustAffect(forum.NotFoundUser(id))(tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), id))
 	})
 }
 

@@ -77,7 +77,7 @@ func testEvents(t *testing.T, open Opener) {
 	if _, err := s.Vote(ctx, q.ID, answerer.ID, 1, forum.VoteRules{DailyRepCap: 200}, t0); err != nil {
 		t.Fatal(err)
 	}
-	if events, _ := s.EventsSince(ctx, topic, 50, 10, 0); len(events) != 1 || events[0].Seq != 51 || events[0].Name != forum.EventVoteChanged {
+	if events := must(s.EventsSince(ctx, topic, 50, 10, 0)).ok(t); len(events) != 1 || events[0].Seq != 51 || events[0].Name != forum.EventVoteChanged {
 		t.Fatalf("after refused writes: %+v", events)
 	}
 
@@ -107,14 +107,14 @@ func testEvents(t *testing.T, open Opener) {
 	if n, err := s.PruneEvents(ctx, time.Now().Add(24*time.Hour)); err != nil || n < 54 {
 		t.Fatalf("pruned %d %v", n, err)
 	}
-	if events, _ := s.EventsSince(ctx, topic, 0, 10, 0); len(events) != 0 {
+	if events := must(s.EventsSince(ctx, topic, 0, 10, 0)).ok(t); len(events) != 0 {
 		t.Fatalf("after pruning: %+v", events)
 	}
 	MustAnswer(t, s, answerer, q)
-	if head, _ := s.TopicHead(ctx, topic); head != 55 {
+	if head := must(s.TopicHead(ctx, topic)).ok(t); head != 55 {
 		t.Fatalf("after pruning the next event is %d, want 55", head)
 	}
-	if head, _ := s.TopicHead(ctx, "question:404"); head != 0 {
+	if head := must(s.TopicHead(ctx, "question:404")).ok(t); head != 0 {
 		t.Fatalf("a topic without events has head %d", head)
 	}
 }

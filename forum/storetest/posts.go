@@ -35,6 +35,26 @@ func MustAnswer(t *testing.T, s forum.PostStore, author *forum.User, q *forum.Po
 	return a
 }
 
+// mustVote casts a vote under the default rules, failing the test on error.
+func mustVote(t *testing.T, s forum.PostStore, postID int64, voter *forum.User, value int, at time.Time) forum.VoteResult {
+	t.Helper()
+	r, err := s.Vote(context.Background(), postID, voter.ID, value, rules, at)
+	if err != nil {
+		t.Fatalf("vote %d on post %d: %v", value, postID, err)
+	}
+	return r
+}
+
+// mustAccept toggles an answer's acceptance, failing the test on error or when it is not
+// accepted afterwards as want says.
+func mustAccept(t *testing.T, s forum.PostStore, answer *forum.Post, asker *forum.User, want bool) {
+	t.Helper()
+	got, err := s.Accept(context.Background(), answer.ID, asker.ID, t0)
+	if err != nil || got != want {
+		t.Fatalf("accept answer %d: accepted %v, %v; want %v", answer.ID, got, err, want)
+	}
+}
+
 func reputation(t *testing.T, s Store, u *forum.User) int {
 	t.Helper()
 	got, err := s.UserByID(context.Background(), u.ID)
@@ -70,14 +90,14 @@ func testPosts(t *testing.T, open Opener) {
 		if err != nil || tag.Count != 1 {
 			t.Fatalf("tag = %+v, %v", tag, err)
 		}
-		ex, _ := s.ExistingTags(ctx, []string{"grading", "nope"})
+		ex := must(s.ExistingTags(ctx, []string{"grading", "nope"})).ok(t)
 		if !ex["grading"] || ex["nope"] {
 			t.Fatalf("existing = %v", ex)
 		}
 	})
 	a := MustAnswer(t, s, answerer, q)
 	t.Run("answer counts on its question", func(t *testing.T) {
-		got, _ := s.Post(ctx, q.ID, 0, false)
+		got := must(s.Post(ctx, q.ID, 0, false)).ok(t)
 		if got.AnswerCount != 1 || a.QuestionID != q.ID || a.Kind != forum.KindAnswer || !got.ActivityAt.After(q.ActivityAt) {
 			t.Fatalf("question after answer = %+v", got)
 		}
@@ -126,7 +146,7 @@ func testPosts(t *testing.T, open Opener) {
 		if _, err := s.Thread(ctx, q.ID, 0, false, forum.AnswersByScore); !errors.Is(err, forum.ErrNotFound) {
 			t.Fatalf("deleted question's thread: %v", err)
 		}
-		if tag, _ := s.Tag(ctx, "grading"); tag.Count != 0 {
+		if tag := must(s.Tag(ctx, "grading")).ok(t); tag.Count != 0 {
 			t.Fatalf("tag count after delete = %d", tag.Count)
 		}
 	})
@@ -167,7 +187,7 @@ func testVotes(t *testing.T, open Opener) {
 		// With reputation to lose, a downvote on an answer costs the voter 1 and the author 2.
 		other := MustCreateUser(t, s, "other")
 		q2 := MustAsk(t, s, other, "Where do you keep spare chargers?", "devices")
-		s.Vote(ctx, q2.ID, voter.ID, 1, rules, t0) // other: 11
+		mustVote(t, s, q2.ID, voter, 1, t0) // other: 11
 		MustAnswer(t, s, voter, q2)
 		rich := MustAnswer(t, s, other, q)
 		if _, err := s.Vote(ctx, a.ID, other.ID, 1, rules, t0); err != nil { // author: 21
@@ -182,7 +202,7 @@ func testVotes(t *testing.T, open Opener) {
 		if got := reputation(t, s, author); got != 20 {
 			t.Fatalf("downvoter: %d, want 20", got)
 		}
-		s.Vote(ctx, rich.ID, author.ID, 0, rules, t0)
+		mustVote(t, s, rich.ID, author, 0, t0)
 		if reputation(t, s, other) != 11 || reputation(t, s, author) != 21 {
 			t.Fatalf("undo did not reverse exactly: %d %d", reputation(t, s, other), reputation(t, s, author))
 		}
@@ -214,7 +234,7 @@ func testVotes(t *testing.T, open Opener) {
 		for err := range errs {
 			t.Fatal(err)
 		}
-		p, _ := s.Post(ctx, q.ID, voters[0].ID, false)
+		p := must(s.Post(ctx, q.ID, voters[0].ID, false)).ok(t)
 		if p.Score != 150 || p.MyVote != 1 {
 			t.Fatalf("score %d my vote %d", p.Score, p.MyVote)
 		}
@@ -223,7 +243,7 @@ func testVotes(t *testing.T, open Opener) {
 		}
 		// The next day the cap starts over.
 		late := MustCreateUser(t, s, "nextday")
-		s.Vote(ctx, q.ID, late.ID, 1, rules, t0.Add(24*time.Hour))
+		mustVote(t, s, q.ID, late, 1, t0.Add(24*time.Hour))
 		if got := reputation(t, s, author); got != forum.RepStart+forum.DefaultDailyRepCap+forum.RepUpvoted {
 			t.Fatalf("next day reputation %d", got)
 		}
@@ -251,6 +271,7 @@ func testVotes(t *testing.T, open Opener) {
 func testAccept(t *testing.T, open Opener) {
 	ctx := context.Background()
 	s := open(t)
+	// The asker is the first account, so an admin: the moderator who undeletes below.
 	asker, a1u, a2u := MustCreateUser(t, s, "asker"), MustCreateUser(t, s, "first"), MustCreateUser(t, s, "second")
 	q := MustAsk(t, s, asker, "How do we budget for a device pilot?", "budgeting")
 	a1, a2 := MustAnswer(t, s, a1u, q), MustAnswer(t, s, a2u, q)
@@ -280,20 +301,18 @@ func testAccept(t *testing.T, open Opener) {
 		t.Fatal(ok, err)
 	}
 	check("accept", a1.ID, 3, 16, 1)
-	s.Accept(ctx, a2.ID, asker.ID, t0)
+	mustAccept(t, s, a2, asker, true)
 	check("move", a2.ID, 3, 1, 16)
-	if ok, _ := s.Accept(ctx, a2.ID, asker.ID, t0); ok {
-		t.Fatal("accepting again did not toggle off")
-	}
+	mustAccept(t, s, a2, asker, false) // accepting again toggles off
 	check("toggle off", 0, 1, 1, 1)
-	s.Accept(ctx, own.ID, asker.ID, t0)
+	mustAccept(t, s, own, asker, true)
 	check("self-answer gives nothing", own.ID, 1, 1, 1)
-	s.Accept(ctx, a1.ID, asker.ID, t0)
+	mustAccept(t, s, a1, asker, true)
 	if err := s.DeletePost(ctx, a1.ID, a1u, t0); err != nil {
 		t.Fatal(err)
 	}
 	check("accepted answer deleted", 0, 1, 1, 1)
-	if err := s.UndeletePost(ctx, a1.ID, t0); err != nil {
+	if err := s.UndeletePost(ctx, a1.ID, asker, t0); err != nil {
 		t.Fatal(err)
 	}
 	check("undelete gives the acceptance back", a1.ID, 3, 16, 1)
@@ -303,9 +322,9 @@ func testAccept(t *testing.T, open Opener) {
 	if err := s.DeletePost(ctx, a1.ID, a1u, t0); err != nil {
 		t.Fatal(err)
 	}
-	s.Accept(ctx, a2.ID, asker.ID, t0)
+	mustAccept(t, s, a2, asker, true)
 	check("another accepted while deleted", a2.ID, 3, 1, 16)
-	if err := s.UndeletePost(ctx, a1.ID, t0); err != nil {
+	if err := s.UndeletePost(ctx, a1.ID, asker, t0); err != nil {
 		t.Fatal(err)
 	}
 	check("undelete keeps the newer acceptance", a2.ID, 3, 1, 16)
@@ -329,7 +348,7 @@ func testQuestionList(t *testing.T, open Opener) {
 		}
 		qs = append(qs, q)
 	}
-	s.Vote(ctx, qs[2].ID, v.ID, 1, rules, t0)
+	mustVote(t, s, qs[2].ID, v, 1, t0)
 	if _, err := s.CreateAnswer(ctx, forum.NewAnswer{QuestionID: qs[0].ID, AuthorID: v.ID, Body: "b", BodyHTML: "b", Now: t0.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -378,4 +397,76 @@ func testQuestionList(t *testing.T, open Opener) {
 	}
 	_, err = s.Questions(ctx, forum.QuestionFilter{PageSize: 1000}, 0)
 	wantCode(t, err, forum.EInvalid, "invalid_page_size")
+}
+
+// testRefusals: each error code PostStore documents, from the rule the store applies in
+// its write, and nothing changed by a refused write.
+func testRefusals(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	moderator := MustCreateUser(t, s, "moderator") // the first account: an admin
+	asker, answerer := MustCreateUser(t, s, "asker"), MustCreateUser(t, s, "answerer")
+	q := MustAsk(t, s, asker, "What goes in a first-week letter home?", "families")
+	a := MustAnswer(t, s, answerer, q)
+	gone := MustAsk(t, s, asker, "A question its asker deletes", "families")
+	goneAnswer := MustAnswer(t, s, answerer, gone)
+	check(t, s.DeletePost(ctx, goneAnswer.ID, answerer, t0)) // the answer, then its question
+	check(t, s.DeletePost(ctx, gone.ID, asker, t0))
+	for _, tc := range []struct {
+		name       string
+		err        error
+		kind       forum.Kind
+		code       string
+		wantsField string
+	}{
+		{"a comment on nothing", func() error {
+			_, err := s.CreateComment(ctx, forum.NewComment{PostID: 99999, AuthorID: asker.ID, Body: "Hello there, anyone?", BodyHTML: "x", Now: t0})
+			return err
+		}(), forum.ENotFound, "not_found", ""},
+		{"a comment under a deleted question", func() error {
+			_, err := s.CreateComment(ctx, forum.NewComment{PostID: goneAnswer.ID, AuthorID: asker.ID, Body: "Hello there, anyone?", BodyHTML: "x", Now: t0})
+			return err
+		}(), forum.ENotFound, "not_found", ""},
+		{"a reply to a missing comment", func() error {
+			_, err := s.CreateComment(ctx, forum.NewComment{PostID: a.ID, ParentID: 99999, AuthorID: asker.ID, Body: "Hello there, anyone?", BodyHTML: "x", Now: t0})
+			return err
+		}(), forum.EInvalid, "bad_parent", "parent_id"},
+		{"an answer to an answer", func() error {
+			_, err := s.CreateAnswer(ctx, forum.NewAnswer{QuestionID: a.ID, AuthorID: asker.ID, Body: "x", BodyHTML: "x", Now: t0})
+			return err
+		}(), forum.ENotFound, "not_found", ""},
+		{"an answer to a deleted question", func() error {
+			_, err := s.CreateAnswer(ctx, forum.NewAnswer{QuestionID: gone.ID, AuthorID: answerer.ID, Body: "x", BodyHTML: "x", Now: t0})
+			return err
+		}(), forum.ENotFound, "not_found", ""},
+		{"accepting a question", func() error { _, err := s.Accept(ctx, q.ID, asker.ID, t0); return err }(), forum.ENotFound, "not_found", ""},
+		{"accepting under a deleted question", func() error { _, err := s.Accept(ctx, goneAnswer.ID, asker.ID, t0); return err }(), forum.ENotFound, "not_found", ""},
+		{"accepting, not the asker", func() error { _, err := s.Accept(ctx, a.ID, answerer.ID, t0); return err }(), forum.EForbidden, "not_asker", ""},
+		{"deleting someone else's answer", s.DeletePost(ctx, a.ID, asker, t0), forum.EForbidden, "not_author", ""},
+		{"deleting a deleted post", s.DeletePost(ctx, gone.ID, moderator, t0), forum.ENotFound, "not_found", ""},
+		{"undeleting, not a moderator", s.UndeletePost(ctx, gone.ID, asker, t0), forum.ENotFound, "not_found", ""},
+		{"undeleting a live post", s.UndeletePost(ctx, a.ID, moderator, t0), forum.EConflict, "not_deleted", ""},
+		{"undeleting an answer of a deleted question", s.UndeletePost(ctx, goneAnswer.ID, moderator, t0), forum.EConflict, "question_deleted", ""},
+		{"undeleting nothing", s.UndeletePost(ctx, 99999, moderator, t0), forum.ENotFound, "not_found", ""},
+		{"a missing post", func() error { _, err := s.Post(ctx, 99999, 0, true); return err }(), forum.ENotFound, "not_found", ""},
+		{"the thread of an answer", func() error { _, err := s.Thread(ctx, a.ID, 0, false, forum.AnswersByScore); return err }(), forum.ENotFound, "not_found", ""},
+		{"a missing tag", func() error { _, err := s.Tag(ctx, "nothing-here"); return err }(), forum.ENotFound, "not_found", ""},
+		{"describing a missing tag", s.SetTagExcerpt(ctx, "nothing-here", "About nothing."), forum.ENotFound, "not_found", ""},
+		{"a list sorted by nothing", func() error {
+			_, err := s.Questions(ctx, forum.QuestionFilter{Sort: "loudest"}, 0)
+			return err
+		}(), forum.EInvalid, "invalid_sort", "sort"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wantCode(t, tc.err, tc.kind, tc.code)
+			if e := forum.AsError(tc.err); e.Field != tc.wantsField || e.Message == "" {
+				t.Fatalf("field %q message %q, want field %q and a message", e.Field, e.Message, tc.wantsField)
+			}
+		})
+	}
+	check(t, s.SetTagExcerpt(ctx, "families", "Working with families."))
+	if tag := must(s.Tag(ctx, "families")).ok(t); tag.Excerpt != "Working with families." || tag.Count != 1 {
+		t.Fatalf("tag = %+v", tag)
+	}
+	noDrift(t, s)
 }

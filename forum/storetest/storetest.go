@@ -1,5 +1,8 @@
 // Package storetest is the behaviour every forum store must have, as one suite: the SQLite
-// store runs it today, and a PostgreSQL store will prove itself against the same tests.
+// store runs it today, and a PostgreSQL store will prove itself against the same tests. It
+// is the one place a store's behaviour is specified: every interface forum asks of a store,
+// the error codes each documents, counters that stay equal to their rows under concurrent
+// writes, and events published only after commit, numbered without gap or repeat.
 package storetest
 
 import (
@@ -13,7 +16,7 @@ import (
 	"staffroom/forum"
 )
 
-// Store is everything a complete forum store implements.
+// Store is everything a complete forum store implements, and the hooks of Tapped.
 type Store interface {
 	forum.UserStore
 	forum.SessionStore
@@ -23,6 +26,9 @@ type Store interface {
 	forum.PostStore
 	forum.RevisionStore
 	forum.CloseStore
+	forum.ProfileStore
+	forum.IdempotencyStore
+	forum.ViewStore
 	forum.Recounter
 	forum.EventLog
 	forum.ThreadVersions
@@ -31,6 +37,19 @@ type Store interface {
 	forum.SettingsStore
 	forum.PeopleStore
 	forum.TagAdminStore
+	Tapped
+}
+
+// Tapped is what the suite needs of a store beyond forum's interfaces, to check what no
+// request can make happen on purpose: a write that logs its events and then fails. A store
+// provides it from its own tests (forum/sqlite's export_test.go), never in production code.
+type Tapped interface {
+	// PublishTo sends the store's committed events to p, as the wiring's publisher would
+	// get them (plain JSON data).
+	PublishTo(p forum.Publisher)
+	// WriteEvents runs one write that logs events, as a change does, and then commits, or
+	// rolls back and returns fail when fail is not nil.
+	WriteEvents(ctx context.Context, fail error, events ...forum.Event) error
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -62,6 +81,15 @@ func Run(t *testing.T, open Opener) {
 	t.Run("site settings", func(t *testing.T) { testSiteSettings(t, open) })
 	t.Run("people", func(t *testing.T) { testPeople(t, open) })
 	t.Run("tag admin", func(t *testing.T) { testTagAdmin(t, open) })
+	t.Run("refusals", func(t *testing.T) { testRefusals(t, open) })
+	t.Run("comment votes", func(t *testing.T) { testCommentVotes(t, open) })
+	t.Run("edits and revisions", func(t *testing.T) { testRevisions(t, open) })
+	t.Run("close votes", func(t *testing.T) { testCloseVotes(t, open) })
+	t.Run("profiles", func(t *testing.T) { testProfiles(t, open) })
+	t.Run("idempotency keys", func(t *testing.T) { testIdempotency(t, open) })
+	t.Run("view counts", func(t *testing.T) { testViews(t, open) })
+	t.Run("counters under concurrent writes", func(t *testing.T) { testCountersUnderLoad(t, open) })
+	t.Run("publish after commit", func(t *testing.T) { testPublishAfterCommit(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.
@@ -75,6 +103,34 @@ func MustCreateUser(t *testing.T, s forum.UserStore, username string) *forum.Use
 		t.Fatalf("create user %s: %v", username, err)
 	}
 	return u
+}
+
+// result is a store call's value and error, for must.
+type result[T any] struct {
+	v   T
+	err error
+}
+
+// must holds a call's result until ok checks its error: must(s.Post(ctx, id, 0, false)).ok(t).
+// The suite never passes over an error, in setup least of all: a step that failed
+// unnoticed would make what follows test nothing.
+func must[T any](v T, err error) result[T] { return result[T]{v, err} }
+
+// ok returns the value, failing the test when the call failed.
+func (r result[T]) ok(t *testing.T) T {
+	t.Helper()
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	return r.v
+}
+
+// check fails the test when a call that returns only an error failed.
+func check(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func wantCode(t *testing.T, err error, kind forum.Kind, code string) {
@@ -143,7 +199,7 @@ func testUsers(t *testing.T, open Opener) {
 		wantCode(t, err, forum.EConflict, "username_taken")
 		_, err = s.CreateUser(ctx, forum.NewUser{Username: "other", Email: "MARISOL@EXAMPLE.ORG", DisplayName: "x", Role: forum.RoleMember}, t0)
 		wantCode(t, err, forum.EConflict, "email_taken")
-		if n, _ := s.CountUsers(ctx); n != 1 {
+		if n := must(s.CountUsers(ctx)).ok(t); n != 1 {
 			t.Fatalf("count = %d after refused duplicates, want 1", n)
 		}
 	})
@@ -185,7 +241,7 @@ func testUsers(t *testing.T, open Opener) {
 		email := "Taken@example.org"
 		_, err = s.UpdateUser(ctx, u.ID, forum.UserUpdate{Email: &email})
 		wantCode(t, err, forum.EConflict, "email_taken")
-		got, _ = s.UserByID(ctx, u.ID)
+		got = must(s.UserByID(ctx, u.ID)).ok(t)
 		if got.Email != "aisha@example.org" {
 			t.Fatalf("email changed to %q by a refused update", got.Email)
 		}
@@ -197,7 +253,7 @@ func testUsers(t *testing.T, open Opener) {
 		if err := s.SetRole(ctx, u.ID, forum.RoleModerator); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := s.UserByID(ctx, u.ID); got.Role != forum.RoleModerator {
+		if got := must(s.UserByID(ctx, u.ID)).ok(t); got.Role != forum.RoleModerator {
 			t.Fatalf("role = %s", got.Role)
 		}
 		wantCode(t, s.SetRole(ctx, 999, forum.RoleAdmin), forum.ENotFound, "")
@@ -275,7 +331,9 @@ func testSessions(t *testing.T, open Opener) {
 		if err := s.TouchSession(ctx, sess.ID, later); err != nil {
 			t.Fatal(err)
 		}
-		got, _, _ = s.SessionByHash(ctx, []byte("h1"))
+		if got, _, err = s.SessionByHash(ctx, []byte("h1")); err != nil {
+			t.Fatal(err)
+		}
 		if !got.LastSeenAt.Equal(later) {
 			t.Fatalf("last seen = %v, want %v", got.LastSeenAt, later)
 		}
@@ -289,8 +347,8 @@ func testSessions(t *testing.T, open Opener) {
 		s := open(t)
 		a, b := MustCreateUser(t, s, "alice"), MustCreateUser(t, s, "bob")
 		sa, sb := newSession(a.ID, "a1", t0), newSession(b.ID, "b1", t0)
-		s.CreateSession(ctx, sa)
-		s.CreateSession(ctx, sb)
+		check(t, s.CreateSession(ctx, sa))
+		check(t, s.CreateSession(ctx, sb))
 		wantCode(t, s.DeleteSession(ctx, a.ID, sb.ID), forum.ENotFound, "")
 		if _, _, err := s.SessionByHash(ctx, []byte("b1")); err != nil {
 			t.Fatalf("bob's session was deleted by alice: %v", err)
@@ -307,20 +365,20 @@ func testSessions(t *testing.T, open Opener) {
 		s := open(t)
 		u := MustCreateUser(t, s, "carol")
 		for _, h := range []string{"c1", "c2", "c3"} {
-			s.CreateSession(ctx, newSession(u.ID, h, t0))
+			check(t, s.CreateSession(ctx, newSession(u.ID, h, t0)))
 		}
-		s.CreateToken(ctx, &forum.APIToken{UserID: u.ID, Name: "script", Hash: []byte("tok"), CreatedAt: t0})
+		check(t, s.CreateToken(ctx, &forum.APIToken{UserID: u.ID, Name: "script", Hash: []byte("tok"), CreatedAt: t0}))
 		if err := s.SetPassword(ctx, u.ID, "new-hash", []byte("c2"), nil); err != nil {
 			t.Fatal(err)
 		}
-		list, _ := s.ListSessions(ctx, u.ID)
+		list := must(s.ListSessions(ctx, u.ID)).ok(t)
 		if len(list) != 1 || string(list[0].Hash) != "c2" {
 			t.Fatalf("sessions left = %d, want only c2", len(list))
 		}
-		if toks, _ := s.ListTokens(ctx, u.ID); len(toks) != 0 {
+		if toks := must(s.ListTokens(ctx, u.ID)).ok(t); len(toks) != 0 {
 			t.Fatalf("%d API tokens survive the password change", len(toks))
 		}
-		got, _ := s.UserByID(ctx, u.ID)
+		got := must(s.UserByID(ctx, u.ID)).ok(t)
 		if got.PasswordHash != "new-hash" {
 			t.Fatalf("hash = %q", got.PasswordHash)
 		}
@@ -328,8 +386,8 @@ func testSessions(t *testing.T, open Opener) {
 	t.Run("idle sessions are pruned", func(t *testing.T) {
 		s := open(t)
 		u := MustCreateUser(t, s, "dave")
-		s.CreateSession(ctx, newSession(u.ID, "old", t0))
-		s.CreateSession(ctx, newSession(u.ID, "new", t0.Add(48*time.Hour)))
+		check(t, s.CreateSession(ctx, newSession(u.ID, "old", t0)))
+		check(t, s.CreateSession(ctx, newSession(u.ID, "new", t0.Add(48*time.Hour))))
 		n, err := s.DeleteIdleSessions(ctx, t0.Add(24*time.Hour))
 		if err != nil || n != 1 {
 			t.Fatalf("pruned %d, %v; want 1", n, err)
@@ -409,7 +467,7 @@ func testDemo(t *testing.T, open Opener) {
 		if err != nil || seeded {
 			t.Fatalf("seed = %v, %v; want nothing done", seeded, err)
 		}
-		if n, _ := s.CountUsers(ctx); n != 1 {
+		if n := must(s.CountUsers(ctx)).ok(t); n != 1 {
 			t.Fatalf("users = %d", n)
 		}
 	})

@@ -43,7 +43,7 @@ func testThreadVersions(t *testing.T, open Opener) {
 		{"vote on the question", func() error { _, err := s.Vote(ctx, q.ID, voter.ID, 1, rules, t0); return err }},
 		{"accept", func() error { _, err := s.Accept(ctx, a.ID, asker.ID, t0); return err }},
 		{"delete the answer", func() error { return s.DeletePost(ctx, a.ID, answerer, t0) }},
-		{"undelete the answer", func() error { return s.UndeletePost(ctx, a.ID, t0) }},
+		{"undelete the answer", func() error { return s.UndeletePost(ctx, a.ID, asker, t0) }},
 	}
 	for _, st := range steps {
 		before, untouched := version(q.ID), version(other.ID)

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/forum"
@@ -264,39 +262,4 @@ func (s *Server) apiUserPosts(c *fiber.Ctx) error {
 		items = append(items, j)
 	}
 	return c.JSON(listResponse[postJSON]{Items: items, Total: total, Page: max(page, 1)})
-}
-
-// viewerAndID is the signed-in person and the :id of the path, the start of every API
-// action on one thing.
-func viewerAndID(c *fiber.Ctx) (*forum.Viewer, int64, error) {
-	v, err := requireViewer(c)
-	if err != nil {
-		return nil, 0, err
-	}
-	id, err := paramID(c, "id")
-	return v, id, err
-}
-
-// pageViewerAndID is viewerAndID for pages: an anonymous visitor is sent to sign in, and
-// both results are nil.
-func pageViewerAndID(c *fiber.Ctx) (*forum.Viewer, int64, error) {
-	v, ok := requirePageViewer(c)
-	if !ok {
-		return nil, 0, nil
-	}
-	id, err := paramID(c, "id")
-	if err != nil {
-		return nil, 0, err
-	}
-	return v, id, nil
-}
-
-// paramID parses a positive integer id from the path; anything else is not found, as no
-// such thing can exist.
-func paramID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, forum.Errorf(forum.ENotFound, "There is nothing at %s.", c.Path())
-	}
-	return id, nil
 }

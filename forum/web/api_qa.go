@@ -18,36 +18,6 @@ type listResponse[T any] struct {
 	Page  int `json:"page"`
 }
 
-// queryInt reads an optional positive integer query parameter.
-func queryInt(c *fiber.Ctx, name string) (int, error) {
-	v := c.Query(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, forum.Invalid(name, "invalid_"+name, "%s must be a whole number of 1 or more.", name)
-	}
-	return n, nil
-}
-
-// maxPage bounds page numbers: a million pages is deeper than any list goes, and small
-// enough that page × page size can overflow neither an offset nor the next page's link.
-const maxPage = 1_000_000
-
-// queryPage reads the optional page number (0 when absent).
-func queryPage(c *fiber.Ctx) (int, error) {
-	v := c.Query("page")
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > maxPage {
-		return 0, forum.Invalid("page", "invalid_page", "page must be a whole number from 1 to %d.", maxPage)
-	}
-	return n, nil
-}
-
 // questionFilter reads the question list's query parameters.
 func questionFilter(c *fiber.Ctx) (forum.QuestionFilter, error) {
 	var f forum.QuestionFilter
@@ -92,23 +62,6 @@ func questionPageLinks(f forum.QuestionFilter, page *forum.QuestionPage, withTag
 		next = link(f.Page+1, "after", page.Next)
 	}
 	return prev, next
-}
-
-// pathParam is a path parameter with its %-escapes decoded (tags may hold # and +).
-func pathParam(c *fiber.Ctx, name string) string {
-	raw := c.Params(name)
-	if v, err := url.PathUnescape(raw); err == nil {
-		return v
-	}
-	return raw
-}
-
-// viewerUser is the signed-in person, or nil.
-func viewerUser(c *fiber.Ctx) *forum.User {
-	if v := viewer(c); v != nil {
-		return v.User
-	}
-	return nil
 }
 
 func (s *Server) apiQuestions(c *fiber.Ctx) error {
@@ -177,11 +130,12 @@ func (s *Server) apiQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.qa.Thread(c.UserContext(), viewerUser(c), id, order)
+	u := viewerUser(c)
+	t, err := s.qa.Thread(c.UserContext(), u, id, order)
 	if err != nil {
 		return err
 	}
-	return c.JSON(presentThread(t))
+	return c.JSON(presentThread(t, u, s.qa.Privileges.Rules()))
 }
 
 type bodyRequest struct {

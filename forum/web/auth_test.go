@@ -480,3 +480,28 @@ func TestCachedSignInsFollowChanges(t *testing.T) {
 		t.Fatalf("role right after SetRole = %s", got)
 	}
 }
+
+func TestNextRefusesControlCharacters(t *testing.T) {
+	s := newSite(t)
+	a := s.signup("redirected")
+	for _, next := range []string{"/\t/evil.example", "/\n/evil.example", "/ /evil.example", "/\x7f/evil.example"} {
+		r := s.postForm("/login", "", url.Values{"login": {"redirected"}, "password": {a.Passwd}, "next": {next}})
+		if r.Header.Get("Location") != "/" {
+			t.Fatalf("next=%q redirected to %q", next, r.Header.Get("Location"))
+		}
+	}
+}
+
+func TestPasswordChangeRevokesTokens(t *testing.T) {
+	s := newSite(t)
+	a := s.signup("careful")
+	r := s.do(req{method: "POST", path: "/api/v1/auth/login", body: jsonBody(map[string]string{"login": "careful", "password": a.Passwd})})
+	stolen := r.json(t)["token"].(string)
+	if r := s.do(req{method: "POST", path: "/api/v1/me/password", cookie: a.Cookie, headers: a.csrf(),
+		body: jsonBody(map[string]string{"current_password": a.Passwd, "new_password": "a whole new passphrase"})}); r.StatusCode != 204 {
+		t.Fatalf("change: %d", r.StatusCode)
+	}
+	if r := s.do(req{method: "GET", path: "/api/v1/me", headers: map[string]string{"Authorization": "Bearer " + stolen}}); r.StatusCode != 401 {
+		t.Fatalf("a token from before the password change still works: %d", r.StatusCode)
+	}
+}

@@ -260,3 +260,37 @@ func TestCacheSizesInMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestAnonymousMicrocache(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	a := s.signup("writer")
+	qid := s.ask(a, "Is the home page cached for a second?", "meta")
+	home := func(headers map[string]string) string {
+		return string(s.do(req{method: "GET", path: "/", headers: headers}).body)
+	}
+	if !strings.Contains(home(nil), "Is the home page cached for a second?") {
+		t.Fatal("first question missing")
+	}
+	s.ask(a, "A second question asked right after that", "meta")
+	if strings.Contains(home(nil), "A second question asked right after that") {
+		t.Fatal("an anonymous reader got a fresh page within the second: not cached")
+	}
+	if !strings.Contains(home(a.bearer()), "A second question asked right after that") {
+		t.Fatal("a signed-in reader got a cached page")
+	}
+	s.clock.Add(2 * time.Second)
+	if !strings.Contains(home(nil), "A second question asked right after that") {
+		t.Fatal("the cached page outlived its second")
+	}
+	for range 3 {
+		s.do(req{method: "GET", path: fmt.Sprintf("/questions/%d", qid)})
+	}
+	s.views.Flush(t.Context())
+	if v := s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/questions/%d", qid)}).json(t)["view_count"]; v != 1.0 {
+		t.Fatalf("views = %v: cached answers must still count (once per address)", v)
+	}
+	if r := s.do(req{method: "GET", path: "/", cookie: "forged-cookie-value"}); r.cookie("staffroom_session") == nil {
+		t.Fatal("a stale cookie was not cleared (the page must not come from the cache)")
+	}
+}

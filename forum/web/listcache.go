@@ -197,7 +197,7 @@ func (s *Server) listCacheable(c *fiber.Ctx, p *Page) bool {
 // listKeyOf is the cache key of a list request, with the cache's epoch before the list is
 // read.
 func (s *Server) listKeyOf(c *fiber.Ctx, f forum.QuestionFilter, tag *forum.Tag) listReq {
-	r := listReq{key: listKeyFor(f, tag != nil, tag != nil && s.qa.Privileges.Allowed(viewerUser(c), forum.PrivEdit))}
+	r := listReq{key: listKeyFor(f, tag != nil, tag != nil && s.qa.Privileges.Rules().Allowed(viewerUser(c), forum.PrivEdit))}
 	if s.lists != nil {
 		r.epoch = s.lists.entries.Epoch()
 	}

@@ -16,9 +16,12 @@ import (
 // are kept for one second for anonymous readers, so a crowd arriving from a link costs one
 // render a second, not one per person. When a page's second is up, the next reader renders
 // it again while the others are still served the previous copy (stale while revalidating),
-// so nobody waits in a queue behind the render. Signed-in people always get a fresh page
-// (their votes, their forms); a second of staleness for anonymous readers is what live
-// updates will cover, and deleting a post purges its copies at once (purgePost).
+// so nobody waits in a queue behind the render. A request with credentials, or with any
+// cookie, never gets these copies (they hold no reader's votes or forms): signed-in
+// readers' question pages and lists come from the caches that put a page together for
+// each reader (pagecache.go, listcache.go). A second of staleness for anonymous readers
+// is what live updates cover, and deleting a post purges its copies at once
+// (purgeQuestion, caches.go).
 //
 // A copy is kept under what its page depends on (pageKey), parsed from the request as the
 // page's handler parses it, never under the raw address: addresses that differ in what

@@ -116,7 +116,7 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		pages.Next = base + next
 	}
 	p := s.page(c, title, homeView{Questions: list.Items, Total: list.Total, Filter: f, Community: community, Tag: tag,
-		CanDescribe: tag != nil && s.qa.Privileges.Allowed(viewerUser(c), forum.PrivEdit),
+		CanDescribe: tag != nil && s.qa.Privileges.Rules().Allowed(viewerUser(c), forum.PrivEdit),
 		Sorts:       []forum.QuestionSort{forum.SortNewest, forum.SortActive, forum.SortVotes, forum.SortUnanswered},
 		Pages:       pages})
 	p.Flash = s.flash(c)
@@ -127,24 +127,33 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 	return s.render(c, fiber.StatusOK, "home", p)
 }
 
-// questionView is the data of a question page.
+// questionView is the data of a question page. Reader is all that the content around the
+// posts shows of its reader; every other field is the same for all who read the page (the
+// page cache shares them, and TestReaderFactsKeyTheCache holds them to that).
 type questionView struct {
 	Thread    *forum.QuestionThread
 	Canonical string
-	CanVote   bool
-	IsAsker   bool
-	// CanUpvote: the viewer may vote up, so comments get their vote button.
-	CanUpvote bool
 	Threads   map[int64][]commentNode
-	// CanEditOthers: the viewer holds the edit privilege.
-	CanEditOthers bool
-	// CanClose: the viewer may vote to close or reopen.
-	CanClose bool
 	// CloseReasons for the close form.
 	CloseReasons map[string]string
 	// AnswerSort is the order the answers are in; AnswerSorts the choices.
 	AnswerSort  forum.AnswerSort
 	AnswerSorts []forum.AnswerSort
+	// Reader is the reader's side of the content around the posts, and the page cache's
+	// key for that content (skeletonFor).
+	Reader questionReader
+
+	actor  forum.Actor // the reader, to decide each post's PostActions (postFor)
+	upvote bool        // the reader holds the up-vote privilege: comments get vote buttons (postFor)
+}
+
+// questionReader is what the content around the posts shows of its reader, from the
+// question's forum.PostActions.
+type questionReader struct {
+	SignedIn     bool
+	Close        bool // may vote to close or reopen
+	CloseBinding bool // that vote decides at once: the button says "Close", not "Vote to close"
+	Comment      bool // may comment: the live script gives new comments a reply form
 }
 
 // commentNode is a comment with its replies, nested to maxCommentDepth and flat after.
@@ -283,11 +292,13 @@ func (s *Server) renderQuestion(c *fiber.Ctx, t *forum.QuestionThread, ff *formF
 
 // questionView is the data of a question page for reader u (nil when anonymous).
 func (s *Server) questionView(c *fiber.Ctx, u *forum.User, t *forum.QuestionThread, threads map[int64][]commentNode, canonical string) *questionView {
+	actor := s.qa.Privileges.Rules().Actor(u)
+	q := actor.Actions(t.Facts(t.Question))
 	return &questionView{Thread: t, Canonical: canonical, Threads: threads,
-		CanVote: u != nil, IsAsker: u != nil && u.ID == t.Question.Author.ID, CanUpvote: s.qa.Privileges.Allowed(u, forum.PrivUpvote),
-		CanEditOthers: s.qa.Privileges.Allowed(u, forum.PrivEdit), CanClose: s.qa.Privileges.Allowed(u, forum.PrivCloseVote),
 		CloseReasons: forum.CloseReasonText, AnswerSort: forum.AnswerSort(c.Query("answers", string(forum.AnswersByScore))),
-		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest}}
+		AnswerSorts: []forum.AnswerSort{forum.AnswersByScore, forum.AnswersByNewest, forum.AnswersByOldest},
+		Reader:      questionReader{SignedIn: u != nil, Close: q.Close, CloseBinding: q.CloseBinding, Comment: q.Comment},
+		actor:       actor, upvote: u != nil && s.qa.Privileges.Rules().Allowed(u, forum.PrivUpvote)}
 }
 
 // backToQuestion redirects to a question page, at an anchor.
@@ -542,51 +553,72 @@ func (s *Server) tagPage(c *fiber.Ctx) error {
 	return s.questionList(c, t)
 }
 
-// postCtx is what the "post" template draws: one question or answer on its page.
+// postCtx is what the "post" template draws: one question or answer on its page. Reader
+// is all that the block shows of its reader; the other fields are the same for everyone
+// who reads the page (CSRF is the page cache's marker there), and
+// TestReaderFactsKeyTheCache holds them to that.
 type postCtx struct {
-	P           *Page
-	Post        *forum.Post
-	Comments    []commentNode
-	IsAsker     bool
-	CanUpvote   bool // its comments get vote buttons
-	CanDelete   bool
-	CanEdit     bool
-	CanUndelete bool
+	Post     *forum.Post // as every reader sees it: the reader's own vote is Reader.MyVote
+	Comments []commentNode
+	Reader   postReader
+	CSRF     string
+	// Page is the whole page, for the failure of a form in the block (formOn); nil when
+	// the block is drawn for the page cache, which never draws a failed form's page.
+	Page *Page
+}
+
+// postReader is all that one post's block shows of its reader. It is both the template's
+// input and, with the post's id, the page cache's key for the block (blockKey): a fact
+// about the reader that the block draws is a field here, and so part of the key.
+type postReader struct {
+	SignedIn bool
+	MyVote   int
+	Can      forum.PostActions
+	// UpvoteComments: the reader may vote comments up, so each comment gets its button.
+	UpvoteComments bool
+}
+
+// Up is the vote-up button's state: it takes the reader's up vote back, or casts one.
+func (r postReader) Up() forum.Allowance {
+	if r.MyVote == 1 {
+		return r.Can.Unvote
+	}
+	return r.Can.VoteUp
+}
+
+// Down is the vote-down button's state, as Up.
+func (r postReader) Down() forum.Allowance {
+	if r.MyVote == -1 {
+		return r.Can.Unvote
+	}
+	return r.Can.VoteDown
 }
 
 // commentsCtx is one level of a comment list: the first Shown, then the Rest folded.
 type commentsCtx struct {
-	P     *Page
+	Block *postCtx
 	Nodes []commentNode
 	Shown int
 	Rest  []commentNode
 }
 
 type commentCtx struct {
-	P    *Page
-	Node commentNode
+	Block *postCtx
+	Node  commentNode
 }
 
 type commentFormCtx struct {
-	P                *Page
+	CSRF             string
 	PostID, ParentID int64
+	Page             *Page // as postCtx.Page
 }
 
-// postFlags is what the post template draws beside the post: its comments and the buttons
-// reader u gets (the page cache draws blocks for a reader other than p.Viewer).
-func postFlags(p *Page, u *forum.User, v *questionView, post *forum.Post) postCtx {
-	ctx := postCtx{P: p, Post: post}
-	if v != nil {
-		ctx.Comments = v.Threads[post.ID]
-		ctx.IsAsker = v.IsAsker
-		ctx.CanUpvote = v.CanUpvote
-	}
-	ctx.CanUndelete = u != nil && post.DeletedAt != nil && u.Role.IsModerator()
-	if u != nil && post.DeletedAt == nil {
-		ctx.CanDelete = u.ID == post.Author.ID || u.Role.IsModerator()
-		ctx.CanEdit = u.ID == post.Author.ID || (v != nil && v.CanEditOthers)
-	}
-	return ctx
+// postFor is the post template's input for post drawn for v's reader with their vote on
+// it; csrf is their token, or the cache's marker.
+func (v *questionView) postFor(post *forum.Post, myVote int, csrf string) postCtx {
+	return postCtx{Post: post, Comments: v.Threads[post.ID], CSRF: csrf,
+		Reader: postReader{SignedIn: v.Reader.SignedIn, MyVote: myVote, Can: v.actor.Actions(v.Thread.Facts(post)),
+			UpvoteComments: v.Reader.SignedIn && v.upvote}}
 }
 
 // shownComments is how many comments each level shows before "show N more", as on Stack
@@ -595,20 +627,21 @@ var shownComments = [...]int{5, 3}
 
 // questionFuncs are the template helpers of the question page.
 var questionFuncs = map[string]any{
-	"post": func(p *Page, post *forum.Post) postCtx {
-		v, _ := p.Data.(*questionView)
-		return postFlags(p, p.Viewer, v, post)
+	"post": func(p *Page, post *forum.Post) *postCtx {
+		pc := p.Data.(*questionView).postFor(post, post.MyVote, p.CSRF)
+		pc.Page = p
+		return &pc
 	},
-	"comments": func(p *Page, nodes []commentNode, level int) commentsCtx {
+	"comments": func(b *postCtx, nodes []commentNode, level int) commentsCtx {
 		shown := shownComments[min(level, len(shownComments)-1)]
-		c := commentsCtx{P: p, Nodes: nodes, Shown: shown}
+		c := commentsCtx{Block: b, Nodes: nodes, Shown: shown}
 		if len(nodes) > shown {
 			c.Rest = nodes[shown:]
 		}
 		return c
 	},
-	"comment": func(p *Page, n commentNode) commentCtx { return commentCtx{P: p, Node: n} },
-	"commentForm": func(p *Page, postID, parentID int64) commentFormCtx {
-		return commentFormCtx{P: p, PostID: postID, ParentID: parentID}
+	"comment": func(b *postCtx, n commentNode) commentCtx { return commentCtx{Block: b, Node: n} },
+	"commentForm": func(b *postCtx, postID, parentID int64) commentFormCtx {
+		return commentFormCtx{CSRF: b.CSRF, PostID: postID, ParentID: parentID, Page: b.Page}
 	},
 }

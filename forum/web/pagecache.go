@@ -21,15 +21,18 @@ import (
 
 // The question page cache. A question page differs from one reader to the next only in
 // small parts: the header, the CSRF token in its forms, the reader's own votes, and which
-// buttons their role and authorship give them. So the page is kept in pieces and put
-// together for each reader:
+// buttons their role, reputation and authorship give them. So the page is kept in pieces
+// and put together for each reader. The reader's side of each piece is one struct that is
+// both the template's input and the piece's key (postReader, questionReader), so a fact
+// about the reader cannot be drawn without being keyed (TestReaderFactsKeyTheCache):
 //
 //   - the thread's data, shared by every reader who sees what they see (deleted posts are
 //     for moderators only), read once per version of the thread;
-//   - each post's HTML block, rendered once per (post, reader's vote, the buttons they
-//     get), with a marker where the reader's CSRF token goes;
+//   - each post's HTML block, rendered once per (post, postReader: signed in or not, the
+//     reader's vote, and what forum.PostActions lets them do), with a marker where the
+//     reader's CSRF token goes;
 //   - the rest of the content (heading, answer form, related questions), rendered once per
-//     (signed in, may close) with markers where the posts go;
+//     questionReader (signed in, may close, and so on) with markers where the posts go;
 //   - the layout around it (the reader's name and reputation in the header), once per
 //     reader, flash message and path.
 //
@@ -74,17 +77,15 @@ type threadKey struct {
 // segments is HTML cut at each place the reader's CSRF token goes.
 type segments [][]byte
 
-// skeletonKey is what the content around the posts depends on.
-type skeletonKey struct {
-	signedIn, canClose, canEdit bool // canEdit: the live script may show edit links on new answers
-}
+// skeletonKey is what the content around the posts depends on: the reader's side of it is
+// the template's own input (questionView.Reader), so nothing it shows can be left out.
+type skeletonKey = questionReader
 
-// blockKey is what one post's block depends on.
+// blockKey is what one post's block depends on: the post, and the reader's side of the
+// block, which is the template's own input (postCtx.Reader).
 type blockKey struct {
-	id                                               int64
-	signedIn, asker, canEdit, canDelete, canUndelete bool
-	canUpvote                                        bool // the comments' vote buttons
-	vote                                             int8
+	id     int64
+	reader postReader
 }
 
 type threadEntry struct {
@@ -370,8 +371,8 @@ func (tc *threadCache) cut(b []byte) segments {
 	return bytes.Split(b, []byte(tc.csrf))
 }
 
-// markerPage is the Page the shared pieces are drawn with: any signed-in reader, their
-// token a marker.
+// markerPage is the Page the content around the posts is drawn with: any signed-in reader,
+// their token a marker.
 func (tc *threadCache) markerPage(site string, signedIn bool, data any) *Page {
 	p := &Page{Site: site, Data: data}
 	if signedIn {
@@ -381,8 +382,10 @@ func (tc *threadCache) markerPage(site string, signedIn bool, data any) *Page {
 	return p
 }
 
-// skeletonFor returns the content around the posts for this kind of reader.
-func (tc *threadCache) skeletonFor(e *threadEntry, k skeletonKey, view *questionView, site string) ([]segments, error) {
+// skeletonFor returns the content around the posts for view's kind of reader: kept under
+// view.Reader, the part of view that is the reader's.
+func (tc *threadCache) skeletonFor(e *threadEntry, view *questionView, site string) ([]segments, error) {
+	k := view.Reader
 	e.mu.Lock()
 	sk, ok := e.skeletons[k]
 	e.mu.Unlock()
@@ -390,7 +393,7 @@ func (tc *threadCache) skeletonFor(e *threadEntry, k skeletonKey, view *question
 		return sk, nil
 	}
 	var buf bytes.Buffer
-	if err := tc.skeleton.ExecuteTemplate(&buf, "content", tc.markerPage(site, k.signedIn, view)); err != nil {
+	if err := tc.skeleton.ExecuteTemplate(&buf, "content", tc.markerPage(site, k.SignedIn, view)); err != nil {
 		return nil, fmt.Errorf("render question skeleton: %w", err)
 	}
 	parts := bytes.Split(buf.Bytes(), []byte(tc.slot))
@@ -417,10 +420,10 @@ func (tc *threadCache) skeletonFor(e *threadEntry, k skeletonKey, view *question
 	return sk, nil
 }
 
-// blockFor returns one post's block as this reader sees it.
-func (tc *threadCache) blockFor(e *threadEntry, ctx postCtx, signedIn bool) (segments, error) {
-	k := blockKey{id: ctx.Post.ID, signedIn: signedIn, asker: ctx.IsAsker, canEdit: ctx.CanEdit,
-		canDelete: ctx.CanDelete, canUndelete: ctx.CanUndelete, canUpvote: ctx.CanUpvote, vote: int8(ctx.Post.MyVote)}
+// blockFor returns one post's block as this reader sees it; ctx's post is the shared one
+// and its CSRF the marker.
+func (tc *threadCache) blockFor(e *threadEntry, ctx postCtx) (segments, error) {
+	k := blockKey{id: ctx.Post.ID, reader: ctx.Reader}
 	e.mu.Lock()
 	b, ok := e.blocks[k]
 	e.mu.Unlock()
@@ -428,7 +431,8 @@ func (tc *threadCache) blockFor(e *threadEntry, ctx postCtx, signedIn bool) (seg
 		return b, nil
 	}
 	var buf bytes.Buffer
-	if err := tc.posts.ExecuteTemplate(&buf, "post", ctx); err != nil {
+	drawn := ctx // on the heap only when drawn: a hit costs no allocation
+	if err := tc.posts.ExecuteTemplate(&buf, "post", &drawn); err != nil {
 		return nil, fmt.Errorf("render post %d: %w", ctx.Post.ID, err)
 	}
 	b = tc.cut(buf.Bytes())
@@ -541,20 +545,17 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 
 	view := s.questionView(c, u, t, e.threads, e.canonical)
 	signedIn := u != nil
-	sk, err := tc.skeletonFor(e, skeletonKey{signedIn: signedIn, canClose: view.CanClose, canEdit: view.CanEditOthers}, view, s.site().SiteName)
+	sk, err := tc.skeletonFor(e, view, s.site().SiteName)
 	if err != nil {
 		return true, err
 	}
 	blocks := make([]segments, 0, 1+len(t.Answers))
-	shared := tc.markerPage(s.site().SiteName, signedIn, view)
+	marker := ""
+	if signedIn {
+		marker = tc.csrf
+	}
 	for _, post := range append([]*forum.Post{t.Question}, t.Answers...) {
-		pc := postFlags(shared, u, view, post)
-		if vote := votes[post.ID]; vote != 0 {
-			mine := *post
-			mine.MyVote = vote
-			pc.Post = &mine
-		}
-		b, err := tc.blockFor(e, pc, signedIn)
+		b, err := tc.blockFor(e, view.postFor(post, votes[post.ID], marker))
 		if err != nil {
 			return true, err
 		}

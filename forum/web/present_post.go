@@ -50,6 +50,36 @@ type postJSON struct {
 	URL              string        `json:"url"`
 	Answers          *[]postJSON   `json:"answers,omitempty"` // questions read whole: always present, even when empty
 	Comments         []commentJSON `json:"comments"`
+	// What the reader may do to the post: in a question read whole, for each post.
+	*actionsJSON
+}
+
+// actionsJSON is forum.PostActions as the question API shows it, so that a client offers
+// what the server would accept without deciding anything itself. The day's vote limit is
+// left out: it needs a count the page does not read.
+type actionsJSON struct {
+	CanVote         bool   `json:"can_vote"` // up or down
+	CanVoteUp       bool   `json:"can_vote_up"`
+	CanVoteDown     bool   `json:"can_vote_down"`
+	VoteUpRefusal   string `json:"vote_up_refusal,omitempty"` // why not, in the words a vote would be refused with
+	VoteDownRefusal string `json:"vote_down_refusal,omitempty"`
+	CanAccept       bool   `json:"can_accept"`
+	CanEdit         bool   `json:"can_edit"`
+	CanDelete       bool   `json:"can_delete"`
+	CanUndelete     bool   `json:"can_undelete"`
+	CanComment      bool   `json:"can_comment"`
+	CanClose        *bool  `json:"can_close,omitempty"`     // questions: may vote to close or reopen
+	CloseBinding    *bool  `json:"close_binding,omitempty"` // questions: that vote decides at once
+}
+
+func presentActions(a forum.PostActions, kind forum.PostKind) *actionsJSON {
+	j := &actionsJSON{CanVote: a.VoteUp.OK || a.VoteDown.OK, CanVoteUp: a.VoteUp.OK, CanVoteDown: a.VoteDown.OK,
+		VoteUpRefusal: a.VoteUp.Why(), VoteDownRefusal: a.VoteDown.Why(), CanAccept: a.Accept, CanEdit: a.Edit,
+		CanDelete: a.Delete, CanUndelete: a.Undelete, CanComment: a.Comment}
+	if kind == forum.KindQuestion {
+		j.CanClose, j.CloseBinding = &a.Close, &a.CloseBinding
+	}
+	return j
 }
 
 // presentPost shows a post; withBody adds the markdown and HTML (lists leave them out).
@@ -83,14 +113,18 @@ func presentPost(p *forum.Post, withBody bool) postJSON {
 	return j
 }
 
-// presentThread is a question with every answer and all comments.
-func presentThread(t *forum.QuestionThread) postJSON {
+// presentThread is a question with every answer and all comments, each post with what
+// reader u (nil: anonymous) may do to it.
+func presentThread(t *forum.QuestionThread, u *forum.User, privileges forum.Privileges) postJSON {
+	actor := privileges.Actor(u)
 	q := presentPost(t.Question, true)
 	q.Comments = presentComments(t.Comments[t.Question.ID])
+	q.actionsJSON = presentActions(actor.Actions(t.Facts(t.Question)), forum.KindQuestion)
 	answers := make([]postJSON, 0, len(t.Answers))
 	for _, a := range t.Answers {
 		aj := presentPost(a, true)
 		aj.Comments = presentComments(t.Comments[a.ID])
+		aj.actionsJSON = presentActions(actor.Actions(t.Facts(a)), forum.KindAnswer)
 		answers = append(answers, aj)
 	}
 	q.Answers = &answers

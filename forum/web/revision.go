@@ -204,7 +204,7 @@ func (s *Server) revisionsPage(c *fiber.Ctx) error {
 	// so a post edited hundreds of times cannot make the page expensive.
 	dmp.DiffTimeout = diffTimeout
 	oldest := max(0, len(revs)-maxRevisionsShown)
-	view := revisionsView{Post: p, CanEdit: u != nil && (u.ID == p.Author.ID || s.qa.Privileges.Allowed(u, forum.PrivEdit))}
+	view := revisionsView{Post: p, CanEdit: u != nil && s.qa.Privileges.Rules().CheckEdit(u, p.Facts()) == nil}
 	for i := len(revs) - 1; i >= oldest; i-- {
 		r := revs[i]
 		prev := &forum.Revision{}

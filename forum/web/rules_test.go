@@ -239,3 +239,31 @@ func TestRepeatedTagsCountTowardTheLimit(t *testing.T) {
 		wantInvalid(t, r, "too_many_tags", "tags")
 	}
 }
+
+func TestNewMemberRules(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	a := s.signup("newbie")
+	links := goodBody + " See https://a.example, https://b.example and www.c.example."
+	r := s.do(req{method: "POST", path: "/api/v1/questions", headers: a.bearer(), body: jsonBody(map[string]any{
+		"title": "Which reading apps do you recommend?", "body": links, "tags": []string{"reading"}})})
+	if code, field := r.errorCode(t); r.StatusCode != 400 || code != "too_many_links" || field != "body" {
+		t.Fatalf("%d %s", r.StatusCode, r.body)
+	}
+	s.qa.NewUsers.QuestionInterval = 40 * time.Minute
+	s.ask(a, "Which reading apps do you recommend?", "reading")
+	r = s.do(req{method: "POST", path: "/api/v1/questions", headers: a.bearer(), body: jsonBody(map[string]any{
+		"title": "And which math apps do you recommend?", "body": goodBody, "tags": []string{"math"}})})
+	if r.StatusCode != 429 || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("second question at once: %d", r.StatusCode)
+	}
+	s.clock.Add(41 * time.Minute)
+	s.ask(a, "And which math apps do you recommend?", "math")
+	s.giveReputation(a, 200)
+	s.ask(a, "Which science apps do you recommend?", "science") // trusted: no interval
+	r = s.do(req{method: "POST", path: "/api/v1/questions", headers: a.bearer(), body: jsonBody(map[string]any{
+		"title": "Which art apps do you recommend, with links?", "body": links, "tags": []string{"art"}})})
+	if r.StatusCode != 201 {
+		t.Fatalf("trusted member with links: %d %s", r.StatusCode, r.body)
+	}
+}

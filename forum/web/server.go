@@ -311,6 +311,7 @@ func (s *Server) routes() {
 	app.Post("/comments/:id/vote", s.commentVoteSubmit)
 	app.Post("/posts/:id/delete", s.deleteSubmit)
 	app.Post("/posts/:id/undelete", s.undeleteSubmit)
+	app.Get("/posts/:id/block", s.postBlock)
 	app.Get("/posts/:id/edit", s.editPage)
 	app.Post("/posts/:id/edit", s.editSubmit)
 	app.Get("/posts/:id/revisions", s.revisionsPage)

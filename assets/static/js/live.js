@@ -36,14 +36,6 @@
     return node;
   }
 
-  // html holds markup the server rendered and sanitized (body_html, as pages show it).
-  function html(tag, attrs, markup) {
-    var node = el(tag, attrs);
-    node.innerHTML = markup || "";
-    return node;
-  }
-
-  function initial(name) { return (name || "?").charAt(0).toUpperCase(); }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
   function tagPath(name) { return "/tags/" + encodeURIComponent(name); }
 
@@ -82,8 +74,9 @@
   var answersSection = document.getElementById("answers");
   var answersBar = document.getElementById("live-answers-bar");
   var pending = document.getElementById("live-pending"); // new answers wait here, hidden
-  var askerID = article ? parseInt(article.dataset.asker, 10) || 0 : 0;
-  var canEditOthers = article ? article.dataset.canEdit === "1" : false;
+  // Whether this reader may comment, as the server decided it for this page: new comments
+  // get a reply form only then. The script decides nothing of the kind itself.
+  var canComment = article ? article.dataset.canComment === "1" : false;
 
   function commentForm(postID, parentID) {
     var id = "comment-" + postID + "-" + parentID;
@@ -97,62 +90,23 @@
     return form;
   }
 
-  function voteForm(postID, value, cls, label, glyph) {
-    return el("form", { action: "/posts/" + postID + "/vote", method: "post", class: "vote-form" }, [
-      hiddenInput("_csrf", csrf), hiddenInput("value", value),
-      el("button", { type: "submit", class: "vote " + cls, "aria-pressed": "false", "aria-label": label }, [glyph]),
-    ]);
-  }
-
   function timeEl(iso) { return el("time", { datetime: iso }, ["just now"]); }
 
-  // answerNode draws an answer the way question.html's "post" template does.
-  function answerNode(a) {
-    var signedIn = viewerID > 0 && csrf;
-    var vote = el("div", { class: "vote-cell" });
-    var name = "answer by " + ((a.author && a.author.display_name) || "a member");
-    if (signedIn) { vote.appendChild(voteForm(a.id, 1, "vote-up", "Vote up: " + name, "▲")); }
-    vote.appendChild(el("span", { class: "visually-hidden" }, ["Score:"]));
-    vote.appendChild(document.createTextNode(" "));
-    vote.appendChild(el("span", { class: "score", "data-score": a.id }, [String(a.score || 0)]));
-    if (signedIn) { vote.appendChild(voteForm(a.id, -1, "vote-down", "Vote down: " + name, "▼")); }
-    if (signedIn && viewerID === askerID) {
-      vote.appendChild(el("form", { action: "/answers/" + a.id + "/accept", method: "post", class: "accept-form" }, [
-        hiddenInput("_csrf", csrf),
-        el("button", { type: "submit", class: "accept", "aria-pressed": "false", title: "Accept this answer: it solved your problem" }, [
-          "✓", el("span", { class: "visually-hidden" }, [" Accept this answer"]),
-        ]),
-      ]));
-    }
-    var actions = el("div", { class: "post-actions" });
-    var own = signedIn && a.author && a.author.id === viewerID;
-    if (own || (signedIn && canEditOthers)) { actions.appendChild(el("a", { href: "/posts/" + a.id + "/edit" }, ["Edit"])); }
-    if (own) {
-      actions.appendChild(el("form", { action: "/posts/" + a.id + "/delete", method: "post", class: "inline-form", "data-confirm": "Delete this answer?" }, [
-        hiddenInput("_csrf", csrf), el("button", { type: "submit", class: "link-button" }, ["Delete"]),
-      ]));
-    }
-    var author = a.author || {};
-    var comments = el("section", { class: "comments", "aria-label": "Comments on the " + name });
-    if (signedIn) {
-      comments.appendChild(el("details", { class: "comment-add" }, [el("summary", {}, ["Add a comment"]), commentForm(a.id, 0)]));
-    }
-    return el("div", { class: "post live-new", id: "post-" + a.id }, [
-      el("span", { id: "answer-" + a.id, class: "anchor" }),
-      vote,
-      el("div", { class: "post-main" }, [
-        html("div", { class: "post-body" }, a.body_html),
-        el("footer", { class: "post-footer" }, [
-          actions,
-          el("div", { class: "author-card" }, [
-            el("span", { class: "muted" }, ["answered ", timeEl(a.created_at)]),
-            el("a", { href: author.url, class: "author" }, [el("span", { class: "avatar", "aria-hidden": "true" }, [initial(author.display_name)]), author.display_name || ""]),
-            el("span", { class: "rep", title: "reputation" }, [String(author.reputation || "")]),
-          ]),
-        ]),
-        comments,
-      ]),
-    ]);
+  // fetchBlock asks the server for an answer's block exactly as this reader's page draws
+  // it (GET /posts/{id}/block): its buttons depend on who reads (their vote, whether they
+  // may accept, edit, delete, vote, comment), the event's data is the same for everyone,
+  // and a copy of those rules here drifted from the server's. Resolves to the element,
+  // null when the answer is gone; rejects when the server could not be asked.
+  function fetchBlock(id) {
+    return fetch("/posts/" + id + "/block", { credentials: "same-origin", headers: { Accept: "text/html" } }).then(function (res) {
+      if (res.status === 404) { return null; }
+      if (!res.ok) { throw new Error("answer " + id + ": " + res.status); }
+      return res.text().then(function (markup) {
+        var t = document.createElement("template");
+        t.innerHTML = markup; // the page's own template: bodies sanitized, text escaped
+        return t.content.querySelector(".post");
+      });
+    });
   }
 
   function commentNode(c) {
@@ -165,7 +119,7 @@
     bodyDiv.appendChild(el("a", { href: author.url, class: "comment-author" }, [author.display_name || ""]));
     bodyDiv.appendChild(document.createTextNode(" "));
     bodyDiv.appendChild(el("time", { class: "muted", datetime: c.created_at }, ["just now"]));
-    if (viewerID && csrf) {
+    if (canComment && csrf) {
       bodyDiv.appendChild(el("details", { class: "comment-reply" }, [el("summary", {}, ["reply"]), commentForm(c.post_id, c.id)]));
     }
     return el("li", { class: "comment live-new", id: "comment-" + c.id }, [bodyDiv]);
@@ -195,20 +149,37 @@
     showBar(answersBar, plural(n, "new answer", "new answers"), "show", revealAnswers);
   }
 
+  // revealAnswers puts the waiting answers on the page, each as the server draws it for
+  // this reader, fetched now: when the reader asks, not when the event came, so that an
+  // answer on a question with many readers costs a request only per reader who looks.
+  var revealing = false;
   function revealAnswers() {
-    var first = null;
-    while (pending && pending.firstChild) {
-      var node = pending.firstChild;
-      answersSection.insertBefore(node, pending);
-      if (!first) { first = node; }
-    }
+    if (revealing || !pending) { return; }
+    revealing = true;
     hideBar(answersBar);
-    countAnswers();
-    if (first) {
-      first.setAttribute("tabindex", "-1");
-      first.focus({ preventScroll: true });
-      first.scrollIntoView({ behavior: "smooth", block: "start" });
-    }
+    var waiting = Array.prototype.slice.call(pending.children);
+    Promise.all(waiting.map(function (slot) {
+      return fetchBlock(slot.dataset.answer).catch(function () { return undefined; });
+    })).then(function (blocks) {
+      revealing = false;
+      var first = null;
+      blocks.forEach(function (node, i) {
+        var slot = waiting[i];
+        if (slot.parentNode !== pending || node === undefined) { return; } // deleted meanwhile, or to try again
+        slot.remove();
+        if (!node || document.getElementById(node.id)) { return; }
+        node.classList.add("live-new");
+        answersSection.insertBefore(node, pending);
+        if (!first) { first = node; }
+      });
+      updateAnswersBar(); // offers again what could not be fetched
+      countAnswers();
+      if (first) {
+        first.setAttribute("tabindex", "-1");
+        first.focus({ preventScroll: true });
+        first.scrollIntoView({ behavior: "smooth", block: "start" });
+      }
+    });
   }
 
   function setAccepted(answerID) {
@@ -241,13 +212,15 @@
   var questionEvents = {
     "answer.created": function (a) {
       if (!answersSection || !pending || document.getElementById("post-" + a.id)) { return; }
-      pending.appendChild(answerNode(a));
+      // A slot until the reader asks to see it; its block is fetched then, with whatever
+      // came to it meanwhile (comments, votes, edits).
+      pending.appendChild(el("div", { id: "post-" + a.id, "data-answer": a.id }));
       updateAnswersBar();
     },
     "comment.created": function (c) {
       if (document.getElementById("comment-" + c.id)) { return; }
       var post = document.getElementById("post-" + c.post_id);
-      if (!post) { return; }
+      if (!post || post.parentNode === pending) { return; }
       var node = commentNode(c), list;
       var parent = c.parent_id ? document.getElementById("comment-" + c.parent_id) : null;
       if (parent) {

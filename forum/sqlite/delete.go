@@ -1,0 +1,119 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"staffroom/forum"
+)
+
+// DeletePost implements forum.PostStore.
+func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now time.Time) error {
+	return db.write(ctx, func(tx *txn) error {
+		post, err := postFacts(ctx, tx, postID)
+		if err != nil {
+			return err
+		}
+		if post.Kind == forum.KindQuestion {
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM posts WHERE question_id = ? AND kind = 'answer'
+				AND deleted_at IS NULL AND score > 0)`, postID).Scan(&post.UpvotedAnswers); err != nil {
+				return err
+			}
+		}
+		if err := forum.CheckDelete(by, post); err != nil {
+			return err
+		}
+		kind, questionID := post.Kind, post.QuestionID
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = ?, deleted_by = ? WHERE id = ?`, now, by.ID, postID); err != nil {
+			return err
+		}
+		if kind == forum.KindAnswer {
+			if post.AcceptedAnswerID == postID { // a deleted answer gives back its acceptance, kept for undelete
+				if err := undoReputation(ctx, tx, postID, post.AskerID, "accept", forum.RepKindAcceptUndo, now); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE posts SET accepted_when_deleted = 1 WHERE id = ?`, postID); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count - 1,
+				accepted_answer_id = CASE WHEN accepted_answer_id = ? THEN NULL ELSE accepted_answer_id END WHERE id = ?`, postID, questionID); err != nil {
+				return err
+			}
+			if err := countFirstAnswer(ctx, tx, questionID, 1); err != nil {
+				return err
+			}
+		} else {
+			if err := countQuestionLife(ctx, tx, postID, -1); err != nil {
+				return err
+			}
+		}
+		gone := forum.PostGone{PostID: postID, QuestionID: questionID}
+		if err := tx.redactEvents(ctx, gone); err != nil {
+			return err
+		}
+		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostDeleted, Data: gone})
+	})
+}
+
+// UndeletePost implements forum.PostStore.
+func (db *DB) UndeletePost(ctx context.Context, postID int64, by *forum.User, now time.Time) error {
+	return db.write(ctx, func(tx *txn) error {
+		post, err := postFacts(ctx, tx, postID)
+		if err != nil {
+			return err
+		}
+		if err := forum.CheckUndelete(by, post); err != nil {
+			return err
+		}
+		var wasAccepted bool
+		if err := tx.QueryRowContext(ctx, `SELECT accepted_when_deleted FROM posts WHERE id = ?`, postID).Scan(&wasAccepted); err != nil {
+			return err
+		}
+		kind, questionID := string(post.Kind), post.QuestionID
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = NULL, deleted_by = NULL, accepted_when_deleted = 0 WHERE id = ?`, postID); err != nil {
+			return err
+		}
+		if kind == string(forum.KindAnswer) {
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1 WHERE id = ?`, questionID); err != nil {
+				return err
+			}
+			if err := countFirstAnswer(ctx, tx, questionID, -1); err != nil {
+				return err
+			}
+			if wasAccepted {
+				if err := restoreAcceptance(ctx, tx, postID, questionID, now); err != nil {
+					return err
+				}
+			}
+		} else {
+			if err := countQuestionLife(ctx, tx, postID, 1); err != nil {
+				return err
+			}
+		}
+		back, err := postTx(ctx, tx, postID)
+		if err != nil {
+			return err
+		}
+		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostUpdated, Data: back, PostID: postID})
+	})
+}
+
+// countQuestionLife moves every count a question is part of, its tags' and the site's, by
+// delta: -1 when it is deleted, +1 when it comes back.
+func countQuestionLife(ctx context.Context, tx *txn, questionID int64, delta int) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count + ?
+		WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, delta, questionID); err != nil {
+		return err
+	}
+	var answers int
+	var closed bool
+	if err := tx.QueryRowContext(ctx, `SELECT answer_count, closed_at IS NOT NULL FROM posts WHERE id = ?`, questionID).Scan(&answers, &closed); err != nil {
+		return err
+	}
+	unanswered := 0
+	if answers == 0 && !closed { // a closed question is not in the unanswered total
+		unanswered = delta
+	}
+	return countQuestions(ctx, tx, delta, unanswered)
+}
