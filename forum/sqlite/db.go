@@ -52,6 +52,9 @@ type DB struct {
 
 	// events is where committed events go (events.go).
 	events atomic.Pointer[eventSink]
+
+	// search keeps what searches learn about the index (search.go).
+	search searchIndex
 }
 
 // Open opens (creating if needed) the database at path. It does not migrate; call Migrate.
@@ -59,7 +62,7 @@ func Open(path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}
-	writer, err := sql.Open("sqlite3", dsn(path, url.Values{
+	writer, err := sql.Open(driverName, dsn(path, url.Values{
 		"_txlock":       {"immediate"},
 		"_journal_mode": {"WAL"},
 		"_synchronous":  {"FULL"},
@@ -80,7 +83,7 @@ func Open(path string) (*DB, error) {
 	}
 	// Each reader connection keeps its statements prepared: lists build their queries
 	// from the page (ids IN (?, ?, ...)), and preparing one costs more than running it.
-	reader, err := sql.Open("sqlite3", dsn(path, url.Values{"_query_only": {"true"}, "_stmt_cache_size": {"128"}}))
+	reader, err := sql.Open(driverName, dsn(path, url.Values{"_query_only": {"true"}, "_stmt_cache_size": {"128"}}))
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open reader: %w", err)

@@ -23,6 +23,8 @@ type Store interface {
 	forum.Recounter
 	forum.EventLog
 	forum.ThreadVersions
+	forum.SearchStore
+	forum.RevisionStore // edits move what search finds
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -45,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("events", func(t *testing.T) { testEvents(t, open) })
 	t.Run("thread versions", func(t *testing.T) { testThreadVersions(t, open) })
 	t.Run("question interval", func(t *testing.T) { testQuestionInterval(t, open) })
+	t.Run("search", func(t *testing.T) { testSearch(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.
