@@ -178,7 +178,8 @@ func (m *Main) Open(ctx context.Context) error {
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
 		MaxConnsPerIP: connsPerIP,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
-		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images})
+		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images,
+		Search: &forum.Searcher{Store: m.DB, Now: m.Now}})
 	if err != nil {
 		return err
 	}

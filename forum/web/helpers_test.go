@@ -92,7 +92,8 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
 		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}}
-	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db}
+	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db,
+		Search: &forum.Searcher{Store: db, Now: s.clock.Now}}
 	if s.live {
 		if s.hubCfg.Recheck == nil {
 			s.hubCfg.Recheck = web.Recheck(s.accounts)

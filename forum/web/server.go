@@ -87,6 +87,8 @@ type Services struct {
 	// Images serves /img/, the images in posts (the renderer writes their URLs). Nil: no
 	// image proxy, and the renderer writes images as links.
 	Images *imageproxy.Proxy
+	// Search answers /search and the search API.
+	Search *forum.Searcher
 }
 
 // Server is the Staffroom web application.
@@ -114,6 +116,7 @@ type Server struct {
 	proxies        proxySet     // see clientIP
 	proxyHeader    string
 	images         *imageproxy.Proxy // nil: no /img/ route
+	search         *forum.Searcher
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -147,7 +150,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, views: svc.Views, idem: svc.Idem, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 		live:   svc.Live, events: svc.Events,
-		images: svc.Images,
+		images: svc.Images, search: svc.Search,
 	}
 	s.cache, s.communityCache = newMicrocache(s.now), newCommunityCache(s.now)
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
@@ -247,6 +250,11 @@ func (s *Server) routes() {
 	api.Get("/users/:id", s.apiUser)
 	api.Get("/users/:id/posts", s.apiUserPosts)
 	api.Get("/questions", s.apiQuestions)
+	if s.search != nil {
+		api.Get("/questions/similar", s.apiSimilar) // before /questions/:id, which would take "similar"
+		api.Get("/search", s.apiSearch)
+		api.Get("/search/suggest", s.apiSuggest)
+	}
 	api.Post("/questions", s.idempotent, s.apiAsk)
 	api.Get("/questions/:id", s.apiQuestion)
 	api.Post("/questions/:id/answers", s.idempotent, s.apiAnswer)
@@ -290,6 +298,9 @@ func (s *Server) routes() {
 	app.Post("/posts/:id/revisions/:n/rollback", s.rollbackSubmit)
 	app.Post("/answers/:id/accept", s.acceptSubmit)
 	app.Get("/tags", s.tagsPage)
+	if s.search != nil {
+		app.Get("/search", s.searchPage)
+	}
 	app.Get("/tags/:tag", s.anonymousCache(listPageKey(true), nil), s.tagPage)
 	app.Post("/tags/:tag", s.describeTagSubmit)
 	app.Get("/signup", s.signupPage)

@@ -1,0 +1,131 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Filling the index: posts written before the index existed (a database migrated to
+// 0013) are indexed in batches after start, newest first, each batch one short write
+// between the site's own; `staffroom reindex` rebuilds the whole index the same way.
+
+// backfillBatch is how many post ids one backfill transaction covers: small enough that
+// the site's writes queued behind it wait a few tens of milliseconds, not seconds.
+const backfillBatch = 2000
+
+// The statements that index existing posts with ids in [?, ?), skipping those the
+// triggers indexed meanwhile (an edit to a post the backfill has not reached yet).
+const (
+	backfillQuestions = `INSERT INTO search_questions (docid, title, body, tags, meta)
+		SELECT p.id, search_fold(p.title), search_fold(p.body), p.tags, search_meta(p.author_id, p.tags)
+		FROM posts p WHERE p.id >= ? AND p.id < ? AND p.kind = 'question'
+		AND NOT EXISTS (SELECT 1 FROM search_questions s WHERE s.docid = p.id)`
+	backfillAnswers = `INSERT INTO search_answers (docid, body, meta)
+		SELECT p.id, search_fold(p.body), search_meta(p.author_id, q.tags)
+		FROM posts p JOIN posts q ON q.id = p.question_id WHERE p.id >= ? AND p.id < ? AND p.kind = 'answer'
+		AND NOT EXISTS (SELECT 1 FROM search_answers s WHERE s.docid = p.id)`
+)
+
+// SearchBackfillPending reports how many post ids are still to be indexed (0: none).
+func (db *DB) SearchBackfillPending(ctx context.Context) (int64, error) {
+	var below int64
+	err := db.readRow(ctx, `SELECT backfill_below FROM search_state WHERE id = 1`).Scan(&below)
+	return max(0, below-1), err
+}
+
+// BackfillSearch indexes the posts written before the index, newest first, a batch per
+// transaction, until none are left or ctx ends. progress, if set, hears how many post ids
+// are left after each batch. Running it again, or after an interruption, continues.
+func (db *DB) BackfillSearch(ctx context.Context, progress func(left int64)) error {
+	return db.backfill(ctx, progress, backfillBatch)
+}
+
+func (db *DB) backfill(ctx context.Context, progress func(left int64), batch int64) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var left int64
+		err := db.write(ctx, func(tx *txn) error {
+			var below int64
+			if err := tx.QueryRowContext(ctx, `SELECT backfill_below FROM search_state WHERE id = 1`).Scan(&below); err != nil {
+				return err
+			}
+			if below <= 1 {
+				return nil
+			}
+			lo := max(1, below-batch)
+			if _, err := tx.ExecContext(ctx, backfillQuestions, lo, below); err != nil {
+				return fmt.Errorf("index questions: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, backfillAnswers, lo, below); err != nil {
+				return fmt.Errorf("index answers: %w", err)
+			}
+			left = lo - 1
+			_, err := tx.ExecContext(ctx, `UPDATE search_state SET backfill_below = ?, gen = gen + 1 WHERE id = 1`, lo)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("search backfill: %w", err)
+		}
+		if progress != nil {
+			progress(left)
+		}
+		if left == 0 {
+			return nil
+		}
+	}
+}
+
+// searchTables are the full-text tables, rebuilt by Reindex.
+var searchTables = []string{"search_questions", "search_answers"}
+
+// Reindex empties the search index and fills it again from the posts (BackfillSearch),
+// then merges its segments into one, which makes searches a little faster. Searches
+// meanwhile find what is indexed so far, newest first; writes keep indexing themselves.
+func (db *DB) Reindex(ctx context.Context, progress func(left int64)) error {
+	return db.reindex(ctx, progress, backfillBatch)
+}
+
+func (db *DB) reindex(ctx context.Context, progress func(left int64), batch int64) error {
+	err := db.write(ctx, func(tx *txn) error {
+		for _, table := range searchTables {
+			// Dropped and created again from its own definition: deleting every row of an
+			// FTS table reads and unindexes each of them.
+			var create string
+			if err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, table).Scan(&create); err != nil {
+				return fmt.Errorf("reindex: %s: %w", table, err)
+			}
+			if !strings.HasPrefix(create, "CREATE VIRTUAL TABLE") {
+				return fmt.Errorf("reindex: %s is not a virtual table", table)
+			}
+			for _, stmt := range []string{`DROP TABLE ` + table, create,
+				`INSERT INTO ` + table + ` (` + table + `) VALUES ('automerge=8')`} {
+				if _, err := tx.Tx.ExecContext(ctx, stmt); err != nil { // DDL: not through the statement cache
+					return fmt.Errorf("reindex: %w", err)
+				}
+			}
+		}
+		_, err := tx.Tx.ExecContext(ctx, `UPDATE search_state SET gen = gen + 1,
+			backfill_below = (SELECT COALESCE(MAX(id), 0) + 1 FROM posts) WHERE id = 1`)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	db.search.mu.Lock()
+	db.search.df, db.search.stats = nil, nil
+	db.search.mu.Unlock()
+	if err := db.backfill(ctx, progress, batch); err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *txn) error {
+		for _, table := range searchTables {
+			if _, err := tx.Tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`) VALUES ('optimize')`); err != nil {
+				return fmt.Errorf("reindex: optimize %s: %w", table, err)
+			}
+		}
+		return nil
+	})
+}
