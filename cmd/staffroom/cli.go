@@ -35,6 +35,7 @@ func commands() []command {
 		{"migrate", "apply database migrations and exit (--status lists them)", runMigrate},
 		{"user", "manage accounts: user create, user set-role", runUser},
 		{"backup", "write a consistent copy of the live database to PATH", runBackup},
+		{"reindex", "rebuild the search index from the posts", runReindex},
 		{"recount", "recompute scores, counts and reputation from their rows; report drift (--fix corrects it)", runRecount},
 		{"bench-data", "fill an empty database with generated questions for load tests", runBenchData},
 		{"healthcheck", "exit 0 when the local server answers /readyz", runHealthcheck},

@@ -262,6 +262,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.serveMetrics()
 	go m.pruneSessions(ctx)
 	go m.flushViews(ctx)
+	go m.backfillSearch(ctx)
 	select {
 	case err := <-errc:
 		hctx, hcancel := context.WithTimeout(context.Background(), hubGrace)
