@@ -101,7 +101,7 @@ func (db *DB) indexStats(ctx context.Context, idx ftsIndex) (indexStats, error) 
 		st.docs = float64(n)
 	}
 	var lo, hi sql.NullInt64
-	if err := db.readRow(ctx, `SELECT MIN(docid), MAX(docid) FROM `+idx.table+`_content`).Scan(&lo, &hi); err != nil {
+	if err := db.readRow(ctx, `SELECT MIN(docid), MAX(docid) FROM `+idx.table+`_docsize`).Scan(&lo, &hi); err != nil {
 		return st, err
 	}
 	st.min, st.max = lo.Int64, hi.Int64

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Filling the index: posts written before the index existed (a database migrated to
@@ -17,14 +19,14 @@ const backfillBatch = 2000
 // The statements that index existing posts with ids in [?, ?), skipping those the
 // triggers indexed meanwhile (an edit to a post the backfill has not reached yet).
 const (
+	// (A document is in the index when it has a size there: the content tables are views
+	// of the posts, which have every row.)
 	backfillQuestions = `INSERT INTO search_questions (docid, title, body, tags, meta)
-		SELECT p.id, search_fold(p.title), search_fold(p.body), p.tags, search_meta(p.author_id, p.tags)
-		FROM posts p WHERE p.id >= ? AND p.id < ? AND p.kind = 'question'
-		AND NOT EXISTS (SELECT 1 FROM search_questions s WHERE s.docid = p.id)`
+		SELECT t.rowid, t.title, t.body, t.tags, t.meta FROM search_question_text t WHERE t.rowid >= ? AND t.rowid < ?
+		AND NOT EXISTS (SELECT 1 FROM search_questions_docsize d WHERE d.docid = t.rowid)`
 	backfillAnswers = `INSERT INTO search_answers (docid, body, meta)
-		SELECT p.id, search_fold(p.body), search_meta(p.author_id, q.tags)
-		FROM posts p JOIN posts q ON q.id = p.question_id WHERE p.id >= ? AND p.id < ? AND p.kind = 'answer'
-		AND NOT EXISTS (SELECT 1 FROM search_answers s WHERE s.docid = p.id)`
+		SELECT t.rowid, t.body, t.meta FROM search_answer_text t WHERE t.rowid >= ? AND t.rowid < ?
+		AND NOT EXISTS (SELECT 1 FROM search_answers_docsize d WHERE d.docid = t.rowid)`
 )
 
 // SearchBackfillPending reports how many post ids are still to be indexed (0: none).
@@ -81,6 +83,70 @@ func (db *DB) backfill(ctx context.Context, progress func(left int64), batch int
 // searchTables are the full-text tables, rebuilt by Reindex.
 var searchTables = []string{"search_questions", "search_answers"}
 
+// searchAnalyzer names how the index's text is made: the folding (and the Unicode tables
+// under it) and the store's tokens. Documents leave the index by the words the content
+// views compute now, so an index built by another analyzer is rebuilt, never edited.
+const searchAnalyzer = "fold1/unicode-" + norm.Version + "/meta1"
+
+// checkSearchAnalyzer rebuilds the index when it was built by another analyzer (a new
+// version of Staffroom with other Unicode tables); Migrate runs it, before any write.
+func (db *DB) checkSearchAnalyzer(ctx context.Context) error {
+	return db.write(ctx, func(tx *txn) error {
+		var have string
+		if err := tx.QueryRowContext(ctx, `SELECT analyzer FROM search_state WHERE id = 1`).Scan(&have); err != nil {
+			return fmt.Errorf("search analyzer: %w", err)
+		}
+		switch have {
+		case searchAnalyzer:
+			return nil
+		case "": // built by this version from the start (or still empty)
+		default:
+			if err := resetSearchIndex(ctx, tx); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE search_state SET analyzer = ? WHERE id = 1`, searchAnalyzer)
+		return err
+	})
+}
+
+// resetSearchIndex empties the index and marks every post as still to be indexed.
+func resetSearchIndex(ctx context.Context, tx *txn) error {
+	for _, table := range searchTables {
+		// Dropped and created again from its own definition: deleting every row of an FTS
+		// table reads and unindexes each of them.
+		var create string
+		if err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, table).Scan(&create); err != nil {
+			return fmt.Errorf("reset search index: %s: %w", table, err)
+		}
+		if !strings.HasPrefix(create, "CREATE VIRTUAL TABLE") {
+			return fmt.Errorf("reset search index: %s is not a virtual table", table)
+		}
+		for _, stmt := range []string{`DROP TABLE ` + table, create,
+			`INSERT INTO ` + table + ` (` + table + `) VALUES ('automerge=8')`} {
+			if _, err := tx.Tx.ExecContext(ctx, stmt); err != nil { // DDL: not through the statement cache
+				return fmt.Errorf("reset search index: %w", err)
+			}
+		}
+	}
+	_, err := tx.Tx.ExecContext(ctx, `UPDATE search_state SET gen = gen + 1,
+		backfill_below = (SELECT COALESCE(MAX(id), 0) + 1 FROM posts) WHERE id = 1`)
+	return err
+}
+
+// CheckSearchIndex runs FTS4's integrity check: every document in the index has exactly
+// the words its post's text has now. Meaningful once the backfill is done.
+func (db *DB) CheckSearchIndex(ctx context.Context) error {
+	return db.write(ctx, func(tx *txn) error {
+		for _, table := range searchTables {
+			if _, err := tx.Tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`) VALUES ('integrity-check')`); err != nil {
+				return fmt.Errorf("search index %s: %w", table, err)
+			}
+		}
+		return nil
+	})
+}
+
 // Reindex empties the search index and fills it again from the posts (BackfillSearch),
 // then merges its segments into one, which makes searches a little faster. Searches
 // meanwhile find what is indexed so far, newest first; writes keep indexing themselves.
@@ -89,29 +155,7 @@ func (db *DB) Reindex(ctx context.Context, progress func(left int64)) error {
 }
 
 func (db *DB) reindex(ctx context.Context, progress func(left int64), batch int64) error {
-	err := db.write(ctx, func(tx *txn) error {
-		for _, table := range searchTables {
-			// Dropped and created again from its own definition: deleting every row of an
-			// FTS table reads and unindexes each of them.
-			var create string
-			if err := tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`, table).Scan(&create); err != nil {
-				return fmt.Errorf("reindex: %s: %w", table, err)
-			}
-			if !strings.HasPrefix(create, "CREATE VIRTUAL TABLE") {
-				return fmt.Errorf("reindex: %s is not a virtual table", table)
-			}
-			for _, stmt := range []string{`DROP TABLE ` + table, create,
-				`INSERT INTO ` + table + ` (` + table + `) VALUES ('automerge=8')`} {
-				if _, err := tx.Tx.ExecContext(ctx, stmt); err != nil { // DDL: not through the statement cache
-					return fmt.Errorf("reindex: %w", err)
-				}
-			}
-		}
-		_, err := tx.Tx.ExecContext(ctx, `UPDATE search_state SET gen = gen + 1,
-			backfill_below = (SELECT COALESCE(MAX(id), 0) + 1 FROM posts) WHERE id = 1`)
-		return err
-	})
-	if err != nil {
+	if err := db.write(ctx, func(tx *txn) error { return resetSearchIndex(ctx, tx) }); err != nil {
 		return err
 	}
 	db.search.mu.Lock()

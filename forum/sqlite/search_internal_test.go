@@ -134,3 +134,86 @@ func TestBackfillSearch(t *testing.T) {
 		t.Fatalf("pending = %d, %v", left, err)
 	}
 }
+
+// Every way a post's words change keeps the index exactly in step with the posts (FTS4's
+// own integrity check compares each document with its text in the content views).
+func TestSearchIndexStaysConsistent(t *testing.T) {
+	ctx := context.Background()
+	db := openInternal(t)
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	u, _ := db.CreateUser(ctx, forum.NewUser{Username: "teacher", Email: "t@example.org", DisplayName: "T", PasswordHash: "x"}, now)
+	mod, _ := db.CreateUser(ctx, forum.NewUser{Username: "mod", Email: "m@example.org", DisplayName: "M", PasswordHash: "x", Role: forum.RoleMember}, now)
+	q, err := db.CreateQuestion(ctx, forum.NewQuestion{AuthorID: u.ID, Title: "Café seating for reading groups",
+		Body: "Naïve question about the reading café.", BodyHTML: "<p>x</p>", Tags: []string{"reading", "classroom"}, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.CreateAnswer(ctx, forum.NewAnswer{QuestionID: q.ID, AuthorID: mod.ID, Body: "Beanbags by the window.", BodyHTML: "<p>x</p>", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.CreateAnswer(ctx, forum.NewAnswer{QuestionID: q.ID, AuthorID: u.ID, Body: "Rugs, and a rota.", BodyHTML: "<p>x</p>", Now: now})
+	title, body, abody := "Coöperative seating for reading groups", "Straße and façade.", "Beanbags, then chairs."
+	steps := []func() error{
+		func() error {
+			_, err := db.EditPost(ctx, forum.StoredEdit{PostID: q.ID, EditorID: u.ID, Title: &title, Body: &body, BodyHTML: "<p>x</p>", Now: now})
+			return err
+		},
+		func() error {
+			_, err := db.EditPost(ctx, forum.StoredEdit{PostID: q.ID, EditorID: u.ID, Tags: []string{"seating"}, Now: now})
+			return err
+		},
+		func() error {
+			_, err := db.EditPost(ctx, forum.StoredEdit{PostID: a.ID, EditorID: mod.ID, Body: &abody, BodyHTML: "<p>x</p>", Now: now})
+			return err
+		},
+		func() error { return db.DeletePost(ctx, a.ID, &forum.User{ID: mod.ID, Role: forum.RoleAdmin}, now) },
+		func() error { return db.UndeletePost(ctx, a.ID, now) },
+	}
+	for i, step := range steps {
+		if err := step(); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if err := db.CheckSearchIndex(ctx); err != nil {
+			t.Fatalf("after step %d: %v", i, err)
+		}
+	}
+	var n int
+	db.reader.QueryRow(`SELECT COUNT(*) FROM search_answers WHERE search_answers MATCH ?`, tagToken("seating")).Scan(&n)
+	if n != 2 {
+		t.Fatalf("answers carrying the new tag = %d, want 2", n)
+	}
+}
+
+// An index built by another analyzer (other folding or Unicode tables) is emptied and
+// filled again, never edited with words it was not built from.
+func TestSearchAnalyzerChange(t *testing.T) {
+	ctx := context.Background()
+	db := openInternal(t)
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	u, _ := db.CreateUser(ctx, forum.NewUser{Username: "teacher", Email: "t@example.org", DisplayName: "T", PasswordHash: "x"}, now)
+	if _, err := db.CreateQuestion(ctx, forum.NewQuestion{AuthorID: u.ID, Title: "Exit tickets that take one minute",
+		Body: "What do you ask on them?", BodyHTML: "<p>x</p>", Tags: []string{"assessment"}, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.writer.Exec(`UPDATE search_state SET analyzer = 'fold0'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := db.SearchBackfillPending(ctx); left == 0 {
+		t.Fatal("a changed analyzer left the old index in place")
+	}
+	var analyzer string
+	db.reader.QueryRow(`SELECT analyzer FROM search_state`).Scan(&analyzer)
+	if analyzer != searchAnalyzer {
+		t.Fatalf("analyzer = %q", analyzer)
+	}
+	if err := db.BackfillSearch(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CheckSearchIndex(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
