@@ -177,9 +177,10 @@ func ParseSearchQuery(s string) SearchQuery {
 				continue
 			}
 		}
-		if word == "AND" || word == "OR" || word == "NOT" || word == "NEAR" || strings.HasPrefix(word, "NEAR(") {
+		if word == "AND" || word == "OR" || word == "NOT" || word == "NEAR" {
 			continue // search engines' operators: not words anyone looks for
 		}
+		word = strings.TrimPrefix(word, "NEAR(")
 		t, ok := makeTerm(word, MaxPhraseWords)
 		if !ok {
 			continue
