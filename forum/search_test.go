@@ -52,7 +52,7 @@ func terms(ts []SearchTerm) string {
 func TestParseSearchQuery(t *testing.T) {
 	for _, c := range []struct {
 		in, terms, excluded, tags string
-		check                  func(q SearchQuery) bool
+		check                     func(q SearchQuery) bool
 	}{
 		{in: "rubric feedback", terms: "rubric feedback"},
 		{in: "How do you grade essays?", terms: "grade essays"}, // stopwords go when others stay
