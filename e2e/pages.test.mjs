@@ -100,6 +100,8 @@ function pagesToCheck() {
       question: slugged,
       profile: `/users/${site.answerer.id}/${site.answerer.username}`,
       revisions: `/posts/${q.id}/revisions`,
+      search: "/search?q=families+grading",
+      "search-help": "/search",
       login: "/login",
       signup: "/signup",
       "not-found": "/no/such/page",
@@ -110,6 +112,7 @@ function pagesToCheck() {
       ask: "/questions/ask",
       edit: `/posts/${q.id}/edit`,
       settings: "/settings",
+      "search-signedin": "/search?q=report+-homework+%5Bgrading%5D&status=answered",
       "profile-own": `/users/${site.asker.id}/${site.asker.username}`,
     },
   };
