@@ -17,18 +17,20 @@ var (
 	mdLink   = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 	mdTag    = regexp.MustCompile(`</?[a-zA-Z][^>]{0,200}>`)
 	mdPrefix = regexp.MustCompile(`(?m)^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)`)
-	mdMarks  = strings.NewReplacer("**", "", "__", "", "`", "", "$$", "")
+	mdRule   = regexp.MustCompile(`:?-{3,}:?`) // table rules and horizontal lines
+	mdMarks  = strings.NewReplacer("**", "", "__", "", "`", "", "$$", "", "|", " ")
 )
 
 // plainText flattens markdown into the words a reader sees: links and images become
-// their text, headings, quotes, list markers, emphasis, code marks and HTML tags go, and
-// runs of white space become one space.
+// their text; headings, quotes, list markers, table rules, emphasis, code marks and HTML
+// tags go; runs of white space become one space.
 func plainText(markdown string) string {
 	s := mdFence.ReplaceAllString(markdown, " ")
 	s = mdImage.ReplaceAllString(s, "$1")
 	s = mdLink.ReplaceAllString(s, "$1")
 	s = mdTag.ReplaceAllString(s, " ")
 	s = mdPrefix.ReplaceAllString(s, "")
+	s = mdRule.ReplaceAllString(s, " ")
 	s = mdMarks.Replace(s)
 	return strings.Join(strings.Fields(s), " ")
 }
