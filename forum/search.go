@@ -21,7 +21,7 @@ const (
 	// MaxSearchCandidates is how many matches a store scores per index it reads, newest first.
 	// It bounds a search's work: a word found in half the site costs what a rare one does.
 	// When there are more, totals and facets are estimated from the part read.
-	MaxSearchCandidates = 1200
+	MaxSearchCandidates = 1000
 	// SearchPageSize is the default page of results; MaxSearchPageSize the largest.
 	SearchPageSize    = 15
 	MaxSearchPageSize = 50
@@ -169,7 +169,6 @@ type SearchQuestionKeys struct {
 	AnswerCount int
 	Accepted    bool
 	Closed      bool
-	CreatedAt   time.Time
 	Tags        []string
 	District    string // the asker's district (slug), "" when none
 }
@@ -312,14 +311,27 @@ type Searcher struct {
 	Store SearchStore
 	Now   func() time.Time
 
-	mu    sync.Mutex
-	cache map[string]cachedCandidates
+	mu      sync.Mutex
+	cache   map[string]*cachedCandidates
+	running map[string]chan struct{} // searches under way, closed when each ends
 }
 
 type cachedCandidates struct {
 	gen  int64
 	at   time.Time
 	cand *SearchCandidates
+	// pages are the results drawn from cand for viewers who see what anonymous readers
+	// do, by order and page; the Searcher's mu guards the map.
+	pages map[string]*searchPage
+}
+
+// searchPage is one page of results as every such viewer gets it.
+type searchPage struct {
+	hits   []SearchHit
+	total  int
+	exact  bool
+	facets SearchFacets
+	pages  int
 }
 
 // Search runs a search for u (nil: anonymous). It returns invalid for a bad sort, status,
@@ -364,21 +376,64 @@ func (s *Searcher) Search(ctx context.Context, u *User, in SearchInput) (*Search
 	if !ok || q.Empty() && res.Status == "" {
 		return res, nil // nothing asked, or something nobody can match
 	}
-	cand, err := s.candidates(ctx, plan)
+	entry, err := s.candidates(ctx, plan)
 	if err != nil {
 		return nil, err
 	}
-	scope := SearchScopeFor(u)
+	cand, scope := entry.cand, SearchScopeFor(u)
+	// Most viewers see exactly what anonymous readers do: they share the page drawn once.
+	shared := !seesMoreThanPublic(cand, scope)
+	pageKey := string(res.Sort) + "/" + strconv.Itoa(res.Page) + "/" + strconv.Itoa(res.PageSize)
+	if shared {
+		s.mu.Lock()
+		p, ok := entry.pages[pageKey]
+		s.mu.Unlock()
+		if ok {
+			res.Hits, res.Total, res.TotalExact, res.Facets, res.Pages = p.hits, p.total, p.exact, p.facets, p.pages
+			return res, nil
+		}
+	}
 	ranked := rankCandidates(cand, scope, res.Sort)
 	res.Total, res.Facets = countResults(ranked, cand.Complete)
 	res.TotalExact = cand.Complete
 	res.Pages = (len(ranked) + res.PageSize - 1) / res.PageSize
-	from := (res.Page - 1) * res.PageSize
-	if from >= len(ranked) {
-		return res, nil
+	if from := (res.Page - 1) * res.PageSize; from < len(ranked) {
+		if err := s.fillHits(ctx, res, ranked[from:min(len(ranked), from+res.PageSize)], scope); err != nil {
+			return nil, err
+		}
 	}
-	page := ranked[from:min(len(ranked), from+res.PageSize)]
-	return res, s.fillHits(ctx, res, page, scope)
+	if shared {
+		s.mu.Lock()
+		if entry.pages == nil {
+			entry.pages = map[string]*searchPage{}
+		}
+		entry.pages[pageKey] = &searchPage{hits: res.Hits, total: res.Total, exact: res.TotalExact, facets: res.Facets, pages: res.Pages}
+		s.mu.Unlock()
+	}
+	return res, nil
+}
+
+// seesMoreThanPublic reports whether scope finds any candidate an anonymous reader does
+// not: a deleted post it may see.
+func seesMoreThanPublic(cand *SearchCandidates, scope SearchScope) bool {
+	if scope.Moderator {
+		return true
+	}
+	if scope.ViewerID == 0 {
+		return false
+	}
+	for i := range cand.Items {
+		c := &cand.Items[i]
+		if c.Question.Deleted && scope.SeesDeleted(c.Question.AuthorID) {
+			return true
+		}
+		for _, a := range c.Answers {
+			if a.Deleted && scope.SeesDeleted(a.AuthorID) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // plan turns a parsed query into what a store searches. It is false when nothing can
@@ -412,36 +467,64 @@ func (s *Searcher) plan(q *SearchQuery, u *User, status SearchStatus) (SearchPla
 
 // candidates returns the plan's candidates, from the cache while the index has not
 // changed and they are fresh.
-func (s *Searcher) candidates(ctx context.Context, plan SearchPlan) (*SearchCandidates, error) {
+func (s *Searcher) candidates(ctx context.Context, plan SearchPlan) (*cachedCandidates, error) {
 	gen, err := s.Store.SearchGeneration(ctx)
 	if err != nil {
 		return nil, err
 	}
 	key, now := plan.Key(), s.now()
-	s.mu.Lock()
-	c, ok := s.cache[key]
-	s.mu.Unlock()
-	if ok && c.gen == gen && now.Sub(c.at) < searchCacheTTL && !now.Before(c.at) {
-		return c.cand, nil
+	fresh := func(c *cachedCandidates) bool {
+		return c != nil && c.gen == gen && now.Sub(c.at) < searchCacheTTL && !now.Before(c.at)
 	}
+	s.mu.Lock()
+	if c := s.cache[key]; fresh(c) {
+		s.mu.Unlock()
+		return c, nil
+	}
+	// One search per query at a time: those who ask meanwhile wait for its answer rather
+	// than run it again (a popular query whose copy just expired).
+	if wait, ok := s.running[key]; ok {
+		s.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		s.mu.Lock()
+		c := s.cache[key]
+		s.mu.Unlock()
+		if c != nil && c.gen == gen {
+			return c, nil
+		}
+		return s.candidates(ctx, plan) // it failed, or the index changed meanwhile
+	}
+	if s.running == nil {
+		s.running = map[string]chan struct{}{}
+	}
+	done := make(chan struct{})
+	s.running[key] = done
+	s.mu.Unlock()
 	cand, err := s.Store.SearchCandidates(ctx, plan)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.running, key)
+	close(done)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.cache == nil {
-		s.cache = map[string]cachedCandidates{}
+		s.cache = map[string]*cachedCandidates{}
 	}
 	if len(s.cache) >= searchCacheEntries {
 		for k, v := range s.cache { // drop what is stale, and if that is not enough, half
-			if v.gen != gen || now.Sub(v.at) >= searchCacheTTL || len(s.cache) > searchCacheEntries/2 {
+			if !fresh(v) || len(s.cache) > searchCacheEntries/2 {
 				delete(s.cache, k)
 			}
 		}
 	}
-	s.cache[key] = cachedCandidates{gen: gen, at: now, cand: cand}
-	return cand, nil
+	entry := &cachedCandidates{gen: gen, at: now, cand: cand}
+	s.cache[key] = entry
+	return entry, nil
 }
 
 func (s *Searcher) now() time.Time {
@@ -489,10 +572,7 @@ func rankCandidates(cand *SearchCandidates, scope SearchScope, order SearchSort)
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		switch order {
-		case SearchByNewest:
-			if !a.c.Question.CreatedAt.Equal(b.c.Question.CreatedAt) {
-				return a.c.Question.CreatedAt.After(b.c.Question.CreatedAt)
-			}
+		case SearchByNewest: // ids grow with time: the tie-break below is the order
 		case SearchByVotes:
 			if a.c.Question.Score != b.c.Question.Score {
 				return a.c.Question.Score > b.c.Question.Score
@@ -612,7 +692,8 @@ func (s *Searcher) fillHits(ctx context.Context, res *SearchResults, page []rank
 			aids = append(aids, r.answer.ID)
 		}
 	}
-	posts, answers, err := s.Store.SearchPosts(ctx, qids, aids, scope.ViewerID)
+	// Read as nobody: results show no one's votes, so viewers can share a page.
+	posts, answers, err := s.Store.SearchPosts(ctx, qids, aids, 0)
 	if err != nil {
 		return err
 	}

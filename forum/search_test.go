@@ -1,8 +1,10 @@
 package forum
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -128,13 +130,12 @@ func TestSnippet(t *testing.T) {
 }
 
 func TestRankingAndScope(t *testing.T) {
-	day := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	cand := &SearchCandidates{Complete: true, Items: []SearchCandidate{
-		{Question: SearchQuestionKeys{ID: 1, AuthorID: 10, CreatedAt: day}, Relevance: 2, QuestionMatched: true, Weight: 1},
-		{Question: SearchQuestionKeys{ID: 2, AuthorID: 10, CreatedAt: day, Score: 40, Accepted: true, AnswerCount: 3}, Relevance: 2, QuestionMatched: true, Weight: 1},
-		{Question: SearchQuestionKeys{ID: 3, AuthorID: 11, CreatedAt: day.Add(time.Hour)}, Relevance: 2, QuestionMatched: true, Weight: 1},
-		{Question: SearchQuestionKeys{ID: 4, AuthorID: 12, Deleted: true, CreatedAt: day}, Relevance: 9, QuestionMatched: true, Weight: 1},
-		{Question: SearchQuestionKeys{ID: 5, AuthorID: 13, CreatedAt: day}, Answers: []SearchAnswerMatch{{ID: 50, AuthorID: 14, Deleted: true, Relevance: 9}}, Weight: 1},
+		{Question: SearchQuestionKeys{ID: 1, AuthorID: 10}, Relevance: 2, QuestionMatched: true, Weight: 1},
+		{Question: SearchQuestionKeys{ID: 2, AuthorID: 10, Score: 40, Accepted: true, AnswerCount: 3}, Relevance: 2, QuestionMatched: true, Weight: 1},
+		{Question: SearchQuestionKeys{ID: 3, AuthorID: 11}, Relevance: 2, QuestionMatched: true, Weight: 1},
+		{Question: SearchQuestionKeys{ID: 4, AuthorID: 12, Deleted: true}, Relevance: 9, QuestionMatched: true, Weight: 1},
+		{Question: SearchQuestionKeys{ID: 5, AuthorID: 13}, Answers: []SearchAnswerMatch{{ID: 50, AuthorID: 14, Deleted: true, Relevance: 9}}, Weight: 1},
 	}}
 	ids := func(rs []rankedResult) string {
 		var out []string
@@ -168,5 +169,66 @@ func TestRankingAndScope(t *testing.T) {
 	total, facets = countResults(rankCandidates(est, SearchScope{}, SearchByRelevance), false)
 	if total != 500 || fmt.Sprint(facets.Tags) != "[{a 500} {b 250}]" {
 		t.Fatalf("estimated total %d, tags %v", total, facets.Tags)
+	}
+}
+
+// countingStore is a SearchStore that counts the searches it runs.
+type countingStore struct {
+	mu       sync.Mutex
+	searches int
+	gen      int64
+}
+
+func (c *countingStore) SearchCandidates(ctx context.Context, plan SearchPlan) (*SearchCandidates, error) {
+	c.mu.Lock()
+	c.searches++
+	c.mu.Unlock()
+	time.Sleep(20 * time.Millisecond) // long enough for the others to arrive meanwhile
+	return &SearchCandidates{Complete: true, Items: []SearchCandidate{
+		{Question: SearchQuestionKeys{ID: 7, AuthorID: 1}, Relevance: 1, QuestionMatched: true, Weight: 1}}}, nil
+}
+func (c *countingStore) SimilarQuestions(context.Context, []SearchTerm, int) ([]SimilarCandidate, error) {
+	return nil, nil
+}
+func (c *countingStore) SearchPosts(_ context.Context, qids, _ []int64, _ int64) (map[int64]*Post, map[int64]string, error) {
+	out := map[int64]*Post{}
+	for _, id := range qids {
+		out[id] = &Post{ID: id, Kind: KindQuestion, Title: "Rubrics", Body: "rubric", Author: &User{ID: 1}}
+	}
+	return out, nil, nil
+}
+func (c *countingStore) SearchGeneration(context.Context) (int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen, nil
+}
+
+// A popular query is searched once, however many ask at once, and again after any change
+// to the index.
+func TestSearchCache(t *testing.T) {
+	store := &countingStore{}
+	now := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	s := &Searcher{Store: store, Now: func() time.Time { return now }}
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := s.Search(context.Background(), nil, SearchInput{Q: "rubric"})
+			if err != nil || len(res.Hits) != 1 {
+				t.Errorf("search = %+v, %v", res, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if store.searches != 1 {
+		t.Fatalf("20 searches at once ran %d times", store.searches)
+	}
+	store.mu.Lock()
+	store.gen++ // a post was written
+	store.mu.Unlock()
+	s.Search(context.Background(), &User{ID: 2}, SearchInput{Q: "rubric"})
+	if store.searches != 2 {
+		t.Fatalf("after a change to the index: %d searches, want 2", store.searches)
 	}
 }

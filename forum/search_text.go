@@ -113,6 +113,15 @@ func isSearchDelim(b byte) bool {
 // SearchTokens splits folded text into stemmed words, as the porter tokenizer does.
 func SearchTokens(folded string) []SearchToken {
 	var out []SearchToken
+	EachSearchWord(folded, func(start, end int) {
+		out = append(out, SearchToken{Stem: PorterStem(folded[start:end]), Start: start, End: end})
+	})
+	return out
+}
+
+// EachSearchWord calls fn with the byte range of each word of folded text, unstemmed: for
+// callers that stem only the words that could matter.
+func EachSearchWord(folded string, fn func(start, end int)) {
 	for i := 0; i < len(folded); {
 		for i < len(folded) && isSearchDelim(folded[i]) {
 			i++
@@ -122,10 +131,9 @@ func SearchTokens(folded string) []SearchToken {
 			i++
 		}
 		if i > start {
-			out = append(out, SearchToken{Stem: PorterStem(folded[start:i]), Start: start, End: i})
+			fn(start, i)
 		}
 	}
-	return out
 }
 
 // PorterStem stems one word exactly as SQLite's porter tokenizer does (fts3_porter.c),

@@ -7,6 +7,7 @@
 //	staffroom-load fanout    --conns 5000 --answers 20 # one answer to 5,000 viewers, beside a bare-TCP floor
 //	staffroom-load sustained --conns 500 --rate 1000 --duration 60s
 //	staffroom-load floor     --conns 5000             # the bare-TCP floor alone, no server
+//	staffroom-load search    --workers 16 --duration 20s # search queries/s and latency
 //
 // It exits 0 when every expected event reached every subscriber, 1 when delivery was
 // incomplete (or connections failed), 2 when the run could not be set up.
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		scenario = runSustained
 	case "floor":
 		scenario = runFloor
+	case "search":
+		scenario = runSearch
 	default:
 		fmt.Fprintf(stderr, "staffroom-load: unknown scenario %q\n\n%s", args[0], usage)
 		return exitSetup
@@ -150,6 +153,8 @@ Scenarios:
   sustained  --conns subscribers of one question; make --rate events a second (votes, comments or
              answers) for --duration and report delivered/expected by seq, gaps and latency
   floor      the bare-TCP floor alone: one write to --conns sockets of the tool's own listener
+  search     GET /api/v1/search (or, with --similar, /questions/similar) from --workers clients for
+             --duration, with 1-3 word queries drawn from the site's titles; queries/s and latency
 
 Start the server with rate limits off (and open privileges for votes), e.g.
   STAFFROOM_RATE_LIMITS=off staffroom serve --db /tmp/load.db --addr 127.0.0.1:8091 \

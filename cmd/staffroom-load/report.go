@@ -28,6 +28,7 @@ type Report struct {
 	Sustain  *SustainReport  `json:"sustained,omitempty"`
 	Delivery *DeliveryReport `json:"delivery,omitempty"`
 	Floor    *floorResult    `json:"tcp_floor,omitempty"`
+	Search   *SearchReport   `json:"search,omitempty"`
 
 	Notes      []string `json:"notes,omitempty"`
 	Problems   []string `json:"problems,omitempty"`
@@ -227,6 +228,12 @@ func (r *Report) writeText(w io.Writer) {
 		p("  write to read:  %s", lat(f.Latency))
 		p("  write loop:     %s", lat(f.WriteLoop))
 		p("  delivered %d of %d", f.Delivered, f.Expected)
+	}
+	if s := r.Search; s != nil {
+		p("")
+		p("Search: %s from %d clients for %.0fs, %d distinct queries (e.g. %q)", s.Endpoint, s.Workers, s.DurationSecs, s.Distinct, s.Examples)
+		p("  %d sent, %d failed: %.0f queries/s", s.Sent, s.Failed, s.Rate)
+		p("  latency:  %s", lat(s.Latency))
 	}
 	if len(r.Notes) > 0 {
 		p("")

@@ -48,6 +48,8 @@ const (
 	similarTerms = 6
 	// similarScan is how many title matches it scores.
 	similarScan = 600
+	// answerShare is the percentage of plan.Limit a search scores of the answers index.
+	answerShare = 60
 	// maxAnswerMatches is how many matching answers a candidate keeps (the first one a
 	// viewer may see represents the question).
 	maxAnswerMatches = 3
@@ -66,9 +68,10 @@ type dfEntry struct {
 	at time.Time
 }
 
-// indexStats are a table's document count and docid range.
+// indexStats are a table's document count, average words per column and docid range.
 type indexStats struct {
 	docs     float64
+	avgLen   []float64
 	min, max int64
 	at       time.Time
 }
@@ -79,7 +82,7 @@ func (s indexStats) share(docid int64) float64 {
 	if s.max <= s.min {
 		return 1
 	}
-	return math.Min(1, math.Max(0.001, float64(s.max-docid+1)/float64(s.max-s.min+1)))
+	return math.Min(1, math.Max(1e-9, float64(s.max-docid+1)/float64(s.max-s.min+1)))
 }
 
 // stats returns a table's size and docid range.
@@ -96,9 +99,18 @@ func (db *DB) indexStats(ctx context.Context, idx ftsIndex) (indexStats, error) 
 	if err != nil && err != sql.ErrNoRows {
 		return st, err
 	}
+	// FTS4 keeps the number of documents, then each column's number of words, as varints.
 	st = indexStats{at: now}
 	if n, k := binary.Uvarint(blob); k > 0 {
 		st.docs = float64(n)
+		for rest := blob[k:]; len(rest) > 0; {
+			words, k := binary.Uvarint(rest)
+			if k <= 0 {
+				break
+			}
+			st.avgLen = append(st.avgLen, float64(words)/math.Max(1, st.docs))
+			rest = rest[k:]
+		}
 	}
 	var lo, hi sql.NullInt64
 	if err := db.readRow(ctx, `SELECT MIN(docid), MAX(docid) FROM `+idx.table+`_docsize`).Scan(&lo, &hi); err != nil {
@@ -159,19 +171,70 @@ func (db *DB) documentFrequency(ctx context.Context, idx ftsIndex, st indexStats
 	return df, nil
 }
 
-// matchExpr is a plan's MATCH expression for one index, and search_rank's weights for it.
-// Words and phrases come first (each with its inverse document frequency), then the
-// store's own tokens for tags and author (weight 0), then what must not match.
-func (db *DB) matchExpr(ctx context.Context, idx ftsIndex, st indexStats, plan *forum.SearchPlan) (string, string, error) {
-	var pos, neg []string
-	var idfs []string
+// Checking one candidate's text costs about as much as reading verifyCost documents of a
+// word's doclist (5-11 µs against 45 ns, measured here). A word in a fifth of the site, searched with a rare
+// one, would have its whole doclist read to find the few documents that have both; then it
+// is cheaper to match the rare word alone and check the common one in each candidate's
+// text (with the same folding and tokenizer, so the answer is the same).
+const verifyCost = 150
+
+// weightedTerm is a term with its document frequency and BM25 weight in one index.
+type weightedTerm struct {
+	t   forum.SearchTerm
+	df  float64
+	idf float64
+}
+
+// scanPlan is how one index answers a plan: the MATCH expression and search_rank's
+// weights for it, and the terms checked in each candidate's text instead.
+type scanPlan struct {
+	expr, weights string
+	verify        []weightedTerm     // must occur in the text; scored there
+	exclude       []forum.SearchTerm // must not occur in the text
+}
+
+// planScan splits a plan's terms between the index and the candidates' text, by the
+// cheaper of the two (estimated from document frequencies, as if words were independent),
+// and writes the MATCH expression: words and phrases first (each with its inverse
+// document frequency), then the store's own tokens for tags and author (weight 0), then
+// what must not match.
+func (db *DB) planScan(ctx context.Context, idx ftsIndex, st indexStats, plan *forum.SearchPlan, limit int) (scanPlan, error) {
+	var sp scanPlan
+	terms := make([]weightedTerm, 0, len(plan.Terms))
 	for _, t := range plan.Terms {
-		w, err := db.inverseDF(ctx, idx, st, t)
+		df, err := db.documentFrequency(ctx, idx, st, t)
 		if err != nil {
-			return "", "", err
+			return sp, err
 		}
-		pos = append(pos, phrase(t.Words))
-		idfs = append(idfs, strconv.FormatFloat(w, 'f', 4, 64))
+		n := math.Max(st.docs, df)
+		terms = append(terms, weightedTerm{t: t, df: df, idf: math.Log(1 + (n-df+0.5)/(df+0.5))})
+	}
+	sort.SliceStable(terms, func(i, j int) bool { return terms[i].df < terms[j].df })
+	// Match the k rarest, check the rest: the k with the least work.
+	n := math.Max(st.docs, 1)
+	bestK, bestCost, rows := len(terms), math.Inf(1), float64(limit)
+	expected, entries := n, 0.0
+	for k := 1; k <= len(terms); k++ {
+		expected *= terms[k-1].df / n
+		entries += terms[k-1].df
+		read := math.Min(1, float64(limit)/math.Max(expected, 1)) * entries
+		out := math.Min(expected, float64(limit))
+		cost := read
+		if k < len(terms) {
+			cost += out * verifyCost
+		}
+		if cost < bestCost {
+			bestK, bestCost, rows = k, cost, out
+		}
+	}
+	var pos, neg, idfs []string
+	for i, w := range terms {
+		if i >= bestK {
+			sp.verify = append(sp.verify, w)
+			continue
+		}
+		pos = append(pos, phrase(w.t.Words))
+		idfs = append(idfs, strconv.FormatFloat(w.idf, 'f', 4, 64))
 	}
 	for _, tag := range plan.Tags {
 		pos = append(pos, tagToken(tag))
@@ -186,6 +249,17 @@ func (db *DB) matchExpr(ctx context.Context, idx ftsIndex, st indexStats, plan *
 		idfs = append(idfs, "0")
 	}
 	for _, t := range plan.Excluded {
+		if len(terms) > 0 {
+			// NOT reads the whole doclist of what it excludes.
+			df, err := db.documentFrequency(ctx, idx, st, t)
+			if err != nil {
+				return sp, err
+			}
+			if df > rows*verifyCost {
+				sp.exclude = append(sp.exclude, t)
+				continue
+			}
+		}
 		neg = append(neg, phrase(t.Words))
 		idfs = append(idfs, "0")
 	}
@@ -193,12 +267,99 @@ func (db *DB) matchExpr(ctx context.Context, idx ftsIndex, st indexStats, plan *
 		neg = append(neg, tagToken(tag))
 		idfs = append(idfs, "0")
 	}
-	expr := "(" + strings.Join(pos, " ") + ")"
+	sp.expr = "(" + strings.Join(pos, " ") + ")"
 	for _, n := range neg {
-		expr += " NOT " + n
+		sp.expr += " NOT " + n
 	}
-	return expr, idx.weights + ";" + strings.Join(idfs, ","), nil
+	sp.weights = idx.weights + ";" + strings.Join(idfs, ",")
+	return sp, nil
 }
+
+// checkText applies a scan plan's verified and excluded terms to a document's text (its
+// columns, as the index's), and returns the verified terms' BM25 score, or false when
+// the document lacks one or has an excluded one.
+func (sp *scanPlan) checkText(st indexStats, weights []float64, columns []string) (float64, bool) {
+	// Only words that begin as a term's stem does are stemmed (stemming is most of the
+	// cost); the others are counted.
+	var prefixes []string
+	add := func(t forum.SearchTerm) {
+		for _, s := range t.Stems {
+			prefixes = append(prefixes, stemPrefix(s))
+		}
+	}
+	for _, w := range sp.verify {
+		add(w.t)
+	}
+	for _, t := range sp.exclude {
+		add(t)
+	}
+	toks := make([][]string, len(columns))
+	for c, text := range columns {
+		folded := forum.FoldSearchText(text)
+		forum.EachSearchWord(folded, func(start, end int) {
+			word, stem := folded[start:end], ""
+			for _, p := range prefixes {
+				if strings.HasPrefix(word, p) {
+					stem = forum.PorterStem(word)
+					break
+				}
+			}
+			toks[c] = append(toks[c], stem) // "" stands for a word no term has
+		})
+	}
+	count := func(t forum.SearchTerm, c int) int {
+		n := 0
+		for i := 0; i+len(t.Stems) <= len(toks[c]); i++ {
+			match := true
+			for j, st := range t.Stems {
+				if toks[c][i+j] != st {
+					match = false
+					break
+				}
+			}
+			if match {
+				n++
+			}
+		}
+		return n
+	}
+	for _, t := range sp.exclude {
+		for c := range columns {
+			if count(t, c) > 0 {
+				return 0, false
+			}
+		}
+	}
+	score := 0.0
+	for _, w := range sp.verify {
+		found := false
+		for c := range columns {
+			tf := float64(count(w.t, c))
+			if tf == 0 {
+				continue
+			}
+			found = true
+			avg := 1.0
+			if c < len(st.avgLen) {
+				avg = math.Max(1, st.avgLen[c])
+			}
+			norm := 1 - bm25B + bm25B*float64(len(toks[c]))/avg
+			score += w.idf * weights[c] * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+		}
+		if !found {
+			return 0, false
+		}
+	}
+	return score, true
+}
+
+// stemPrefix is how a word must begin to stem to stem: Porter's steps change at most the
+// last four letters (a "tion" for a "tional"), and the fallback for long words keeps at
+// least their first three bytes.
+func stemPrefix(stem string) string { return stem[:min(3, max(1, len(stem)-4))] }
+
+// needsText reports whether candidates must be read to be checked.
+func (sp *scanPlan) needsText() bool { return len(sp.verify) > 0 || len(sp.exclude) > 0 }
 
 // questionFilters is the SQL condition of a plan's filters on the question's keys (the
 // posts row k, joined through posts_search_questions), "1" when there are none.
@@ -243,17 +404,15 @@ func questionFilters(plan *forum.SearchPlan, districtID int64, authorCol string)
 
 // searchKeyColumns are the columns of a candidate's question, in scanKeys' order.
 const searchKeyColumns = `k.id, k.author_id, k.deleted_at IS NOT NULL, k.score, k.answer_count, k.accepted_answer_id IS NOT NULL,
-	k.closed_reason IS NOT NULL, k.created_at, k.tags, COALESCE(d.slug, '')`
+	k.closed_reason IS NOT NULL, k.tags`
 
-// questionJoin joins a candidate's question (k, by qid) and its asker's district.
+// questionJoin joins a candidate's question (k, by qid).
 func questionJoin(qid string) string {
-	return ` JOIN posts k INDEXED BY posts_search_questions ON k.id = ` + qid + ` AND k.kind = 'question'
-		LEFT JOIN users u ON u.id = k.author_id LEFT JOIN districts d ON d.id = u.district_id`
+	return ` JOIN posts k INDEXED BY posts_search_questions ON k.id = ` + qid + ` AND k.kind = 'question'`
 }
 
 func scanKeys(dest []any, k *forum.SearchQuestionKeys, tags *string) []any {
-	return append(dest, &k.ID, &k.AuthorID, &k.Deleted, &k.Score, &k.AnswerCount, &k.Accepted, &k.Closed, &k.CreatedAt,
-		tags, &k.District)
+	return append(dest, &k.ID, &k.AuthorID, &k.Deleted, &k.Score, &k.AnswerCount, &k.Accepted, &k.Closed, tags)
 }
 
 // scan is one index's part of a search.
@@ -270,6 +429,17 @@ func (s scan) weight() float64 {
 		return 1
 	}
 	return 1 / s.stats.share(s.oldest)
+}
+
+// scanRow is a matching document that passed the filters.
+type scanRow struct {
+	docid int64
+	rel   float64
+	keys  forum.SearchQuestionKeys
+	tags  string
+	// Answers index only: the answer.
+	authorID int64
+	deleted  bool
 }
 
 // SearchCandidates implements forum.SearchStore.
@@ -289,31 +459,47 @@ func (db *DB) SearchCandidates(ctx context.Context, plan forum.SearchPlan) (*for
 	}
 	byQuestion := map[int64]*forum.SearchCandidate{}
 	var order []int64
-	candidate := func(k forum.SearchQuestionKeys, tags string) *forum.SearchCandidate {
-		c, ok := byQuestion[k.ID]
+	candidate := func(r *scanRow) *forum.SearchCandidate {
+		c, ok := byQuestion[r.keys.ID]
 		if !ok {
-			k.Tags = strings.Fields(tags)
-			c = &forum.SearchCandidate{Question: k}
-			byQuestion[k.ID] = c
-			order = append(order, k.ID)
+			r.keys.Tags = strings.Fields(r.tags)
+			c = &forum.SearchCandidate{Question: r.keys}
+			byQuestion[r.keys.ID] = c
+			order = append(order, r.keys.ID)
 		}
 		return c
 	}
 	complete := true
 	var qscan, ascan scan
 	if plan.Kind != forum.KindAnswer {
-		var err error
-		if qscan, err = db.scanQuestions(ctx, &plan, districtID, candidate); err != nil {
+		rows, sc, err := db.scanIndex(ctx, questionIndex, &plan, districtID)
+		if err != nil {
 			return nil, err
 		}
-		complete = complete && qscan.complete
+		for i := range rows {
+			c := candidate(&rows[i])
+			c.Relevance, c.QuestionMatched = rows[i].rel, true
+		}
+		qscan, complete = sc, complete && sc.complete
 	}
 	if plan.Kind != forum.KindQuestion {
-		var err error
-		if ascan, err = db.scanAnswers(ctx, &plan, districtID, candidate); err != nil {
+		rows, sc, err := db.scanIndex(ctx, answerIndex, &plan, districtID)
+		if err != nil {
 			return nil, err
 		}
-		complete = complete && ascan.complete
+		for i := range rows {
+			c := candidate(&rows[i])
+			c.Answers = append(c.Answers, forum.SearchAnswerMatch{ID: rows[i].docid, AuthorID: rows[i].authorID,
+				Deleted: rows[i].deleted, Relevance: rows[i].rel})
+			sort.SliceStable(c.Answers, func(i, j int) bool { return c.Answers[i].Relevance > c.Answers[j].Relevance })
+			if len(c.Answers) > maxAnswerMatches {
+				c.Answers = c.Answers[:maxAnswerMatches]
+			}
+		}
+		ascan, complete = sc, complete && sc.complete
+	}
+	if err := db.askerDistricts(ctx, byQuestion); err != nil {
+		return nil, err
 	}
 	out := &forum.SearchCandidates{Complete: complete, Items: make([]forum.SearchCandidate, 0, len(order))}
 	for _, id := range order {
@@ -328,118 +514,172 @@ func (db *DB) SearchCandidates(ctx context.Context, plan forum.SearchPlan) (*for
 	return out, nil
 }
 
-// scanQuestions reads the newest matching question documents.
-func (db *DB) scanQuestions(ctx context.Context, plan *forum.SearchPlan, districtID int64,
-	candidate func(forum.SearchQuestionKeys, string) *forum.SearchCandidate) (scan, error) {
-	st, err := db.indexStats(ctx, questionIndex)
-	if err != nil {
-		return scan{}, err
+// askerDistricts fills in each candidate's asker's district, for the district facet: one
+// read for all of them rather than two lookups per document scanned.
+func (db *DB) askerDistricts(ctx context.Context, cands map[int64]*forum.SearchCandidate) error {
+	seen := map[int64]bool{}
+	var args []any
+	for _, c := range cands {
+		if !seen[c.Question.AuthorID] {
+			seen[c.Question.AuthorID] = true
+			args = append(args, c.Question.AuthorID)
+		}
 	}
-	expr, weights, err := db.matchExpr(ctx, questionIndex, st, plan)
-	if err != nil {
-		return scan{}, err
+	if len(args) == 0 {
+		return nil
 	}
-	filters, fargs := questionFilters(plan, districtID, "k.author_id")
-	limit := plan.Limit
-	if filters != "1" {
-		limit *= filteredScan
-	}
-	query := `SELECT s.docid, s.r, ` + filters + `, ` + searchKeyColumns + `
-		FROM (SELECT docid, search_rank(matchinfo(search_questions, 'pcnaly'), ?) AS r FROM search_questions
-			WHERE search_questions MATCH ? ORDER BY docid DESC LIMIT ?) s` + questionJoin("s.docid")
-	args := append(fargs, weights, expr, limit)
-	rows, err := db.reader.QueryContext(ctx, query, args...)
+	rows, err := db.reader.QueryContext(ctx, `SELECT u.id, d.slug FROM users u JOIN districts d ON d.id = u.district_id
+		WHERE u.id IN (`+marks(len(args))+`)`, args...)
 	if err != nil {
-		return scan{}, fmt.Errorf("search questions: %w", err)
+		return err
 	}
 	defer rows.Close()
-	sc := scan{stats: st}
-	kept := 0
+	slugs := map[int64]string{}
 	for rows.Next() {
-		var docid int64
-		var rel float64
-		var ok bool
-		var k forum.SearchQuestionKeys
-		var tags string
-		dest := scanKeys([]any{&docid, &rel, &ok}, &k, &tags)
-		if err := rows.Scan(dest...); err != nil {
-			return scan{}, err
+		var id int64
+		var slug string
+		if err := rows.Scan(&id, &slug); err != nil {
+			return err
 		}
-		sc.rows++
-		if sc.rows == 1 || docid < sc.oldest {
-			sc.oldest = docid
-		}
-		if !ok || kept >= plan.Limit {
-			continue
-		}
-		kept++
-		c := candidate(k, tags)
-		c.Relevance, c.QuestionMatched = rel, true
+		slugs[id] = slug
 	}
 	if err := rows.Err(); err != nil {
-		return scan{}, err
+		return err
 	}
-	sc.complete = sc.rows < limit
-	return sc, nil
+	for _, c := range cands {
+		c.Question.District = slugs[c.Question.AuthorID]
+	}
+	return nil
 }
 
-// scanAnswers reads the newest matching answer documents.
-func (db *DB) scanAnswers(ctx context.Context, plan *forum.SearchPlan, districtID int64,
-	candidate func(forum.SearchQuestionKeys, string) *forum.SearchCandidate) (scan, error) {
-	st, err := db.indexStats(ctx, answerIndex)
+// scanIndex reads the newest matching documents of one index that pass the plan's filters
+// (and its checks on their text), at most plan.Limit of them.
+func (db *DB) scanIndex(ctx context.Context, idx ftsIndex, plan *forum.SearchPlan, districtID int64) ([]scanRow, scan, error) {
+	st, err := db.indexStats(ctx, idx)
 	if err != nil {
-		return scan{}, err
+		return nil, scan{}, err
 	}
-	expr, weights, err := db.matchExpr(ctx, answerIndex, st, plan)
-	if err != nil {
-		return scan{}, err
+	answers := idx == answerIndex
+	authorCol := "k.author_id"
+	if answers {
+		authorCol = "a.author_id"
 	}
-	filters, fargs := questionFilters(plan, districtID, "a.author_id")
-	limit := plan.Limit
+	filters, fargs := questionFilters(plan, districtID, authorCol)
+	want := plan.Limit
+	if answers {
+		// Answers are ten times as many documents and count for less than a question's
+		// own words: fewer of them are scored.
+		want = max(1, want*answerShare/100)
+	}
+	limit := want
 	if filters != "1" {
 		limit *= filteredScan
 	}
-	query := `SELECT s.docid, s.r, a.author_id, a.deleted_at IS NOT NULL, ` + filters + `, ` + searchKeyColumns + `
-		FROM (SELECT docid, search_rank(matchinfo(search_answers, 'pcnaly'), ?) AS r FROM search_answers
-			WHERE search_answers MATCH ? ORDER BY docid DESC LIMIT ?) s
-		JOIN posts a INDEXED BY posts_search_answers ON a.id = s.docid AND a.kind = 'answer'` + questionJoin("a.question_id")
-	args := append(fargs, weights, expr, limit)
-	rows, err := db.reader.QueryContext(ctx, query, args...)
+	sp, err := db.planScan(ctx, idx, st, plan, limit)
 	if err != nil {
-		return scan{}, fmt.Errorf("search answers: %w", err)
+		return nil, scan{}, err
+	}
+	var query string
+	if answers {
+		query = `SELECT s.docid, s.r, ` + filters + `, a.author_id, a.deleted_at IS NOT NULL, ` + searchKeyColumns + `
+			FROM (SELECT docid, search_rank(matchinfo(search_answers, 'pcnaly'), ?) AS r FROM search_answers
+				WHERE search_answers MATCH ? ORDER BY docid DESC LIMIT ?) s
+			JOIN posts a INDEXED BY posts_search_answers ON a.id = s.docid AND a.kind = 'answer'` + questionJoin("a.question_id")
+	} else {
+		query = `SELECT s.docid, s.r, ` + filters + `, 0, 0, ` + searchKeyColumns + `
+			FROM (SELECT docid, search_rank(matchinfo(search_questions, 'pcnaly'), ?) AS r FROM search_questions
+				WHERE search_questions MATCH ? ORDER BY docid DESC LIMIT ?) s` + questionJoin("s.docid")
+	}
+	rows, err := db.reader.QueryContext(ctx, query, append(fargs, sp.weights, sp.expr, limit)...)
+	if err != nil {
+		return nil, scan{}, fmt.Errorf("search %s: %w", idx.table, err)
 	}
 	defer rows.Close()
 	sc := scan{stats: st}
-	kept := 0
+	var out []scanRow
 	for rows.Next() {
-		var m forum.SearchAnswerMatch
+		var r scanRow
 		var ok bool
-		var k forum.SearchQuestionKeys
-		var tags string
-		dest := scanKeys([]any{&m.ID, &m.Relevance, &m.AuthorID, &m.Deleted, &ok}, &k, &tags)
-		if err := rows.Scan(dest...); err != nil {
-			return scan{}, err
+		if err := rows.Scan(scanKeys([]any{&r.docid, &r.rel, &ok, &r.authorID, &r.deleted}, &r.keys, &r.tags)...); err != nil {
+			return nil, scan{}, err
 		}
 		sc.rows++
-		if sc.rows == 1 || m.ID < sc.oldest {
-			sc.oldest = m.ID
+		if sc.rows == 1 || r.docid < sc.oldest {
+			sc.oldest = r.docid
 		}
-		if !ok || kept >= plan.Limit {
-			continue
-		}
-		kept++
-		c := candidate(k, tags)
-		c.Answers = append(c.Answers, m)
-		sort.SliceStable(c.Answers, func(i, j int) bool { return c.Answers[i].Relevance > c.Answers[j].Relevance })
-		if len(c.Answers) > maxAnswerMatches {
-			c.Answers = c.Answers[:maxAnswerMatches]
+		if ok && (sp.needsText() || len(out) < want) {
+			out = append(out, r)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return scan{}, err
+		return nil, scan{}, err
 	}
 	sc.complete = sc.rows < limit
-	return sc, nil
+	if sp.needsText() {
+		if out, err = db.checkRows(ctx, idx, &sp, st, out); err != nil {
+			return nil, scan{}, err
+		}
+		if len(out) > want {
+			out = out[:want]
+		}
+	}
+	return out, sc, nil
+}
+
+// columnWeights are search_rank's weights of an index, as numbers.
+func (idx ftsIndex) columnWeights() []float64 {
+	w, _, _ := strings.Cut(idx.weights, ";")
+	return parseFloats(w)
+}
+
+// checkRows keeps the rows whose text has every verified term and no excluded one, and
+// adds the verified terms' scores.
+func (db *DB) checkRows(ctx context.Context, idx ftsIndex, sp *scanPlan, st indexStats, rows []scanRow) ([]scanRow, error) {
+	if len(rows) == 0 {
+		return rows, nil
+	}
+	args := make([]any, len(rows))
+	for i, r := range rows {
+		args[i] = r.docid
+	}
+	cols := `title, body, tags`
+	if idx == answerIndex {
+		cols = `body`
+	}
+	res, err := db.reader.QueryContext(ctx, `SELECT id, `+cols+` FROM posts WHERE id IN (`+marks(len(rows))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	texts := map[int64][]string{}
+	for res.Next() {
+		var id int64
+		var title, body, tags string
+		dest := []any{&id, &title, &body, &tags}
+		if idx == answerIndex {
+			dest = []any{&id, &body}
+		}
+		if err := res.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if idx == answerIndex {
+			texts[id] = []string{body}
+		} else {
+			texts[id] = []string{title, body, tags}
+		}
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	weights := idx.columnWeights()
+	kept := rows[:0]
+	for _, r := range rows {
+		if extra, ok := sp.checkText(st, weights, texts[r.docid]); ok {
+			r.rel += extra
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
 }
 
 // SimilarQuestions implements forum.SearchStore: the titles that share the most of the

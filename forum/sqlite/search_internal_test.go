@@ -65,6 +65,12 @@ func TestPorterMatchesSQLite(t *testing.T) {
 		if strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Errorf("%q (folded %q): forum %v, sqlite %v", w, folded, got, want)
 		}
+		// Checking text in Go stems only words that begin as the stem sought does.
+		for _, tk := range forum.SearchTokens(folded) {
+			if word := folded[tk.Start:tk.End]; !strings.HasPrefix(word, stemPrefix(tk.Stem)) {
+				t.Errorf("%q stems to %q, which stemPrefix would not look for", word, tk.Stem)
+			}
+		}
 	}
 	// Store tokens pass the stemmer untouched: the index holds exactly what queries ask.
 	for _, tok := range []string{storeToken('u', 0), storeToken('t', 1<<64-1), allToken} {
