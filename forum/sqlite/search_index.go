@@ -173,3 +173,42 @@ func (db *DB) reindex(ctx context.Context, progress func(left int64), batch int6
 		return nil
 	})
 }
+
+// indexingTriggers are the triggers that index new posts.
+var indexingTriggers = []string{"search_question_insert", "search_answer_insert"}
+
+// pauseSearchIndexing stops new posts from indexing themselves, for BenchmarkData's bulk
+// load of an empty database; restore puts the triggers back and indexes every post since.
+func (db *DB) pauseSearchIndexing(ctx context.Context) (restore func() error, err error) {
+	var saved []string
+	for _, name := range indexingTriggers {
+		var create string
+		if err := db.writer.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?`, name).Scan(&create); err != nil {
+			return nil, fmt.Errorf("pause search indexing: %s: %w", name, err)
+		}
+		saved = append(saved, create)
+	}
+	var from int64
+	if err := db.writer.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM posts`).Scan(&from); err != nil {
+		return nil, err
+	}
+	for _, name := range indexingTriggers {
+		if _, err := db.writer.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		for _, create := range saved {
+			if _, err := db.writer.ExecContext(context.Background(), create); err != nil {
+				return fmt.Errorf("restore search indexing: %w", err)
+			}
+		}
+		// Posts from id "from" on were not indexed: index them like a backfill (only
+		// this run's posts, which are all the database has).
+		if _, err := db.writer.ExecContext(ctx, `UPDATE search_state SET backfill_below = (SELECT COALESCE(MAX(id), 0) + 1 FROM posts)
+			WHERE id = 1 AND backfill_below <= ?`, from); err != nil {
+			return err
+		}
+		return db.BackfillSearch(ctx, nil)
+	}, nil
+}
