@@ -93,6 +93,9 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 		if se.Tags, err = NormalizeTags(*e.Tags); err != nil {
 			return nil, err
 		}
+		if se.Tags, err = CanonicalTags(ctx, s.Synonyms, se.Tags); err != nil {
+			return nil, err
+		}
 		if err := s.checkNewTags(ctx, u, se.Tags); err != nil {
 			return nil, err
 		}

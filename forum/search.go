@@ -310,6 +310,8 @@ type SearchResults struct {
 type Searcher struct {
 	Store SearchStore
 	Now   func() time.Time
+	// Synonyms rewrite [tag]s that stand for others; nil: tags are searched as written.
+	Synonyms TagSynonymStore
 
 	mu      sync.Mutex
 	cache   map[string]*cachedCandidates
@@ -369,6 +371,13 @@ func (s *Searcher) Search(ctx context.Context, u *User, in SearchInput) (*Search
 	}
 	if c := strings.TrimSpace(in.Collaborative); c != "" {
 		q.Collaborative = strings.ToLower(truncate(c, 60))
+	}
+	// [sbg] searches standards-based-grading when sbg is its synonym.
+	if q.Tags, err = CanonicalTags(ctx, s.Synonyms, q.Tags); err != nil {
+		return nil, err
+	}
+	if q.ExcludedTags, err = CanonicalTags(ctx, s.Synonyms, q.ExcludedTags); err != nil {
+		return nil, err
 	}
 	res.Facets = SearchFacets{Tags: []FacetCount{}, Status: []FacetCount{}, Collaboratives: []FacetCount{}, Districts: []FacetCount{}}
 	res.TotalExact = true

@@ -151,7 +151,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.QA = &forum.QA{
 		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: render, Privileges: privileges, Now: m.Now,
 		Votes:    forum.VoteRules{DailyVotes: m.Config.DailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
-		NewUsers: forum.DefaultNewUserRules,
+		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB,
 	}
 	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
 	if !on {
@@ -179,7 +179,8 @@ func (m *Main) Open(ctx context.Context) error {
 		MaxConnsPerIP: connsPerIP,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images,
-		Search: &forum.Searcher{Store: m.DB, Now: m.Now}})
+		Search:   &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB},
+		Synonyms: &forum.TagSynonyms{Store: m.DB, Privileges: privileges, Now: m.Now}})
 	if err != nil {
 		return err
 	}

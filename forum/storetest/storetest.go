@@ -25,6 +25,7 @@ type Store interface {
 	forum.ThreadVersions
 	forum.SearchStore
 	forum.RevisionStore // edits move what search finds
+	forum.TagSynonymStore
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -48,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("thread versions", func(t *testing.T) { testThreadVersions(t, open) })
 	t.Run("question interval", func(t *testing.T) { testQuestionInterval(t, open) })
 	t.Run("search", func(t *testing.T) { testSearch(t, open) })
+	t.Run("tag synonyms", func(t *testing.T) { testTagSynonyms(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

@@ -91,9 +91,10 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	s.qa = &forum.QA{Posts: db, Revisions: db, Profiles: db, Closes: db, Render: moderation.NewRenderer(), Now: s.clock.Now,
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
-		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}}
+		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}, Synonyms: db}
 	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db,
-		Search: &forum.Searcher{Store: db, Now: s.clock.Now}}
+		Search:   &forum.Searcher{Store: db, Now: s.clock.Now, Synonyms: db},
+		Synonyms: &forum.TagSynonyms{Store: db, Privileges: s.qa.Privileges, Now: s.clock.Now}}
 	if s.live {
 		if s.hubCfg.Recheck == nil {
 			s.hubCfg.Recheck = web.Recheck(s.accounts)

@@ -187,3 +187,50 @@ func TestSearchPage(t *testing.T) {
 		t.Errorf("bad sort = %d", r.StatusCode)
 	}
 }
+
+func TestTagSynonyms(t *testing.T) {
+	s := newSite(t)
+	admin, member := s.signup("admin"), s.signup("member")
+	s.askBody(admin, "Moving a department to standards-based grading", goodBody, "standards-based-grading")
+	add := func(a *account, master, synonym string) *response {
+		return s.do(req{method: "POST", path: "/api/v1/tags/" + master + "/synonyms", headers: a.bearer(), body: jsonBody(map[string]string{"synonym": synonym})})
+	}
+	if r := add(member, "standards-based-grading", "sbg"); r.StatusCode != 403 {
+		t.Fatalf("a new member adds a synonym: %d %s", r.StatusCode, r.body)
+	}
+	if r := s.do(req{method: "POST", path: "/api/v1/tags/standards-based-grading/synonyms", body: jsonBody(map[string]string{"synonym": "sbg"})}); r.StatusCode != 401 {
+		t.Fatalf("anonymous: %d", r.StatusCode)
+	}
+	if r := add(admin, "standards-based-grading", "SBG"); r.StatusCode != 201 || r.json(t)["synonym"] != "sbg" {
+		t.Fatalf("add: %d %s", r.StatusCode, r.body)
+	}
+	for _, c := range []struct {
+		master, synonym string
+		status          int
+		code            string
+	}{
+		{"standards-based-grading", "sbg", 409, "synonym_exists"},
+		{"standards-based-grading", "standards-based-grading", 400, "same_tag"},
+		{"no-such-tag", "nst", 404, "not_found"},
+		{"standards-based-grading", "bad tag!", 400, "invalid_tag"},
+	} {
+		r := add(admin, c.master, c.synonym)
+		if code, _ := r.errorCode(t); r.StatusCode != c.status || code != c.code {
+			t.Errorf("%s -> %s: %d %s", c.synonym, c.master, r.StatusCode, code)
+		}
+	}
+	r := s.do(req{method: "GET", path: "/api/v1/tags/standards-based-grading/synonyms"})
+	if r.StatusCode != 200 || !strings.Contains(string(r.body), `"synonym":"sbg"`) {
+		t.Fatalf("list: %d %s", r.StatusCode, r.body)
+	}
+	// A question asked with the synonym is filed under the master, and [sbg] finds both.
+	r = s.do(req{method: "POST", path: "/api/v1/questions", headers: admin.bearer(), body: jsonBody(map[string]any{
+		"title": "Reassessment policies under standards-based grading", "body": goodBody, "tags": []string{"sbg", "policy"}})})
+	if r.StatusCode != 201 || fmt.Sprint(r.json(t)["tags"]) != "[standards-based-grading policy]" {
+		t.Fatalf("ask with a synonym: %d %s", r.StatusCode, r.body)
+	}
+	_, m := s.searchAPI(nil, "q="+url.QueryEscape("[sbg]"))
+	if len(itemIDs(m)) != 2 || fmt.Sprint(m["query"].(map[string]any)["tags"]) != "[standards-based-grading]" {
+		t.Fatalf("[sbg] = %v", m)
+	}
+}

@@ -87,8 +87,9 @@ type Services struct {
 	// Images serves /img/, the images in posts (the renderer writes their URLs). Nil: no
 	// image proxy, and the renderer writes images as links.
 	Images *imageproxy.Proxy
-	// Search answers /search and the search API.
-	Search *forum.Searcher
+	// Search answers /search and the search API; Synonyms the tag synonyms API.
+	Search   *forum.Searcher
+	Synonyms *forum.TagSynonyms
 }
 
 // Server is the Staffroom web application.
@@ -117,6 +118,7 @@ type Server struct {
 	proxyHeader    string
 	images         *imageproxy.Proxy // nil: no /img/ route
 	search         *forum.Searcher
+	synonyms       *forum.TagSynonyms
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -150,7 +152,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		cfg: cfg, accounts: svc.Accounts, qa: svc.QA, home: svc.Home, health: svc.Health, views: svc.Views, idem: svc.Idem, log: cfg.Logger, static: static,
 		secure: cfg.BaseURL != nil && cfg.BaseURL.Scheme == "https",
 		live:   svc.Live, events: svc.Events,
-		images: svc.Images, search: svc.Search,
+		images: svc.Images, search: svc.Search, synonyms: svc.Synonyms,
 	}
 	s.cache, s.communityCache = newMicrocache(s.now), newCommunityCache(s.now)
 	if s.pages, err = assets.ParsePages(static, templateFuncs()); err != nil {
@@ -273,6 +275,10 @@ func (s *Server) routes() {
 	api.Get("/tags", s.apiTags)
 	api.Get("/tags/:name", s.apiTag)
 	api.Patch("/tags/:name", s.apiDescribeTag)
+	if s.synonyms != nil {
+		api.Get("/tags/:name/synonyms", s.apiTagSynonyms)
+		api.Post("/tags/:name/synonyms", s.apiAddTagSynonym)
+	}
 	api.Post("/preview", s.apiPreview)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
