@@ -48,6 +48,8 @@ const (
 	similarTerms = 6
 	// similarScan is how many title matches it scores.
 	similarScan = 600
+	// maxIncrPhrase is the longest phrase FTS4 reads incrementally (MAX_INCR_PHRASE_TOKENS).
+	maxIncrPhrase = 4
 	// answerShare is the percentage of plan.Limit a search scores of the answers index.
 	answerShare = 60
 	// maxAnswerMatches is how many matching answers a candidate keeps (the first one a
@@ -131,17 +133,8 @@ func (db *DB) indexStats(ctx context.Context, idx ftsIndex) (indexStats, error) 
 // typed can become query syntax.
 func phrase(words []string) string { return `"` + strings.Join(words, " ") + `"` }
 
-// inverseDF estimates a term's inverse document frequency (BM25's) in a table, from the
-// newest dfProbe documents that have it.
-func (db *DB) inverseDF(ctx context.Context, idx ftsIndex, st indexStats, t forum.SearchTerm) (float64, error) {
-	df, err := db.documentFrequency(ctx, idx, st, t)
-	if err != nil {
-		return 0, err
-	}
-	n := math.Max(st.docs, df)
-	return math.Log(1 + (n-df+0.5)/(df+0.5)), nil
-}
-
+// documentFrequency estimates in how many documents of a table a term occurs, from the
+// newest dfProbe documents that have it: exact when there are fewer.
 func (db *DB) documentFrequency(ctx context.Context, idx ftsIndex, st indexStats, t forum.SearchTerm) (float64, error) {
 	key := idx.table + "\x00" + strings.Join(t.Words, " ")
 	now := time.Now()
@@ -233,8 +226,18 @@ func (db *DB) planScan(ctx context.Context, idx ftsIndex, st indexStats, plan *f
 			sp.verify = append(sp.verify, w)
 			continue
 		}
-		pos = append(pos, phrase(w.t.Words))
-		idfs = append(idfs, strconv.FormatFloat(w.idf, 'f', 4, 64))
+		if len(w.t.Words) <= maxIncrPhrase {
+			pos = append(pos, phrase(w.t.Words))
+			idfs = append(idfs, strconv.FormatFloat(w.idf, 'f', 4, 64))
+			continue
+		}
+		// FTS4 reads a phrase of more words whole, not newest first: match it a few
+		// words at a time, and check the whole phrase in the text (scored by its parts).
+		for at := 0; at < len(w.t.Words); at += maxIncrPhrase {
+			pos = append(pos, phrase(w.t.Words[at:min(len(w.t.Words), at+maxIncrPhrase)]))
+			idfs = append(idfs, strconv.FormatFloat(w.idf, 'f', 4, 64))
+		}
+		sp.verify = append(sp.verify, weightedTerm{t: w.t, df: w.df})
 	}
 	for _, tag := range plan.Tags {
 		pos = append(pos, tagToken(tag))

@@ -274,3 +274,12 @@ func testSearch(t *testing.T, open Opener) {
 		}
 	})
 }
+
+// A long phrase is matched exactly, however the store reads it.
+func testSearchLongPhrase(t *testing.T, open Opener) {
+	s := open(t)
+	a := MustCreateUser(t, s, "siteadmin")
+	exact := askWith(t, s, a, "Reading logs in the upper grades", "We ask for a reading log every single week of the term, signed.", "reading")
+	askWith(t, s, a, "Weekly logs", "We keep a reading log every day, and a single week of the year for the term project.", "reading")
+	wantHits(t, searchFor(t, s, nil, `"a reading log every single week of the term"`), exact)
+}

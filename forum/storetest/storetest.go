@@ -50,6 +50,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("question interval", func(t *testing.T) { testQuestionInterval(t, open) })
 	t.Run("search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("tag synonyms", func(t *testing.T) { testTagSynonyms(t, open) })
+	t.Run("search long phrase", func(t *testing.T) { testSearchLongPhrase(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.
