@@ -25,8 +25,8 @@ const (
 	// SearchPageSize is the default page of results; MaxSearchPageSize the largest.
 	SearchPageSize    = 15
 	MaxSearchPageSize = 50
-	// MaxSimilar is how many similar questions the ask page shows.
-	MaxSimilar = 10
+	// MaxSimilarQuestions is how many similar questions the ask page shows.
+	MaxSimilarQuestions = 10
 	// searchFacetTags is how many tags the tag facet lists.
 	searchFacetTags = 12
 	// searchCacheTTL is how long a search's candidates are reused while nothing was
@@ -218,9 +218,9 @@ type SearchStore interface {
 	// included, marked: the service decides who sees them. It reads at most plan.Limit
 	// matches per index, newest first, and says whether that was all of them.
 	SearchCandidates(ctx context.Context, plan SearchPlan) (*SearchCandidates, error)
-	// SimilarQuestions returns questions whose titles share the most of terms, weighing
+	// SimilarTitles returns questions whose titles share the most of terms, weighing
 	// rare words above common ones; at most limit, best first.
-	SimilarQuestions(ctx context.Context, terms []SearchTerm, limit int) ([]SimilarCandidate, error)
+	SimilarTitles(ctx context.Context, terms []SearchTerm, limit int) ([]SimilarCandidate, error)
 	// SearchPosts reads what a page of results shows: the questions (with bodies, deleted
 	// ones included) with viewerID's votes, and the bodies of the given answers.
 	SearchPosts(ctx context.Context, questionIDs, answerIDs []int64, viewerID int64) (map[int64]*Post, map[int64]string, error)
@@ -734,7 +734,7 @@ func (s *Searcher) fillHits(ctx context.Context, res *SearchResults, page []rank
 	return nil
 }
 
-// Similar returns up to MaxSimilar live questions whose titles share words with title,
+// Similar returns up to MaxSimilarQuestions live questions whose titles share words with title,
 // rare words counting most: what the ask page shows as someone types, so they find an
 // answer before they ask again.
 func (s *Searcher) Similar(ctx context.Context, u *User, title string) ([]*Post, error) {
@@ -743,7 +743,7 @@ func (s *Searcher) Similar(ctx context.Context, u *User, title string) ([]*Post,
 	if len(terms) == 0 {
 		return []*Post{}, nil
 	}
-	cands, err := s.Store.SimilarQuestions(ctx, terms, 2*MaxSimilar)
+	cands, err := s.Store.SimilarTitles(ctx, terms, 2*MaxSimilarQuestions)
 	if err != nil {
 		return nil, err
 	}
@@ -753,7 +753,7 @@ func (s *Searcher) Similar(ctx context.Context, u *User, title string) ([]*Post,
 			continue // a duplicate-seeker needs somewhere to go: live, and answered if closed
 		}
 		ids = append(ids, c.Question.ID)
-		if len(ids) == MaxSimilar {
+		if len(ids) == MaxSimilarQuestions {
 			break
 		}
 	}

@@ -187,7 +187,7 @@ func (c *countingStore) SearchCandidates(ctx context.Context, plan SearchPlan) (
 	return &SearchCandidates{Complete: true, Items: []SearchCandidate{
 		{Question: SearchQuestionKeys{ID: 7, AuthorID: 1}, Relevance: 1, QuestionMatched: true, Weight: 1}}}, nil
 }
-func (c *countingStore) SimilarQuestions(context.Context, []SearchTerm, int) ([]SimilarCandidate, error) {
+func (c *countingStore) SimilarTitles(context.Context, []SearchTerm, int) ([]SimilarCandidate, error) {
 	return nil, nil
 }
 func (c *countingStore) SearchPosts(_ context.Context, qids, _ []int64, _ int64) (map[int64]*Post, map[int64]string, error) {

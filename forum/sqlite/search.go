@@ -685,9 +685,9 @@ func (db *DB) checkRows(ctx context.Context, idx ftsIndex, sp *scanPlan, st inde
 	return kept, nil
 }
 
-// SimilarQuestions implements forum.SearchStore: the titles that share the most of the
+// SimilarTitles implements forum.SearchStore: the titles that share the most of the
 // rarest of terms (words most titles have say nothing about a duplicate).
-func (db *DB) SimilarQuestions(ctx context.Context, terms []forum.SearchTerm, limit int) ([]forum.SimilarCandidate, error) {
+func (db *DB) SimilarTitles(ctx context.Context, terms []forum.SearchTerm, limit int) ([]forum.SimilarCandidate, error) {
 	st, err := db.indexStats(ctx, questionIndex)
 	if err != nil {
 		return nil, err
