@@ -18,9 +18,10 @@ import (
 
 // Limits of a search.
 const (
-	// MaxSearchCandidates is how many matches a store scores per index it reads, newest first.
-	// It bounds a search's work: a word found in half the site costs what a rare one does.
-	// When there are more, totals and facets are estimated from the part read.
+	// MaxSearchCandidates is how many matches a store scores per index it reads, newest
+	// first (a store may score fewer of a larger, less weighty index: answers). It bounds a
+	// search's work: a word found in half the site costs what a rare one does. When there
+	// are more, totals and facets are estimated from the part read.
 	MaxSearchCandidates = 1000
 	// SearchPageSize is the default page of results; MaxSearchPageSize the largest.
 	SearchPageSize    = 15

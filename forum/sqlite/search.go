@@ -505,6 +505,7 @@ func (db *DB) SearchCandidates(ctx context.Context, plan forum.SearchPlan) (*for
 		return nil, err
 	}
 	out := &forum.SearchCandidates{Complete: complete, Items: make([]forum.SearchCandidate, 0, len(order))}
+	total := 0.0
 	for _, id := range order {
 		c := byQuestion[id]
 		if c.QuestionMatched {
@@ -512,7 +513,15 @@ func (db *DB) SearchCandidates(ctx context.Context, plan forum.SearchPlan) (*for
 		} else {
 			c.Weight = ascan.weight()
 		}
+		total += c.Weight
 		out.Items = append(out.Items, *c)
+	}
+	// The two estimates overlap (a question found by its words has answers with them too):
+	// never more matches than there are questions.
+	if st, err := db.indexStats(ctx, questionIndex); err == nil && !complete && total > st.docs && st.docs > 0 {
+		for i := range out.Items {
+			out.Items[i].Weight = math.Max(1, out.Items[i].Weight*st.docs/total)
+		}
 	}
 	return out, nil
 }
