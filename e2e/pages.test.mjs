@@ -144,6 +144,8 @@ function pagesToCheck() {
       "districts-filtered": "/districts?state=MI&locale=suburb",
       district: "/districts/riverside",
       cluster: "/clusters/great-lakes",
+      search: "/search?q=families+grading",
+      "search-help": "/search",
       login: "/login",
       signup: "/signup",
       "not-found": "/no/such/page",
@@ -158,6 +160,7 @@ function pagesToCheck() {
       ask: "/questions/ask",
       edit: `/posts/${q.id}/edit`,
       settings: "/settings",
+      "search-signedin": "/search?q=report+-homework+%5Bgrading%5D&status=answered",
       "profile-own": `/users/${site.asker.id}/${site.asker.username}`,
     },
     // The first account ("admin") runs the site: its welcome and the admin area.

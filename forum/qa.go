@@ -21,6 +21,9 @@ type QA struct {
 	Votes      VoteRules
 	NewUsers   NewUserRules
 	Now        func() time.Time
+	// Synonyms rewrite tags that stand for others to their masters; nil: tags are kept
+	// as written.
+	Synonyms TagSynonymStore
 }
 
 func (s *QA) now() time.Time { return s.Now().UTC() }
@@ -64,6 +67,9 @@ func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
 		return nil, err
 	}
 	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	if tags, err = CanonicalTags(ctx, s.Synonyms, tags); err != nil { // sbg is filed as standards-based-grading
 		return nil, err
 	}
 	if err := s.checkNewTags(ctx, u, tags); err != nil {

@@ -102,6 +102,9 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 		return nil, err
 	}
 	if e.Tags != nil {
+		if se.Tags, err = CanonicalTags(ctx, s.Synonyms, se.Tags); err != nil {
+			return nil, err
+		}
 		if err := s.checkNewTags(ctx, u, se.Tags); err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@
 //	staffroom-load sustained --conns 500 --rate 1000 --duration 60s
 //	staffroom-load floor     --conns 5000             # the bare-TCP floor alone, no server
 //	staffroom-load login-attack --attackers 200 --server-pid PID # a password-guessing flood
+//	staffroom-load search    --workers 16 --duration 20s # search queries/s and latency
 //
 // It exits 0 when every expected event reached every subscriber (login-attack: when the
 // targets were met), 1 when delivery was incomplete (or connections failed, or a target
@@ -100,6 +101,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		scenario = runFloor
 	case "login-attack":
 		scenario = runLoginAttack
+	case "search":
+		scenario = runSearch
 	default:
 		fmt.Fprintf(stderr, "staffroom-load: unknown scenario %q\n\n%s", args[0], usage)
 		return exitSetup
@@ -162,6 +165,8 @@ Scenarios:
              sampled (its peak from /proc/PID/status VmHWM with --server-pid); exit 1 when the
              peak RSS passes --max-rss-mb (300) or a probe's p99 passes --max-p99 (50ms).
              Run it against a server with rate limits ON (the default) and a fresh database.
+  search     GET /api/v1/search (or, with --similar, /questions/similar) from --workers clients for
+             --duration, with 1-3 word queries drawn from the site's titles; queries/s and latency
 
 For the websocket scenarios, start the server with rate limits off (and open privileges for votes), e.g.
   STAFFROOM_RATE_LIMITS=off staffroom serve --db /tmp/load.db --addr 127.0.0.1:8091 \

@@ -29,6 +29,7 @@ type Report struct {
 	Delivery *DeliveryReport `json:"delivery,omitempty"`
 	Floor    *floorResult    `json:"tcp_floor,omitempty"`
 	Attack   *AttackReport   `json:"login_attack,omitempty"`
+	Search   *SearchReport   `json:"search,omitempty"`
 
 	Notes      []string `json:"notes,omitempty"`
 	Problems   []string `json:"problems,omitempty"`
@@ -231,6 +232,12 @@ func (r *Report) writeText(w io.Writer) {
 	}
 	if r.Attack != nil {
 		r.Attack.writeText(p, r.MemorySource)
+	}
+	if s := r.Search; s != nil {
+		p("")
+		p("Search: %s from %d clients for %.0fs, %d distinct queries (e.g. %q)", s.Endpoint, s.Workers, s.DurationSecs, s.Distinct, s.Examples)
+		p("  %d sent, %d failed: %.0f queries/s", s.Sent, s.Failed, s.Rate)
+		p("  latency:  %s", lat(s.Latency))
 	}
 	if len(r.Notes) > 0 {
 		p("")

@@ -37,6 +37,7 @@ func commands() []command {
 		{"invite", "make a single-use invitation link (--email, --role) and print it", runInvite},
 		{"backup", "write a consistent copy of the live database to PATH", runBackup},
 		{"districts", "manage the district directory: districts import FILE.csv (NCES's LEA directory file)", runDistricts},
+		{"reindex", "rebuild the search index from the posts", runReindex},
 		{"recount", "recompute scores, counts and reputation from their rows; report drift (--fix corrects it)", runRecount},
 		{"bench-data", "fill an empty database with generated questions for load tests", runBenchData},
 		{"healthcheck", "exit 0 when the local server answers /readyz", runHealthcheck},

@@ -54,6 +54,9 @@ type DB struct {
 	events atomic.Pointer[eventSink]
 	// reputation hears whose reputation committed writes changed (OnReputation).
 	reputation atomic.Pointer[func(userIDs []int64)]
+
+	// search keeps what searches learn about the index (search.go).
+	search searchIndex
 }
 
 // OnReputation has f told, after each commit and before the writers hear of it, the people
@@ -73,7 +76,7 @@ func Open(path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}
-	writer, err := sql.Open("sqlite3", dsn(path, url.Values{
+	writer, err := sql.Open(driverName, dsn(path, url.Values{
 		"_txlock":       {"immediate"},
 		"_journal_mode": {"WAL"},
 		"_synchronous":  {"FULL"},
@@ -94,7 +97,7 @@ func Open(path string) (*DB, error) {
 	}
 	// Each reader connection keeps its statements prepared: lists build their queries
 	// from the page (ids IN (?, ?, ...)), and preparing one costs more than running it.
-	reader, err := sql.Open("sqlite3", dsn(path, url.Values{"_query_only": {"true"}, "_stmt_cache_size": {"128"}}))
+	reader, err := sql.Open(driverName, dsn(path, url.Values{"_query_only": {"true"}, "_stmt_cache_size": {"128"}}))
 	if err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("open reader: %w", err)

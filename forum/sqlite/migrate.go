@@ -121,5 +121,5 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 		m.AppliedAt = &now
 		applied = append(applied, m)
 	}
-	return applied, nil
+	return applied, db.checkSearchAnalyzer(ctx)
 }

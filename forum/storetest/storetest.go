@@ -37,6 +37,9 @@ type Store interface {
 	forum.SettingsStore
 	forum.PeopleStore
 	forum.TagAdminStore
+	forum.SearchStore
+	forum.RevisionStore // edits move what search finds
+	forum.TagSynonymStore
 	Tapped
 }
 
@@ -90,6 +93,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("view counts", func(t *testing.T) { testViews(t, open) })
 	t.Run("counters under concurrent writes", func(t *testing.T) { testCountersUnderLoad(t, open) })
 	t.Run("publish after commit", func(t *testing.T) { testPublishAfterCommit(t, open) })
+	t.Run("search", func(t *testing.T) { testSearch(t, open) })
+	t.Run("tag synonyms", func(t *testing.T) { testTagSynonyms(t, open) })
+	t.Run("search long phrase", func(t *testing.T) { testSearchLongPhrase(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

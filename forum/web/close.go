@@ -55,28 +55,6 @@ func (s *Server) apiReopen(c *fiber.Ctx) error {
 	return c.JSON(presentClose(st))
 }
 
-// similarJSON is one question a title search found.
-type similarJSON struct {
-	ID          int64  `json:"id"`
-	Title       string `json:"title"`
-	Score       int    `json:"score"`
-	AnswerCount int    `json:"answer_count"`
-}
-
-// apiSimilar finds questions by the words of a title (at most forum.MaxSimilar): the close
-// form's search for the question a duplicate repeats.
-func (s *Server) apiSimilar(c *fiber.Ctx) error {
-	qs, err := s.qa.SimilarQuestions(c.UserContext(), c.Query("title"))
-	if err != nil {
-		return err
-	}
-	items := make([]similarJSON, 0, len(qs))
-	for _, q := range qs {
-		items = append(items, similarJSON{ID: q.ID, Title: q.Title, Score: q.Score, AnswerCount: q.AnswerCount})
-	}
-	return c.JSON(fiber.Map{"items": items})
-}
-
 // questionAddress finds a question's id in what the close form's original field holds:
 // the id, or the question's address as copied from the browser.
 var questionAddress = regexp.MustCompile(`/questions/([0-9]{1,18})(?:[/?#]|$)`)

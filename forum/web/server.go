@@ -98,6 +98,9 @@ type Services struct {
 	Settings    *forum.Settings
 	Invitations *forum.Invitations
 	Admin       *forum.Admin
+	// Search answers /search and the search API; Synonyms the tag synonyms API.
+	Search   *forum.Searcher
+	Synonyms *forum.TagSynonyms
 }
 
 // Server is the Staffroom web application.
@@ -131,6 +134,8 @@ type Server struct {
 	settings       *forum.Settings
 	invitations    *forum.Invitations // nil: no invitations
 	admin          *forum.Admin       // nil: no admin area
+	search         *forum.Searcher
+	synonyms       *forum.TagSynonyms
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -167,6 +172,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		images:   svc.Images,
 		pause:    sleep,
 		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
+		search: svc.Search, synonyms: svc.Synonyms,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -271,8 +277,12 @@ func (s *Server) routes() {
 	api.Get("/users/:id/posts", s.apiUserPosts)
 	s.directoryAPIRoutes(api)
 	api.Get("/questions", s.apiQuestions)
+	if s.search != nil {
+		api.Get("/questions/similar", s.apiSimilar) // before /questions/:id, which would take "similar"
+		api.Get("/search", s.apiSearch)
+		api.Get("/search/suggest", s.apiSuggest)
+	}
 	api.Post("/questions", s.idempotent, s.apiAsk)
-	api.Get("/questions/similar", s.apiSimilar) // before /questions/:id, which would take it
 	api.Get("/questions/:id", s.apiQuestion)
 	api.Post("/questions/:id/answers", s.idempotent, s.apiAnswer)
 	api.Post("/questions/:id/close", s.apiClose)
@@ -290,6 +300,10 @@ func (s *Server) routes() {
 	api.Get("/tags", s.apiTags)
 	api.Get("/tags/:name", s.apiTag)
 	api.Patch("/tags/:name", s.apiDescribeTag)
+	if s.synonyms != nil {
+		api.Get("/tags/:name/synonyms", s.apiTagSynonyms)
+		api.Post("/tags/:name/synonyms", s.apiAddTagSynonym)
+	}
 	api.Post("/preview", s.apiPreview)
 	s.accessAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
@@ -318,6 +332,9 @@ func (s *Server) routes() {
 	app.Post("/posts/:id/revisions/:n/rollback", s.rollbackSubmit)
 	app.Post("/answers/:id/accept", s.acceptSubmit)
 	app.Get("/tags", s.tagsPage)
+	if s.search != nil {
+		app.Get("/search", s.searchPage)
+	}
 	app.Get("/tags/:tag", s.anonymousCache(listPageKey(true), nil), s.tagPage)
 	app.Post("/tags/:tag", s.describeTagSubmit)
 	s.directoryRoutes(app)
