@@ -24,11 +24,15 @@ import (
 type ftsIndex struct {
 	table   string
 	weights string // search_rank's column weights, in the table's column order
+	// verifyCost is what checking one candidate's text costs, in documents of a doclist
+	// read (5-11 µs against 45 ns, measured here): a question's title, body and tags are
+	// twice an answer's text.
+	verifyCost float64
 }
 
 var (
-	questionIndex = ftsIndex{"search_questions", fmt.Sprintf("%g,%g,%g,0", forum.SearchTitleWeight, forum.SearchBodyWeight, forum.SearchTagsWeight)}
-	answerIndex   = ftsIndex{"search_answers", fmt.Sprintf("%g,0", forum.SearchBodyWeight)}
+	questionIndex = ftsIndex{"search_questions", fmt.Sprintf("%g,%g,%g,0", forum.SearchTitleWeight, forum.SearchBodyWeight, forum.SearchTagsWeight), 250}
+	answerIndex   = ftsIndex{"search_answers", fmt.Sprintf("%g,0", forum.SearchBodyWeight), 110}
 )
 
 const (
@@ -134,8 +138,22 @@ func (db *DB) indexStats(ctx context.Context, idx ftsIndex) (indexStats, error) 
 func phrase(words []string) string { return `"` + strings.Join(words, " ") + `"` }
 
 // documentFrequency estimates in how many documents of a table a term occurs, from the
-// newest dfProbe documents that have it: exact when there are fewer.
+// newest dfProbe documents of the questions that have it (exact when there are fewer).
+// For answers it scales the questions' frequency by their numbers: the same people write
+// both about the same things, and probing the answers' doclists, ten times as long, would
+// cost more than the search it plans (see openCost).
 func (db *DB) documentFrequency(ctx context.Context, idx ftsIndex, st indexStats, t forum.SearchTerm) (float64, error) {
+	if idx == answerIndex {
+		qst, err := db.indexStats(ctx, questionIndex)
+		if err != nil {
+			return 0, err
+		}
+		df, err := db.documentFrequency(ctx, questionIndex, qst, t)
+		if err != nil || qst.docs == 0 {
+			return df, err
+		}
+		return math.Min(st.docs, df*st.docs/qst.docs), nil
+	}
 	key := idx.table + "\x00" + strings.Join(t.Words, " ")
 	now := time.Now()
 	db.search.mu.Lock()
@@ -164,12 +182,15 @@ func (db *DB) documentFrequency(ctx context.Context, idx ftsIndex, st indexStats
 	return df, nil
 }
 
-// Checking one candidate's text costs about as much as reading verifyCost documents of a
-// word's doclist (5-11 µs against 45 ns, measured here). A word in a fifth of the site, searched with a rare
-// one, would have its whole doclist read to find the few documents that have both; then it
-// is cheaper to match the rare word alone and check the common one in each candidate's
-// text (with the same folding and tokenizer, so the answer is the same).
-const verifyCost = 150
+// A word in a fifth of the site, searched with a rare one, would have its whole doclist
+// read to find the few documents that have both; then it is cheaper to match the rare word
+// alone and check the common one in each candidate's text (with the same folding and
+// tokenizer, so the answer is the same). ftsIndex.verifyCost says what a check costs.
+
+// openCost is what starting to read a word's doclist costs, per document that has it,
+// in documents read: FTS4 pays for a long doclist before it yields its first (newest)
+// document, 25 ms for a word in three million answers here.
+const openCost = 0.15
 
 // weightedTerm is a term with its document frequency and BM25 weight in one index.
 type weightedTerm struct {
@@ -203,21 +224,25 @@ func (db *DB) planScan(ctx context.Context, idx ftsIndex, st indexStats, plan *f
 		terms = append(terms, weightedTerm{t: t, df: df, idf: math.Log(1 + (n-df+0.5)/(df+0.5))})
 	}
 	sort.SliceStable(terms, func(i, j int) bool { return terms[i].df < terms[j].df })
-	// Match the k rarest, check the rest: the k with the least work.
+	// Match the k rarest, check the rest: the k with the least work per candidate it
+	// yields (checking many documents of which few pass is no saving).
 	n := math.Max(st.docs, 1)
 	bestK, bestCost, rows := len(terms), math.Inf(1), float64(limit)
 	expected, entries := n, 0.0
 	for k := 1; k <= len(terms); k++ {
 		expected *= terms[k-1].df / n
 		entries += terms[k-1].df
-		read := math.Min(1, float64(limit)/math.Max(expected, 1)) * entries
-		out := math.Min(expected, float64(limit))
-		cost := read
-		if k < len(terms) {
-			cost += out * verifyCost
+		out := math.Min(expected, float64(limit)) // documents the match yields
+		cost := math.Min(1, float64(limit)/math.Max(expected, 1))*entries + entries*openCost
+		pass := 1.0 // the share of them that have the words checked
+		for _, w := range terms[k:] {
+			pass *= w.df / n
 		}
-		if cost < bestCost {
-			bestK, bestCost, rows = k, cost, out
+		if k < len(terms) {
+			cost += out * idx.verifyCost
+		}
+		if perResult := cost / math.Max(out*pass, 1); perResult < bestCost {
+			bestK, bestCost, rows = k, perResult, out
 		}
 	}
 	var pos, neg, idfs []string
@@ -258,7 +283,7 @@ func (db *DB) planScan(ctx context.Context, idx ftsIndex, st indexStats, plan *f
 			if err != nil {
 				return sp, err
 			}
-			if df > rows*verifyCost {
+			if df > rows*idx.verifyCost {
 				sp.exclude = append(sp.exclude, t)
 				continue
 			}
@@ -485,7 +510,10 @@ func (db *DB) SearchCandidates(ctx context.Context, plan forum.SearchPlan) (*for
 		}
 		qscan, complete = sc, complete && sc.complete
 	}
-	if plan.Kind != forum.KindQuestion {
+	// Answers are read unless the questions' own text already gave more matches than are
+	// scored: then the words are common, answer-only matches would rank below those, and
+	// opening the answers' long doclists would cost the most of the search.
+	if plan.Kind == forum.KindAnswer || plan.Kind == "" && qscan.complete {
 		rows, sc, err := db.scanIndex(ctx, answerIndex, &plan, districtID)
 		if err != nil {
 			return nil, err
