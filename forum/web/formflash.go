@@ -192,15 +192,16 @@ func errorsOf(err error) (fields map[string]string, first, message string) {
 	return fields, fe[0].Field, ""
 }
 
-// formFailure draws a failed form's page in place, at the address it was posted to, with
-// every field's error: for the admin and invitation forms, which have not moved to
-// formFailed's redirect yet. Errors that are not about the request go to the one error
-// handler.
+// formFailure answers a failed post of the admin, invitation and password reset forms the
+// way formFailed does: a redirect to the form's page (the admin section's, or the GET of
+// the address posted to), which render shows the failure on. p is the page as the form's
+// handler drew it, for the rare failure too large to keep (drawn in place then).
 func (s *Server) formFailure(c *fiber.Ctx, name string, p *Page, err error) error {
-	e := forum.AsError(err)
-	if e == nil || e.Kind == forum.EInternal {
-		return err
+	page := c.Path()
+	if av, ok := p.Data.(adminView); ok {
+		page = av.Path
 	}
-	ff := newFormFlash(c.Path(), err, p.Form)
-	return s.render(c, ff.show(c, p), name, p)
+	return s.formFailed(c, err, failedForm{page: page, values: p.Form, inPlace: func(ff *formFlash) error {
+		return s.render(c, ff.show(c, p), name, p)
+	}})
 }

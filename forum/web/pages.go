@@ -229,6 +229,13 @@ func (s *Server) render(c *fiber.Ctx, status int, name string, p *Page) error {
 	if !ok {
 		return fmt.Errorf("no page template %q", name)
 	}
+	if c.Method() == fiber.MethodGet {
+		// A failed form's redirect lands here (formflash.go): the page shows what was sent
+		// and why it failed, with the failure's status, whichever handler drew it.
+		if ff := s.formFlashFor(c); ff != nil {
+			status = ff.show(c, p)
+		}
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
