@@ -338,9 +338,6 @@ type PostStore interface {
 	Questions(ctx context.Context, f QuestionFilter, viewerID int64) (*QuestionPage, error)
 	// Comments lists a post's comments in order (replies after their parents).
 	Comments(ctx context.Context, postID int64) ([]*Comment, error)
-	// SimilarQuestions returns at most limit live questions whose titles share the most
-	// of words (lower case; the last may be half typed), best first.
-	SimilarQuestions(ctx context.Context, words []string, limit int) ([]*Post, error)
 	// ExistingTags reports which of names exist.
 	ExistingTags(ctx context.Context, names []string) (map[string]bool, error)
 	// Tags lists tags by question count, optionally those with q at the start of their

@@ -2,10 +2,7 @@ package forum
 
 import (
 	"context"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // QA enforces the rules of questions, answers, comments, votes and acceptance. Writers are
@@ -249,27 +246,4 @@ func (s *QA) DescribeTag(ctx context.Context, u *User, name, excerpt string) (*T
 	}
 	t.Excerpt = excerpt
 	return t, nil
-}
-
-// Title search limits.
-const (
-	// MaxSimilar is how many questions a title search returns (the API contract's 10).
-	MaxSimilar = 10
-	// maxSimilarWords bounds the words a title search looks for: a title's worth.
-	maxSimilarWords = 12
-)
-
-// SimilarQuestions finds live questions whose titles are like title, best first (the
-// close form's search for the original of a duplicate): words of two or more letters or
-// digits, the last possibly half typed.
-func (s *QA) SimilarQuestions(ctx context.Context, title string) ([]*Post, error) {
-	var words []string
-	seen := map[string]bool{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(title), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if utf8.RuneCountInString(w) >= 2 && !seen[w] && len(words) < maxSimilarWords {
-			seen[w] = true
-			words = append(words, w)
-		}
-	}
-	return s.Posts.SimilarQuestions(ctx, words, MaxSimilar)
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -75,76 +74,6 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 		}
 	}
 	return t, nil
-}
-
-// Title search (0013_question_titles.sql).
-const (
-	// similarCandidates bounds a title search: the newest this many questions having all
-	// the words, and as many having any, are ranked; a word in half the titles costs no
-	// more than a rare one.
-	similarCandidates = 200
-)
-
-// SimilarQuestions implements forum.PostStore: among the newest questions whose titles
-// have all the words, and those with any, the ones sharing the most words, then the best
-// voted. The last word matches as a prefix (it may be half typed).
-func (db *DB) SimilarQuestions(ctx context.Context, words []string, limit int) ([]*forum.Post, error) {
-	if len(words) == 0 {
-		return nil, nil
-	}
-	terms := make([]string, len(words))
-	for i, w := range words {
-		terms[i] = `"` + strings.ReplaceAll(w, `"`, ``) + `"` // a phrase of one word: no operators
-	}
-	terms[len(terms)-1] += "*"
-	var ids []any
-	seen := map[int64]bool{}
-	for _, match := range []string{strings.Join(terms, " "), strings.Join(terms, " OR ")} {
-		rows, err := db.readRows(ctx, `SELECT docid FROM question_titles WHERE question_titles MATCH ? ORDER BY docid DESC LIMIT ?`,
-			match, similarCandidates)
-		if err != nil {
-			return nil, fmt.Errorf("title search: %w", err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if len(words) == 1 {
-			break // both queries are the same
-		}
-	}
-	posts, err := postsByID(ctx, db.reader, 0, ids)
-	if err != nil {
-		return nil, err
-	}
-	shared := func(p *forum.Post) int {
-		title := strings.ToLower(p.Title)
-		n := 0
-		for _, w := range words {
-			if strings.Contains(title, w) {
-				n++
-			}
-		}
-		return n
-	}
-	sort.SliceStable(posts, func(i, j int) bool {
-		if a, b := shared(posts[i]), shared(posts[j]); a != b {
-			return a > b
-		}
-		return posts[i].Score > posts[j].Score
-	})
-	return posts[:min(len(posts), limit)], nil
 }
 
 // aroundQuestions is how many related and linked questions a question page lists.

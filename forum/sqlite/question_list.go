@@ -46,7 +46,7 @@ type questionSource struct {
 func questionSourceFor(f forum.QuestionFilter) questionSource {
 	unanswered := ""
 	if f.Sort == forum.SortUnanswered {
-		// Open questions only: a closed one waits for no answer (0012_unanswered_open.sql).
+		// Open questions only: a closed one waits for no answer (0015_unanswered_open.sql).
 		unanswered = ` AND p.answer_count = 0 AND p.closed_at IS NULL`
 	}
 	if f.Tag != nil && f.AuthorID == nil {

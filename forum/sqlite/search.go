@@ -15,7 +15,7 @@ import (
 	"staffroom/forum"
 )
 
-// Search over FTS4 (migration 0013): the store finds candidates and scores their text;
+// Search over FTS4 (migration 0017): the store finds candidates and scores their text;
 // forum.Searcher decides the rest. A search reads each index newest first and stops after
 // plan.Limit documents, so its work is bounded whatever the words; totals for more matches
 // than that are estimated from how far back in time the part read reaches.
