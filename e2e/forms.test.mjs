@@ -7,26 +7,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { launchBrowser, newSession, screenshot } from "./lib/browser.mjs";
+import { signUpInBrowser } from "./lib/people.mjs";
 import { startServer } from "./lib/server.mjs";
 
 let server;
+const signUp = (name) => signUpInBrowser(browser, server.baseURL, name);
 let browser;
 const people = {};
-
-async function signUp(name) {
-  const context = await newSession(browser, server.baseURL);
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  await page.goto("/signup");
-  await page.fill("#f-username", name);
-  await page.fill("#f-display_name", `Teacher ${name}`);
-  await page.fill("#f-email", `${name}@district.example.org`);
-  await page.fill("#f-password", "correct horse battery staple");
-  await page.fill("#f-password_confirm", "correct horse battery staple");
-  await Promise.all([page.waitForURL("**/?done=welcome"), page.getByRole("button", { name: "Create account" }).click()]);
-  return { context, page, problems };
-}
 
 // submit clicks a button and returns the response of the page the browser ends on (the
 // redirect's target), with the methods of every document request on the way.

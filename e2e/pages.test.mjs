@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 
 import { launchBrowser } from "./lib/browser.mjs";
+import { apiOf, signUpByAPI } from "./lib/people.mjs";
 import { artifactsDir, startServer } from "./lib/server.mjs";
 
 const require = createRequire(import.meta.url);
@@ -22,28 +23,10 @@ const htmlDir = join(artifactsDir, "html");
 const shotDir = join(artifactsDir, "pages");
 
 let server;
+const api = (...args) => apiOf(server.baseURL)(...args);
+const signUp = (username) => signUpByAPI(api, username);
 let browser;
 const site = {};
-
-// api calls the JSON API, as a bearer-token client when token is given.
-async function api(method, path, body, token) {
-  const headers = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(`${server.baseURL}/api/v1${path}`, { method, headers, body: body && JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function signUp(username) {
-  const r = await api("POST", "/auth/signup", {
-    username,
-    email: `${username}@district.example.org`,
-    password: "correct horse battery staple",
-    display_name: `Teacher ${username}`,
-  });
-  return { id: r.user.id, username, token: r.token };
-}
 
 // The content every page shows: a question with a table, math, code and a link; answers,
 // one accepted; threaded comments; votes; an edit (for the revisions page).

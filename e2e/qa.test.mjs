@@ -7,27 +7,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { launchBrowser, newSession, screenshot } from "./lib/browser.mjs";
+import { signUpInBrowser } from "./lib/people.mjs";
 import { startServer } from "./lib/server.mjs";
 
 let server;
+const signUp = (name) => signUpInBrowser(browser, server.baseURL, name);
 let browser;
 const people = {};
-
-async function signUp(name) {
-  const context = await newSession(browser, server.baseURL);
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  await page.goto("/signup");
-  await page.fill("#f-username", name);
-  await page.fill("#f-display_name", `Teacher ${name}`);
-  await page.fill("#f-email", `${name}@district.example.org`);
-  await page.fill("#f-password", "correct horse battery staple");
-  await page.fill("#f-password_confirm", "correct horse battery staple");
-  await Promise.all([page.waitForURL("**/?done=welcome"), page.getByRole("button", { name: "Create account" }).click()]);
-  const me = await (await context.request.get("/api/v1/me")).json();
-  return { context, page, problems, user: me.user, csrf: me.csrf_token };
-}
 
 // api calls the JSON API as a person, through their browser session (its cookie and CSRF
 // token), and returns the answer's JSON.

@@ -5,30 +5,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { launchBrowser, newSession, screenshot } from "./lib/browser.mjs";
+import { apiOf, signUpByAPI } from "./lib/people.mjs";
 import { startServer } from "./lib/server.mjs";
 
 let server;
+const api = (...args) => apiOf(server.baseURL)(...args);
+const signUp = (username) => signUpByAPI(api, username);
 let browser;
 const site = {};
-
-async function api(method, path, body, token) {
-  const headers = { "Content-Type": "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(`${server.baseURL}/api/v1${path}`, { method, headers, body: body && JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function signUp(username) {
-  const r = await api("POST", "/auth/signup", {
-    username,
-    email: `${username}@district.example.org`,
-    password: "correct horse battery staple",
-    display_name: `Teacher ${username}`,
-  });
-  return { id: r.user.id, username, token: r.token };
-}
 
 describe("search in the browser", () => {
   before(async () => {
