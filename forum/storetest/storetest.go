@@ -40,6 +40,7 @@ type Store interface {
 	forum.SearchStore
 	forum.RevisionStore // edits move what search finds
 	forum.TagSynonymStore
+	forum.CollaborativeStore
 	Tapped
 }
 
@@ -96,6 +97,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("search", func(t *testing.T) { testSearch(t, open) })
 	t.Run("tag synonyms", func(t *testing.T) { testTagSynonyms(t, open) })
 	t.Run("search long phrase", func(t *testing.T) { testSearchLongPhrase(t, open) })
+	t.Run("collaboratives", func(t *testing.T) { testCollaboratives(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.
