@@ -88,6 +88,9 @@ type QuestionThread struct {
 	Related  []*Post // questions sharing the most tags
 	Linked   []*Post // questions that link here or that this one links to
 	Original *Post   // the question this one duplicates, when closed as a duplicate of a live one
+	// DeletedAuthors are the authors of the deleted answers left out for this reader: each
+	// of them sees her own (SeesDeletedPost), so reads another thread than this one.
+	DeletedAuthors []int64
 }
 
 // Tag is a topic questions are filed under.

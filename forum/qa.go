@@ -173,9 +173,13 @@ func (s *QA) Undelete(ctx context.Context, u *User, postID int64) error {
 	return s.Posts.UndeletePost(ctx, postID, u, s.now())
 }
 
-// Thread returns a question page's content for the viewer (nil when anonymous).
+// Thread returns a question page's content for the viewer (nil when anonymous): deleted
+// posts for moderators, and her own, marked, for their author (SeesDeletedPost).
 func (s *QA) Thread(ctx context.Context, u *User, questionID int64, order AnswerSort) (*QuestionThread, error) {
-	return s.Posts.Thread(ctx, questionID, viewerID(u), seesDeleted(u), order)
+	if u == nil {
+		return s.Posts.Thread(ctx, questionID, 0, false, order)
+	}
+	return s.readThread(ctx, u, questionID, u.ID, order)
 }
 
 // Post returns one question or answer as the viewer may see it.

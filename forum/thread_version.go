@@ -13,13 +13,20 @@ type ThreadVersions interface {
 	VotesIn(ctx context.Context, questionID, userID int64) (map[int64]int, error)
 }
 
-// SeesDeleted reports whether u sees deleted posts (moderators do): the one way in which
+// SeesDeleted reports whether u sees every deleted post (moderators do): with the authors
+// of deleted posts, who see their own (QuestionThread.DeletedAuthors), the ways in which
 // the content of a question page depends on who reads it, apart from their own votes.
 func SeesDeleted(u *User) bool { return seesDeleted(u) }
 
 // SharedThread returns a question page's content as everyone who sees what u sees gets it:
 // nobody's votes (every MyVote is 0), deleted posts only when SeesDeleted(u). A cache may
 // key it by (questionID, SeesDeleted(u), order) and add each reader's votes from VotesIn.
+// Without the deleted posts, the thread names their authors in DeletedAuthors: each of
+// them reads the thread with her own (Thread), not this one. A deleted question is not
+// found here for anyone but moderators; its author reads it with Thread.
 func (s *QA) SharedThread(ctx context.Context, u *User, questionID int64, order AnswerSort) (*QuestionThread, error) {
-	return s.Posts.Thread(ctx, questionID, 0, seesDeleted(u), order)
+	if seesDeleted(u) {
+		return s.Posts.Thread(ctx, questionID, 0, true, order)
+	}
+	return s.readThread(ctx, nil, questionID, 0, order)
 }

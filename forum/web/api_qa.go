@@ -135,6 +135,12 @@ func (s *Server) apiQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if t.Question.DeletedAt != nil && !forum.SeesDeleted(u) {
+		// Its author sees it on its page; the API answers a deleted post 404 to everyone
+		// but moderators (DESIGN.md, DELETE /api/v1/posts/{id}). Her deleted answers are
+		// in a live question's answers, marked deleted.
+		return forum.NotFoundPost(id)
+	}
 	return c.JSON(presentThread(t, u, s.qa.Privileges.Rules()))
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,7 +28,9 @@ import (
 // about the reader cannot be drawn without being keyed (TestReaderFactsKeyTheCache):
 //
 //   - the thread's data, shared by every reader who sees what they see (deleted posts are
-//     for moderators only), read once per version of the thread;
+//     for moderators, and each for its author: the shared copy names the authors of the
+//     posts it leaves out, and their pages are drawn whole), read once per version of the
+//     thread;
 //   - each post's HTML block, rendered once per (post, postReader: signed in or not, the
 //     reader's vote, and what forum.PostActions lets them do), with a marker where the
 //     reader's CSRF token goes;
@@ -223,11 +226,12 @@ func randomHex() string {
 	return hex.EncodeToString(b)
 }
 
-// entry returns the shared copy of a thread for the current version.
-func (tc *threadCache) entry(ctx context.Context, u *forum.User, key threadKey) (*threadEntry, error) {
+// entry returns the shared copy of a thread for the current version, and whether it was
+// kept (a hit, which the caller counts when it serves the copy).
+func (tc *threadCache) entry(ctx context.Context, u *forum.User, key threadKey) (*threadEntry, bool, error) {
 	v, err := tc.versions.ThreadVersion(ctx, key.id)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	e, st := tc.entries.Get(key)
 	if st != cache.Miss && e.version == v {
@@ -236,13 +240,13 @@ func (tc *threadCache) entry(ctx context.Context, u *forum.User, key threadKey) 
 		if st == cache.Refresh {
 			go tc.refresh(e, u)
 		}
-		tc.hits.Add(1)
-		return e, nil
+		return e, true, nil
 	}
 	if st == cache.Refresh {
 		tc.entries.Release(key) // the version moved: this request reads it, not a refresh
 	}
-	return tc.load(ctx, u, key, v)
+	e, err = tc.load(ctx, u, key, v)
+	return e, false, err
 }
 
 // refresh reads an expired entry again, off any request.
@@ -530,9 +534,20 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 		return false, nil
 	}
 	ctx := c.UserContext()
-	e, err := tc.entry(ctx, u, threadKey{id: id, order: ownSort(order), deleted: forum.SeesDeleted(u)})
+	e, hit, err := tc.entry(ctx, u, threadKey{id: id, order: ownSort(order), deleted: forum.SeesDeleted(u)})
+	if u != nil && !forum.SeesDeleted(u) {
+		// Authors see their own deleted posts: a reader who wrote one of those this copy
+		// leaves out, or maybe the deleted question it is not found for, reads the thread
+		// as hers, drawn whole. Everyone else is served the copy, unchanged.
+		if forum.KindOf(err) == forum.ENotFound || (err == nil && slices.Contains(e.thread.DeletedAuthors, u.ID)) {
+			return false, nil
+		}
+	}
 	if err != nil {
 		return true, err
+	}
+	if hit {
+		tc.hits.Add(1)
 	}
 	t := e.thread
 	var votes map[int64]int
