@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -70,6 +71,11 @@ type formFlash struct {
 	message    string            // the error when it names no field
 	status     int
 	retryAfter time.Duration
+	// once marks a success with something to show one time only (a new API token's
+	// secret): the first GET of its page takes it (onceFor), a reload shows the page
+	// without it, and no failure's GET (formFlashFor) ever shows it.
+	once  bool
+	taken atomic.Bool
 }
 
 func (f *formFlash) size() int {
@@ -137,7 +143,7 @@ func (s *Server) formFailed(c *fiber.Ctx, err error, f failedForm) error {
 // newFormFlash describes a failure of a form on page; err is a domain error.
 func newFormFlash(page string, err error, values map[string]string) *formFlash {
 	e := forum.AsError(err)
-	ff := &formFlash{page: page, values: make(map[string]string, len(values)), status: statusOf[e.Kind], retryAfter: e.RetryAfter}
+	ff := &formFlash{page: strings.Clone(page), values: make(map[string]string, len(values)), status: statusOf[e.Kind], retryAfter: e.RetryAfter}
 	for k, v := range values {
 		ff.values[k] = strings.Clone(v) // Fiber reuses the request's bytes
 	}
@@ -154,10 +160,51 @@ func (s *Server) formFlashFor(c *fiber.Ctx) *formFlash {
 		return nil
 	}
 	ff, st := s.formFlashes.Get(s.flashKey(c, c.Path(), id))
-	if st != cache.Fresh || ff.id != id || ff.page != c.Path() {
+	if st != cache.Fresh || ff.id != id || ff.page != c.Path() || ff.once {
 		return nil
 	}
 	return ff
+}
+
+// formOnceTTL is how long a secret to show once waits for its page: the redirect's GET
+// follows within milliseconds, and a secret should not linger in memory.
+const formOnceTTL = time.Minute
+
+// doneOnce answers a form post that succeeded with something to show its author one time
+// only, such as a new API token's secret: it is kept as a failure is (formFailed), for
+// this owner and page, and the post is answered with a redirect to page, whose first GET
+// takes it (onceFor). The secret never travels in an address, and a reload neither posts
+// again nor shows it again.
+func (s *Server) doneOnce(c *fiber.Ctx, page, anchor string, values map[string]string) error {
+	ff := &formFlash{page: strings.Clone(page), values: make(map[string]string, len(values)), status: fiber.StatusOK, once: true}
+	for k, v := range values {
+		ff.values[k] = strings.Clone(v)
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	ff.id = hex.EncodeToString(b)
+	s.formFlashes.Store(s.flashKey(c, ff.page, ff.id), ff, cache.Entry[*formFlash]{Until: s.now().Add(formOnceTTL)})
+	to := ff.page + "?form=" + ff.id
+	if anchor != "" {
+		to += "#" + url.PathEscape(anchor)
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
+// onceFor takes what doneOnce kept for this request's ?form=, owner and page: the values
+// the first time, nil ever after.
+func (s *Server) onceFor(c *fiber.Ctx) map[string]string {
+	id := c.Query("form")
+	if len(id) != 32 {
+		return nil
+	}
+	key := s.flashKey(c, c.Path(), id)
+	ff, st := s.formFlashes.Get(key)
+	if st != cache.Fresh || ff.id != id || ff.page != c.Path() || !ff.once || !ff.taken.CompareAndSwap(false, true) {
+		return nil
+	}
+	s.formFlashes.Delete(key)
+	return ff.values
 }
 
 // show puts a kept failure on its page, over the page's own values, and returns the status

@@ -191,7 +191,9 @@ func (s *Server) writeList(c *fiber.Ctx, p *Page, e *listEntry) error {
 // cache: a signed-in reader, a token the marker can stand for, and not the page a write
 // redirected to (?done=...), which must show that write.
 func (s *Server) listCacheable(c *fiber.Ctx, p *Page) bool {
-	return s.lists != nil && p.Viewer != nil && csrfSafe(p.CSRF) && len(c.Request().URI().QueryArgs().Peek("done")) == 0
+	// A failed form's page (?form=, formflash.go) shows that failure to its owner alone.
+	args := c.Request().URI().QueryArgs()
+	return s.lists != nil && p.Viewer != nil && csrfSafe(p.CSRF) && len(args.Peek("done")) == 0 && len(args.Peek("form")) == 0
 }
 
 // listKeyOf is the cache key of a list request, with the cache's epoch before the list is

@@ -39,8 +39,8 @@ func TestSecretsAreNeverCached(t *testing.T) {
 		{"API read as a person", req{method: "GET", path: "/api/v1/questions", headers: a.bearer()}, 200},
 		{"API error to a person", req{method: "GET", path: "/api/v1/questions/999", headers: a.bearer()}, 404},
 		{"settings page", req{method: "GET", path: "/settings", headers: session(nil)}, 200},
-		{"settings page with the new token", req{method: "POST", path: "/settings/tokens", headers: session(nil),
-			contentType: formType, body: form(url.Values{"name": {"laptop"}})}, 201},
+		{"a new token's redirect", req{method: "POST", path: "/settings/tokens", headers: session(nil),
+			contentType: formType, body: form(url.Values{"name": {"laptop"}})}, 303},
 		{"a list for a person", req{method: "GET", path: "/", headers: session(nil)}, 200},
 		{"a question for a person", req{method: "GET", path: fmt.Sprintf("/questions/%d", q), headers: session(nil)}, 200},
 		{"an error page for a person", req{method: "GET", path: "/nowhere", headers: session(nil)}, 404},
@@ -56,7 +56,13 @@ func TestSecretsAreNeverCached(t *testing.T) {
 			if cc := r.Header.Get("Cache-Control"); cc != "no-store" {
 				t.Fatalf("Cache-Control %q, want no-store", cc)
 			}
-			if r.StatusCode == 303 { // a failed form: its page shows what was typed
+			if r.StatusCode == 303 && tc.req.path == "/settings/tokens" { // the page showing the new token once
+				loc, _, _ := strings.Cut(r.Header.Get("Location"), "#")
+				r = s.do(req{method: "GET", path: loc, headers: session(nil)})
+				if cc := r.Header.Get("Cache-Control"); r.StatusCode != 200 || cc != "no-store" || !strings.Contains(string(r.body), `class="new-token"`) {
+					t.Fatalf("the new token's page: %d Cache-Control %q", r.StatusCode, cc)
+				}
+			} else if r.StatusCode == 303 { // a failed form: its page shows what was typed
 				r = s.follow(r, "")
 				if cc := r.Header.Get("Cache-Control"); r.StatusCode != 400 || cc != "no-store" || !strings.Contains(string(r.body), "private@d.org") {
 					t.Fatalf("the failed form's page: %d Cache-Control %q", r.StatusCode, cc)

@@ -187,6 +187,9 @@ func (s *Server) settingsPage(c *fiber.Ctx) error {
 	if ff := s.formFlashFor(c); ff != nil {
 		status = ff.show(c, p)
 	}
+	if made := s.onceFor(c); made != nil {
+		p.Data.(*settingsView).NewToken = &tokenJSON{Name: made["name"], Token: made["token"]}
+	}
 	return s.render(c, status, "settings", p)
 }
 
@@ -243,7 +246,7 @@ func (s *Server) settingsRevokeSession(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.accounts.RevokeSession(c.UserContext(), v, id); err != nil {
-		return err
+		return s.settingsFailed(c, v, err, "sessions", nil)
 	}
 	if v.Session != nil && v.Session.ID == id {
 		s.clearSessionCookie(c)
@@ -262,15 +265,9 @@ func (s *Server) settingsCreateToken(c *fiber.Ctx) error {
 	if err != nil {
 		return s.settingsFailed(c, v, err, "tokens", map[string]string{"name": name})
 	}
-	p, err := s.settingsPageFor(c, v)
-	if err != nil {
-		return err
-	}
-	// The secret is shown on this response only; it is not kept anywhere to show again.
-	nt := presentTokens([]*forum.APIToken{t}, v)[0]
-	nt.Token = secret
-	p.Data.(*settingsView).NewToken = &nt
-	return s.render(c, fiber.StatusCreated, "settings", p)
+	// The secret waits for the settings page's next GET, which shows it once (doneOnce);
+	// it is not kept anywhere to show again.
+	return s.doneOnce(c, "/settings", "tokens", map[string]string{"name": t.Name, "token": secret})
 }
 
 func (s *Server) settingsRevokeToken(c *fiber.Ctx) error {
@@ -279,7 +276,7 @@ func (s *Server) settingsRevokeToken(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.accounts.RevokeToken(c.UserContext(), v, id); err != nil {
-		return err
+		return s.settingsFailed(c, v, err, "tokens", nil)
 	}
 	return c.Redirect("/settings?done=token#tokens", fiber.StatusSeeOther)
 }

@@ -68,11 +68,12 @@ func newPager(page, pageSize, total int, link func(page int) string) pager {
 }
 
 func (s *Server) homePage(c *fiber.Ctx) error {
-	return s.questionList(c, nil)
+	return s.questionList(c, nil, nil)
 }
 
-// questionList is the home page, or a tag's page when tag is set.
-func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
+// questionList is the home page, or a tag's page when tag is set; ff is the failure of its
+// form to draw in place (formFailed), nil otherwise.
+func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag, ff *formFlash) error {
 	f, err := questionFilter(c)
 	if err != nil {
 		return err
@@ -83,8 +84,10 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		live = forum.TopicTag(tag.Name)
 	}
 	key := s.listKeyOf(c, f, tag)
-	if ok, err := s.cachedList(c, key); ok {
-		return err
+	if ff == nil {
+		if ok, err := s.cachedList(c, key); ok {
+			return err
+		}
 	}
 	head := s.liveHead(c, live)
 	list, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
@@ -121,6 +124,12 @@ func (s *Server) questionList(c *fiber.Ctx, tag *forum.Tag) error {
 		Pages:       pages})
 	p.Flash = s.flash(c)
 	p.Live = head
+	if tag != nil {
+		p.Form = map[string]string{"excerpt": tag.Excerpt} // the description form's text
+	}
+	if ff != nil {
+		return s.render(c, ff.show(c, p), "home", p)
+	}
 	if s.listCacheable(c, p) {
 		return s.drawList(c, key, p)
 	}
@@ -537,9 +546,22 @@ func (s *Server) describeTagSubmit(c *fiber.Ctx) error {
 	if !ok {
 		return nil
 	}
-	t, err := s.qa.DescribeTag(c.UserContext(), v.User, pathParam(c, "tag"), c.FormValue("excerpt"))
+	excerpt := c.FormValue("excerpt")
+	t, err := s.qa.DescribeTag(c.UserContext(), v.User, pathParam(c, "tag"), excerpt)
 	if err != nil {
-		return err
+		if forum.KindOf(err) == forum.ENotFound {
+			return err // no such tag: no page to go back to
+		}
+		// The form is on the tag's page, at this very address: back to it, which shows the
+		// failure beside the description with the text as typed (formflash.go).
+		return s.formFailed(c, err, failedForm{page: c.Path(), anchor: "describe-tag", values: map[string]string{"excerpt": excerpt},
+			inPlace: func(ff *formFlash) error {
+				t, err := s.qa.Tag(c.UserContext(), pathParam(c, "tag"))
+				if err != nil {
+					return err
+				}
+				return s.questionList(c, t, ff)
+			}})
 	}
 	return c.Redirect("/tags/"+url.PathEscape(t.Name)+"?done=described", fiber.StatusSeeOther)
 }
@@ -550,7 +572,7 @@ func (s *Server) tagPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.questionList(c, t)
+	return s.questionList(c, t, nil)
 }
 
 // postCtx is what the "post" template draws: one question or answer on its page. Reader
