@@ -162,7 +162,7 @@ func (s *QA) Accept(ctx context.Context, u *User, answerID int64) (bool, error) 
 
 // Delete soft-deletes a post: its author may (not a question with upvoted answers), and
 // moderators may (CheckDelete, in the store's write). Everyone but moderators then gets
-// not_found.
+// not_found, but for its author on the question page (Thread, SeesDeletedPost).
 func (s *QA) Delete(ctx context.Context, u *User, postID int64) error {
 	return s.Posts.DeletePost(ctx, postID, u, s.now())
 }
