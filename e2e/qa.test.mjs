@@ -178,6 +178,38 @@ describe("questions and answers in the browser", () => {
     await screenshot(page, "qa-03-home");
   });
 
+  test("an author deletes her answer and still sees it, marked, after a reload; others do not", async () => {
+    const q = await answered("Do you let students retake a standards check?");
+    const { page } = people.answerer;
+    await page.goto(q.url);
+    page.once("dialog", (d) => d.accept()); // "Delete this answer?"
+    await submitAndWait(page, page.locator(`#post-${q.answerID}`).getByRole("button", { name: "Delete" }));
+    for (const when of ["after the delete", "after a reload"]) {
+      if (when === "after a reload") await page.reload();
+      const post = page.locator(`#post-${q.answerID}`);
+      assert.equal(await post.count(), 1, `her deleted answer is gone ${when}`);
+      assert.match(await post.getAttribute("class"), /\bpost-deleted\b/);
+      assert.match(await post.locator(".notice-deleted").textContent(), /Deleted\..*its author and moderators/);
+      assert.equal(await post.getByRole("button", { name: "Delete" }).count(), 0, "a deleted answer offers Delete");
+      assert.equal(await post.getByRole("button", { name: "Undelete" }).count(), 0, "only moderators undelete");
+    }
+    await screenshot(page, "qa-04-own-deleted-answer");
+    for (const other of [people.voter, people.asker]) {
+      await other.page.goto(q.url);
+      // The asker made the site's first account, so is its admin: moderators see deleted posts.
+      const moderator = ["moderator", "admin"].includes(other.user.role);
+      const seen = other.page.locator(`#post-${q.answerID}`);
+      assert.equal(await seen.count(), moderator ? 1 : 0, `${other.user.username} (${other.user.role}) and the deleted answer`);
+      if (moderator) assert.equal(await seen.getByRole("button", { name: "Undelete" }).count(), 1);
+    }
+    assert.equal(people.voter.user.role, "member");
+    const anonymous = await newSession(browser, server.baseURL);
+    const anon = await anonymous.newPage();
+    await anon.goto(q.url);
+    assert.equal(await anon.locator(`#post-${q.answerID}`).count(), 0, "an anonymous reader sees the deleted answer");
+    await anonymous.close();
+  });
+
   test("the answerer's reputation shows the vote and the acceptance", async () => {
     const q = await answered("What goes on a standards-based report card?");
     const before = await reputationOf(people.answerer);
