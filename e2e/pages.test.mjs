@@ -226,7 +226,13 @@ describe("every main page is accessible, valid and fits a phone", () => {
       for (const [name, path] of Object.entries(signedPages)) await checkPage(signed, name, typeof path === "string" ? path : await path(), width);
       await signed.close();
       const admin = await signedInContext(width, site.admin);
-      for (const [name, path] of Object.entries(pages.admin)) await checkPage(admin, name, path, width);
+      const adminPages = {
+        ...pages.admin,
+        "tag-describable": "/tags/grading",
+        // A description past 500 characters: the tag page with the form open at its error.
+        "tag-describe-failed": () => failedForm(admin, "/tags/grading", { excerpt: "Rubrics and reassessment. ".repeat(25) }),
+      };
+      for (const [name, path] of Object.entries(adminPages)) await checkPage(admin, name, typeof path === "string" ? path : await path(), width);
       await admin.close();
     }
     for (const n of notes) console.log(`# note: ${n}`);
