@@ -135,11 +135,14 @@ func (s *Server) apiQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if t.Question.DeletedAt != nil && !forum.SeesDeleted(u) {
-		// Its author sees it on its page; the API answers a deleted post 404 to everyone
-		// but moderators (DESIGN.md, DELETE /api/v1/posts/{id}). Her deleted answers are
-		// in a live question's answers, marked deleted.
-		return forum.NotFoundPost(id)
+	if !forum.SeesDeleted(u) {
+		// Its author sees her deleted posts on its page, marked; the API answers a deleted
+		// post 404 to everyone but moderators (DESIGN.md, DELETE /api/v1/posts/{id}), so
+		// here they are gone for her as for everyone else.
+		if t.Question.DeletedAt != nil {
+			return forum.NotFoundPost(id)
+		}
+		t = withoutDeletedAnswers(t)
 	}
 	return c.JSON(presentThread(t, u, s.qa.Privileges.Rules()))
 }
@@ -330,4 +333,21 @@ func (s *Server) apiPreview(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"html": html})
+}
+
+// withoutDeletedAnswers is the thread without its deleted answers (those its author reads
+// on the page), copied so that the thread read stays as it was.
+func withoutDeletedAnswers(t *forum.QuestionThread) *forum.QuestionThread {
+	live := make([]*forum.Post, 0, len(t.Answers))
+	for _, a := range t.Answers {
+		if a.DeletedAt == nil {
+			live = append(live, a)
+		}
+	}
+	if len(live) == len(t.Answers) {
+		return t
+	}
+	cp := *t
+	cp.Answers = live
+	return &cp
 }
