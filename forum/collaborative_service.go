@@ -17,6 +17,9 @@ import (
 // MinCollaborativeNameLen is the shortest name a collaborative may have.
 const MinCollaborativeNameLen = 3
 
+// reservedCollaborativeSlugs are addresses under /c that are pages, not collaboratives.
+var reservedCollaborativeSlugs = map[string]bool{"new": true}
+
 // ChannelSummary is a channel as a collaborative's home and API list it.
 type ChannelSummary struct {
 	ID       int64
@@ -227,6 +230,8 @@ func (s *Collaboratives) Create(ctx context.Context, by *User, in CollaborativeI
 	}
 	if nc.Slug, err = ParseCollaborativeSlug("slug", strings.TrimSpace(in.Slug)); fe.Add(err) != nil {
 		return nil, err
+	} else if reservedCollaborativeSlugs[nc.Slug] {
+		fe.Add(Invalid("slug", "slug_reserved", "The slug %q is the address of a page; choose another.", nc.Slug))
 	}
 	if strings.TrimSpace(in.Visibility) != "" {
 		if nc.Visibility, err = ParseVisibility("visibility", in.Visibility); fe.Add(err) != nil {
