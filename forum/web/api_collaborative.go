@@ -300,7 +300,7 @@ type collaborativeJSON struct {
 	Leads           []userJSON  `json:"leads"`
 	URL             string      `json:"url"`
 	Cluster         *clusterRef `json:"cluster,omitempty"`
-	Districts       []dirRef    `json:"districts,omitempty"`
+	Districts       *[]dirRef   `json:"districts,omitempty"`
 	MemberCount     *int        `json:"member_count,omitempty"`
 	CreatedAt       *time.Time  `json:"created_at,omitempty"`
 }
@@ -338,10 +338,11 @@ func presentCollaborativeInside(j *collaborativeJSON, g *forum.Collaborative) {
 	if g.Cluster != nil {
 		j.Cluster = &clusterRef{Slug: g.Cluster.Slug, Name: g.Cluster.Name}
 	}
-	j.Districts = make([]dirRef, 0, len(g.Districts))
+	districts := make([]dirRef, 0, len(g.Districts))
 	for _, d := range g.Districts {
-		j.Districts = append(j.Districts, dirRef{Slug: d.Slug, Name: d.Name})
+		districts = append(districts, dirRef{Slug: d.Slug, Name: d.Name})
 	}
+	j.Districts = &districts
 	n := g.Members
 	j.MemberCount, j.CreatedAt = &n, &g.CreatedAt
 }
