@@ -127,6 +127,9 @@ func (m *Main) Open(ctx context.Context) error {
 			if err := forum.SeedDemoDirectory(ctx, m.DB, m.DB, render, m.Now().UTC()); err != nil {
 				return fmt.Errorf("demo directory: %w", err)
 			}
+			if err := forum.SeedDemoCollaboratives(ctx, m.DB, m.DB, m.DB, m.DB, render, m.Now().UTC()); err != nil {
+				return fmt.Errorf("demo collaboratives: %w", err)
+			}
 			m.Log.Info("created the demo community on the new database (--demo=off to skip)")
 		}
 	}

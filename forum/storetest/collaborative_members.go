@@ -34,6 +34,7 @@ func topicEvents(t *testing.T, s Store, slug string) []string {
 
 func testMembership(t *testing.T, open Opener) {
 	ctx := context.Background()
+	t.Run("the demo's collaboratives", func(t *testing.T) { testDemoCollaboratives(t, open) })
 	t.Run("joining a public group is at once; twice is a conflict", func(t *testing.T) {
 		s := open(t)
 		lead := MustCreateUser(t, s, "lead")
@@ -284,6 +285,40 @@ func testMembership(t *testing.T, open Opener) {
 			t.Fatal("signing up with the invitation made no member")
 		}
 	})
+}
+
+func testDemoCollaboratives(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	if _, err := s.SeedDemo(ctx, forum.Demo, t0); err != nil {
+		t.Fatal(err)
+	}
+	check(t, forum.SeedDemoDirectory(ctx, s, s, escapeRenderer{}, t0))
+	check(t, forum.SeedDemoCollaboratives(ctx, s, s, s, s, escapeRenderer{}, t0))
+	for _, dc := range forum.DemoCollaboratives {
+		g := must(s.CollaborativeBySlug(ctx, dc.Slug)).ok(t)
+		if g.Name != dc.Name || g.Visibility != dc.Visibility || g.Members != len(dc.Leads)+len(dc.Members) ||
+			g.Cluster == nil || g.Cluster.Slug != dc.Cluster || len(g.Districts) != len(dc.Districts) || g.DescriptionHTML == "" {
+			t.Errorf("demo collaborative %s: %+v", dc.Slug, g)
+		}
+		members, _ := must2(s.CollaborativeMembers(ctx, g.ID, 0)).ok(t)
+		leads := 0
+		for _, m := range members {
+			if m.Role == forum.MemberRoleLead {
+				leads++
+			}
+		}
+		if leads != len(dc.Leads) {
+			t.Errorf("demo collaborative %s has %d leads", dc.Slug, leads)
+		}
+		if reqs := must(s.JoinRequests(ctx, g.ID, 10)).ok(t); len(reqs) != len(dc.Requests) {
+			t.Errorf("demo collaborative %s has %d requests", dc.Slug, len(reqs))
+		}
+	}
+	slugs := []string{forum.DemoCollaboratives[0].Slug, forum.DemoCollaboratives[1].Slug}
+	if !slices.Equal(slugs, []string{"ct-framework", "ell-resources"}) {
+		t.Errorf("the demo's slugs changed: %v; other features' demos use them", slugs)
+	}
 }
 
 // result2 is must's for calls that return two values.
