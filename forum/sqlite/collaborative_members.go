@@ -93,21 +93,27 @@ func (t *txn) memberEvent(ctx context.Context, name string, g *forum.Collaborati
 		Data: forum.MembershipChange{Collaborative: g.Slug, User: u, Role: role}})
 }
 
-// auditMember writes a lead's action on someone's membership to the audit log.
-func (t *txn) auditMember(ctx context.Context, action string, by *forum.User, g *forum.Collaborative, userID int64, before, after forum.MemberRole, now time.Time) error {
-	state := func(r forum.MemberRole) string {
-		if r == forum.MemberNone && action != "member.role" {
-			return ""
-		}
-		b, _ := json.Marshal(map[string]any{"collaborative": g.Slug, "user_id": userID, "role": string(r)})
-		return string(b)
-	}
+// auditMember writes a lead's action on someone's membership to the audit log; before
+// and after are memberState's or requestState's ("" for none).
+func (t *txn) auditMember(ctx context.Context, action string, by *forum.User, g *forum.Collaborative, before, after string, now time.Time) error {
 	var actor int64
 	if by != nil {
 		actor = by.ID
 	}
 	return t.audit(ctx, forum.AuditEntry{ActorID: actor, Action: action, TargetKind: "collaborative", TargetID: g.ID,
-		Before: state(before), After: state(after), At: now})
+		Before: before, After: after, At: now})
+}
+
+// memberState is a membership as the audit log keeps it.
+func memberState(g *forum.Collaborative, userID int64, role forum.MemberRole) string {
+	b, _ := json.Marshal(map[string]any{"collaborative": g.Slug, "user_id": userID, "role": string(role)})
+	return string(b)
+}
+
+// requestState is a pending request to join as the audit log keeps it.
+func requestState(g *forum.Collaborative, userID int64) string {
+	b, _ := json.Marshal(map[string]any{"collaborative": g.Slug, "user_id": userID, "request": "pending"})
+	return string(b)
 }
 
 // Join implements forum.MembershipStore.
@@ -158,7 +164,7 @@ func (db *DB) AnswerJoinRequest(ctx context.Context, ch forum.MemberChange, appr
 				a.Collaborative.ID, ch.UserID); err != nil {
 				return err
 			}
-			return tx.auditMember(ctx, "member.decline", ch.By, a.Collaborative, ch.UserID, forum.MemberNone, forum.MemberNone, ch.Now)
+			return tx.auditMember(ctx, "member.decline", ch.By, a.Collaborative, requestState(a.Collaborative, ch.UserID), "", ch.Now)
 		}
 		u, err := tx.user(ctx, ch.UserID)
 		if err != nil {
@@ -167,7 +173,8 @@ func (db *DB) AnswerJoinRequest(ctx context.Context, ch forum.MemberChange, appr
 		if err := tx.joinMember(ctx, a.Collaborative, u, forum.MemberRoleMember, ch.Now); err != nil {
 			return err
 		}
-		return tx.auditMember(ctx, "member.approve", ch.By, a.Collaborative, ch.UserID, forum.MemberNone, forum.MemberRoleMember, ch.Now)
+		return tx.auditMember(ctx, "member.approve", ch.By, a.Collaborative, requestState(a.Collaborative, ch.UserID),
+			memberState(a.Collaborative, ch.UserID, forum.MemberRoleMember), ch.Now)
 	})
 }
 
@@ -200,7 +207,7 @@ func (db *DB) AddMember(ctx context.Context, ch forum.MemberChange) (*forum.Memb
 		if ch.By != nil && ch.By.ID == ch.UserID {
 			return nil // a moderator adding themselves acts on nobody else
 		}
-		return tx.auditMember(ctx, "member.add", ch.By, a.Collaborative, ch.UserID, forum.MemberNone, ch.Role, ch.Now)
+		return tx.auditMember(ctx, "member.add", ch.By, a.Collaborative, "", memberState(a.Collaborative, ch.UserID, ch.Role), ch.Now)
 	})
 	return m, err
 }
@@ -237,7 +244,7 @@ func (db *DB) RemoveMember(ctx context.Context, ch forum.MemberChange) error {
 		if ch.By.ID == ch.UserID {
 			return nil // leaving is nobody else's business
 		}
-		return tx.auditMember(ctx, "member.remove", ch.By, a.Collaborative, ch.UserID, role, forum.MemberNone, ch.Now)
+		return tx.auditMember(ctx, "member.remove", ch.By, a.Collaborative, memberState(a.Collaborative, ch.UserID, role), "", ch.Now)
 	})
 }
 
@@ -276,7 +283,8 @@ func (db *DB) SetMemberRole(ctx context.Context, ch forum.MemberChange) (*forum.
 		if err := tx.memberEvent(ctx, forum.EventMemberRoleChanged, a.Collaborative, u, ch.Role, ch.Now); err != nil {
 			return err
 		}
-		return tx.auditMember(ctx, "member.role", ch.By, a.Collaborative, ch.UserID, from, ch.Role, ch.Now)
+		return tx.auditMember(ctx, "member.role", ch.By, a.Collaborative, memberState(a.Collaborative, ch.UserID, from),
+			memberState(a.Collaborative, ch.UserID, ch.Role), ch.Now)
 	})
 	return m, err
 }
