@@ -69,6 +69,12 @@ async function fillSite() {
   await api("POST", "/districts", { name: "North Prairie Schools", state: "NE", locale: "rural", enrollment: 1100 }, site.admin.token);
   await api("PATCH", "/me", { district: "riverside", position: "teacher", subjects: ["ela", "social-studies"], grade_bands: ["6-8"], time_zone: "America/Detroit" }, site.asker.token);
   await api("PATCH", "/me", { district: "riverside", position: "coach", subjects: ["math"], grade_bands: ["9-12"] }, site.answerer.token);
+  // Collaboratives: a public one the asker leads (with a member and a pending request to
+  // its private sibling), so that the lead's tools show.
+  await api("POST", "/collaboratives", { slug: "ct-framework", name: "Computational thinking framework", description: "A **K-12 framework** for computational thinking.", visibility: "public", cluster: "great-lakes", districts: ["riverside"] }, site.asker.token);
+  await api("POST", "/collaboratives", { slug: "ell-resources", name: "ELL resources review", description: "Reviewing resources for English-language learners.", visibility: "private" }, site.asker.token);
+  await api("POST", "/collaboratives/ct-framework/join", null, site.answerer.token);
+  await api("POST", "/collaboratives/ell-resources/join", null, site.answerer.token);
 }
 
 // failedForm posts a form that fails, as the browser of context, and returns the address
@@ -96,6 +102,8 @@ function failurePages(context, signedIn) {
     "ask-failed": fail("/questions/ask", { title: "Short", body: "short", tags: "" }),
     "edit-failed": fail(`/posts/${q.id}/edit`, { title: "Short", body: "short", tags: "", revision: "2" }),
     "settings-failed": fail("/settings/password", { current_password: "wrong", new_password: "short", new_password_confirm: "other" }),
+    "collaborative-new-failed": fail("/c/new", { slug: "Bad Slug", name: "x", visibility: "public" }),
+    "collaborative-add-failed": fail("/c/ct-framework/members", { username: "nobody-here", role: "member" }),
   };
 }
 
@@ -136,6 +144,10 @@ function pagesToCheck() {
       "password-reset-link": site.reset,
       invite: site.invite,
       "invite-unknown": "/invite/no-such-invitation",
+      collaboratives: "/c",
+      "collaboratives-filtered": "/c?cluster=great-lakes&q=framework",
+      collaborative: "/c/ct-framework",
+      "collaborative-private-outside": "/c/ell-resources",
     },
     signedin: {
       "home-signedin": "/",
@@ -145,6 +157,11 @@ function pagesToCheck() {
       settings: "/settings",
       "search-signedin": "/search?q=report+-homework+%5Bgrading%5D&status=answered",
       "profile-own": `/users/${site.asker.id}/${site.asker.username}`,
+      "collaboratives-mine": "/c?mine=1",
+      "collaborative-new": "/c/new",
+      "collaborative-lead": "/c/ct-framework",
+      "collaborative-private-lead": "/c/ell-resources",
+      "collaborative-settings": "/c/ct-framework/settings",
     },
     // The first account ("admin") runs the site: its welcome and the admin area.
     admin: {

@@ -94,6 +94,9 @@ type Collaborative struct {
 	CreatedBy       int64
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// Leads are filled by the directory's listings (MembershipStore.Collaboratives), by
+	// name; nil elsewhere.
+	Leads []*User
 }
 
 // Private reports whether only members see inside.

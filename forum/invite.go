@@ -43,13 +43,15 @@ type Invite struct {
 	ID            int64
 	Email         string // "": the person chooses; else the account gets this address
 	Role          Role   // member or moderator
-	Collaborative string // later: a collaborative the person joins with it
-	CreatedBy     *User  // nil: made at the command line
-	CreatedAt     time.Time
-	ExpiresAt     time.Time
-	UsedAt        *time.Time
-	UsedBy        int64
-	RevokedAt     *time.Time
+	Collaborative string // a collaborative's slug the person joins with it; "": none
+	// CollaborativeRole is their role in Collaborative (member or lead).
+	CollaborativeRole MemberRole
+	CreatedBy         *User // nil: made at the command line
+	CreatedAt         time.Time
+	ExpiresAt         time.Time
+	UsedAt            *time.Time
+	UsedBy            int64
+	RevokedAt         *time.Time
 }
 
 // State names where an invitation stands at now: "pending", "used", "revoked" or
@@ -106,17 +108,20 @@ type InviteStore interface {
 }
 
 // Invitations makes and withdraws invitations. Admins invite people to the site; leads
-// will invite people to their collaborative.
+// (and the site's moderators and admins) invite people to a collaborative.
 type Invitations struct {
 	Store InviteStore
-	Now   func() time.Time
+	// Collaboratives tells who may invite to a collaborative; nil: invitations to
+	// collaboratives are refused.
+	Collaboratives CollaborativeStore
+	Now            func() time.Time
 }
 
 // InviteInput is an invitation as an admin asks for it.
 type InviteInput struct {
 	Email         string        // optional: the account is made with this address
-	Role          string        // "", member or moderator
-	Collaborative string        // a collaborative's slug (not yet: refused)
+	Role          string        // "", member or moderator; with Collaborative: lead or member there
+	Collaborative string        // a collaborative's slug: the person joins it
 	TTL           time.Duration // 0: DefaultInviteTTL
 }
 
@@ -125,33 +130,38 @@ const MaxInvitesListed = 200
 
 // Create makes an invitation and returns it with its token, which is shown only now. by
 // must be an admin; nil means the command line, where whoever runs it holds the database.
-// Returns not_found for anyone else (CheckAdmin), invalid "email", "role", "expires_in"
-// or "collaborative".
+// An invitation to a collaborative may also be made by its leads (and the site's
+// moderators), and its role is the one in the collaborative. Returns not_found for anyone
+// else (CheckAdmin; for a collaborative, NotFoundCollaborative or CheckManage's errors),
+// invalid "email", "role", "expires_in" or "collaborative".
 func (s *Invitations) Create(ctx context.Context, by *User, in InviteInput) (*Invite, string, error) {
-	if by != nil {
-		if err := CheckAdmin(by); err != nil {
+	inv := &Invite{Role: RoleMember, CreatedBy: by, CreatedAt: s.Now().UTC()}
+	if strings.TrimSpace(in.Collaborative) != "" {
+		if err := s.collaborativeInvite(ctx, by, in, inv); err != nil {
 			return nil, "", err
 		}
+	} else {
+		if by != nil {
+			if err := CheckAdmin(by); err != nil {
+				return nil, "", err
+			}
+		}
+		switch r := strings.ToLower(strings.TrimSpace(in.Role)); r {
+		case "", string(RoleMember):
+		case string(RoleModerator):
+			inv.Role = RoleModerator
+		case string(RoleAdmin):
+			return nil, "", Invalid("role", "invalid_role", "An invitation cannot make an admin: once the person has joined, make them admin in the people list.")
+		default:
+			return nil, "", Invalid("role", "invalid_role", "Role must be member or moderator.")
+		}
 	}
-	if strings.TrimSpace(in.Collaborative) != "" {
-		return nil, "", s.collaborativeInvite(in)
-	}
-	inv := &Invite{Role: RoleMember, CreatedBy: by, CreatedAt: s.Now().UTC()}
 	if e := strings.TrimSpace(in.Email); e != "" {
 		email, err := NormalizeEmail(e)
 		if err != nil {
 			return nil, "", err
 		}
 		inv.Email = email
-	}
-	switch r := strings.ToLower(strings.TrimSpace(in.Role)); r {
-	case "", string(RoleMember):
-	case string(RoleModerator):
-		inv.Role = RoleModerator
-	case string(RoleAdmin):
-		return nil, "", Invalid("role", "invalid_role", "An invitation cannot make an admin: once the person has joined, make them admin in the people list.")
-	default:
-		return nil, "", Invalid("role", "invalid_role", "Role must be member or moderator.")
 	}
 	ttl := in.TTL
 	if ttl == 0 {
@@ -168,10 +178,40 @@ func (s *Invitations) Create(ctx context.Context, by *User, in InviteInput) (*In
 	return inv, token, nil
 }
 
-// collaborativeInvite is where invitations to a collaborative will be made, by its leads,
-// once collaboratives exist. Until then it refuses.
-func (s *Invitations) collaborativeInvite(InviteInput) error {
-	return Invalid("collaborative", "no_collaboratives", "Collaboratives do not exist on this site yet; leave the collaborative out to invite someone to the site.")
+// collaborativeInvite fills in an invitation to a collaborative, for someone who manages
+// it (CheckManage). The person joins the site as a member and the collaborative in the
+// role asked for (member by default).
+func (s *Invitations) collaborativeInvite(ctx context.Context, by *User, in InviteInput, inv *Invite) error {
+	slug := strings.TrimSpace(in.Collaborative)
+	if s.Collaboratives == nil {
+		return Invalid("collaborative", "no_collaboratives", "This site does not invite people to collaboratives; leave the collaborative out to invite someone to the site.")
+	}
+	if by == nil {
+		// The command line: whoever runs it holds the database.
+		if _, err := s.Collaboratives.CollaborativeBySlug(ctx, slug); err != nil {
+			return err
+		}
+	} else {
+		if _, err := ParseCollaborativeSlug("collaborative", slug); err != nil {
+			return NotFoundCollaborative(slug)
+		}
+		a, err := s.Collaboratives.CollaborativeAccess(ctx, slug, by)
+		if err != nil {
+			return err
+		}
+		if err := a.CheckManage(NotFoundCollaborative(slug)); err != nil {
+			return err
+		}
+	}
+	inv.Collaborative, inv.CollaborativeRole = slug, MemberRoleMember
+	if strings.TrimSpace(in.Role) != "" {
+		r, err := ParseMemberRole("role", strings.ToLower(in.Role))
+		if err != nil {
+			return err
+		}
+		inv.CollaborativeRole = r
+	}
+	return nil
 }
 
 // Pending lists the invitations that are neither used nor withdrawn, newest first, for an

@@ -47,6 +47,11 @@ func TopicQuestion(id int64) string { return Topic{Kind: TopicKindQuestion, ID: 
 // TopicTag is the name of the topic of new questions under the tag name.
 func TopicTag(name string) string { return Topic{Kind: TopicKindTag, Name: name}.String() }
 
+// TopicCollaborative is the name of the topic of the collaborative with the slug.
+func TopicCollaborative(slug string) string {
+	return Topic{Kind: TopicKindCollaborative, Name: slug}.String()
+}
+
 // String is the topic's name, as events, the log, pages and the websocket protocol spell it.
 func (t Topic) String() string {
 	switch t.Kind {
@@ -133,6 +138,8 @@ func (t Topic) AllowsTyping() bool { return t.Kind == TopicKindChannel }
 type Topics struct {
 	Accounts *Accounts
 	QA       *QA
+	// Collaboratives answers for collaborative:{slug}; nil: no collaborative topic exists.
+	Collaboratives CollaborativeStore
 }
 
 // CanFollow returns nil when the person viewerID (0: not signed in) may follow t. Returns
@@ -164,10 +171,33 @@ func (s *Topics) CanFollow(ctx context.Context, viewerID int64, t Topic) error {
 			return Errorf(EForbidden, "This topic is someone else's.")
 		}
 		return nil
-	case TopicKindChannel, TopicKindCollaborative:
+	case TopicKindCollaborative:
+		// A private collaborative's news is its members': anyone else is answered as for
+		// a collaborative that does not exist.
+		if s.Collaboratives == nil {
+			return noTopic(ErrNotFound)
+		}
+		u, err := s.viewer(ctx, viewerID)
+		if err != nil {
+			return noTopic(err)
+		}
+		a, err := s.Collaboratives.CollaborativeAccess(ctx, t.Name, u)
+		if err != nil {
+			return noTopic(err)
+		}
+		return noTopic(a.CheckSeeInside(ErrNotFound))
+	case TopicKindChannel:
 		return noTopic(ErrNotFound) // none exist yet: answered exactly as a missing one
 	}
 	return errBadTopic()
+}
+
+// viewer reads the person following (nil: not signed in).
+func (s *Topics) viewer(ctx context.Context, viewerID int64) (*User, error) {
+	if viewerID == 0 {
+		return nil, nil
+	}
+	return s.Accounts.User(ctx, viewerID)
 }
 
 // noTopic words a not_found as following answers it, whatever was not found; other

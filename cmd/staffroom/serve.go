@@ -127,6 +127,9 @@ func (m *Main) Open(ctx context.Context) error {
 			if err := forum.SeedDemoDirectory(ctx, m.DB, m.DB, render, m.Now().UTC()); err != nil {
 				return fmt.Errorf("demo directory: %w", err)
 			}
+			if err := forum.SeedDemoCollaboratives(ctx, m.DB, m.DB, m.DB, m.DB, render, m.Now().UTC()); err != nil {
+				return fmt.Errorf("demo collaboratives: %w", err)
+			}
 			m.Log.Info("created the demo community on the new database (--demo=off to skip)")
 		}
 	}
@@ -162,7 +165,8 @@ func (m *Main) Open(ctx context.Context) error {
 		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB,
 	}
 	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
-	directory := &forum.Directory{Store: m.DB, Render: render, Now: m.Now}
+	collaboratives := &forum.Collaboratives{Store: m.DB, Members: m.DB, Directory: m.DB, Users: m.DB, Render: render, Now: m.Now}
+	directory := &forum.Directory{Store: m.DB, Render: render, Now: m.Now, Collaboratives: collaboratives}
 	if !on {
 		// Quotas and intervals are lifted with the rate limits; the reputation cap and the
 		// link limit are rules and stay.
@@ -175,7 +179,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Unlimited: !on, Logger: m.Log, Recheck: web.Recheck(m.Accounts),
 		MaxConns: m.Config.WSConns, MaxConnsPerAddr: m.Config.WSConnsPerIP, MaxAnonConnsPerAddr: m.Config.WSAnonConnsPerIP,
 		HasPresence: web.HasPresence, NamesPresence: web.NamesPresence, AllowsTyping: web.AllowsTyping,
-	}, realtime.NewLocal(), web.History{Log: m.DB}, web.Authorizer(&forum.Topics{Accounts: m.Accounts, QA: m.QA}))
+	}, realtime.NewLocal(), web.History{Log: m.DB}, web.Authorizer(&forum.Topics{Accounts: m.Accounts, QA: m.QA, Collaboratives: m.DB}))
 	m.Accounts.SignOuts = web.SignOuts{Hub: m.Hub} // sign-outs close the live connections they end
 	m.DB.SetPublisher(web.LivePublisher{Hub: m.Hub, Log: m.Log})
 	registerHubMetrics(reg, m.Hub.Stats())
@@ -194,10 +198,11 @@ func (m *Main) Open(ctx context.Context) error {
 		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images, Directory: directory,
-		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Now: m.Now},
-		Admin:    &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now},
-		Search:   &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB},
-		Synonyms: &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now}})
+		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Collaboratives: m.DB, Now: m.Now},
+		Collaboratives: collaboratives,
+		Admin:          &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now},
+		Search:         &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB},
+		Synonyms:       &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now}})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"staffroom/forum"
 )
 
-const inviteColumns = `i.id, i.email, i.role, i.collaborative, i.created_at, i.expires_at, i.used_at, COALESCE(i.used_by, 0), i.revoked_at,
+const inviteColumns = `i.id, i.email, i.role, i.collaborative, i.collaborative_role, i.created_at, i.expires_at, i.used_at, COALESCE(i.used_by, 0), i.revoked_at,
 	c.id, c.username, c.display_name`
 
 const inviteFrom = ` FROM invites i LEFT JOIN users c ON c.id = i.created_by `
@@ -19,7 +19,7 @@ func scanInvite(row scanner) (*forum.Invite, error) {
 	var used, revoked sql.NullTime
 	var cID sql.NullInt64
 	var cUsername, cName sql.NullString
-	if err := row.Scan(&inv.ID, &inv.Email, &role, &inv.Collaborative, &inv.CreatedAt, &inv.ExpiresAt, &used, &inv.UsedBy, &revoked,
+	if err := row.Scan(&inv.ID, &inv.Email, &role, &inv.Collaborative, &inv.CollaborativeRole, &inv.CreatedAt, &inv.ExpiresAt, &used, &inv.UsedBy, &revoked,
 		&cID, &cUsername, &cName); err != nil {
 		return nil, err
 	}
@@ -39,8 +39,12 @@ func (db *DB) CreateInvite(ctx context.Context, inv *forum.Invite, hash []byte) 
 		by = &inv.CreatedBy.ID
 	}
 	return db.write(ctx, func(tx *txn) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO invites (hash, email, role, collaborative, created_by, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, hash, inv.Email, string(inv.Role), inv.Collaborative, by, inv.CreatedAt, inv.ExpiresAt)
+		collabRole := inv.CollaborativeRole
+		if collabRole == forum.MemberNone {
+			collabRole = forum.MemberRoleMember
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO invites (hash, email, role, collaborative, collaborative_role, created_by, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, hash, inv.Email, string(inv.Role), inv.Collaborative, collabRole, by, inv.CreatedAt, inv.ExpiresAt)
 		if err != nil {
 			return err
 		}
@@ -105,7 +109,8 @@ func (db *DB) RevokeInvite(ctx context.Context, id int64, now time.Time) error {
 
 // claimInvite marks the invitation with hash used by the new account userID, inside the
 // transaction that creates it, after forum.CheckInviteUsable: of two people racing with
-// one link, the second's account is rolled back.
+// one link, the second's account is rolled back. An invitation to a collaborative makes
+// the account its member in the same transaction.
 func claimInvite(ctx context.Context, tx *txn, hash []byte, userID int64, now time.Time) error {
 	inv, err := scanInvite(tx.QueryRowContext(ctx, `SELECT `+inviteColumns+inviteFrom+`WHERE i.hash = ?`, hash))
 	if err != nil {
@@ -114,6 +119,8 @@ func claimInvite(ctx context.Context, tx *txn, hash []byte, userID int64, now ti
 	if err := forum.CheckInviteUsable(inv, now); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE invites SET used_at = ?, used_by = ? WHERE id = ?`, now, userID, inv.ID)
-	return err
+	if _, err = tx.ExecContext(ctx, `UPDATE invites SET used_at = ?, used_by = ? WHERE id = ?`, now, userID, inv.ID); err != nil {
+		return err
+	}
+	return tx.joinInvitedCollaborative(ctx, inv, userID, now)
 }

@@ -197,7 +197,7 @@ func TestInvitations(t *testing.T) {
 		mustStatus(t, s.apiAs(nil, "POST", "/api/v1/invites", map[string]any{}), 401, "anonymous")
 		mustError(t, s.apiAs(member, "POST", "/api/v1/invites", map[string]any{}), 404, "not_found", "")
 		mustError(t, s.apiAs(member, "GET", "/api/v1/invites", nil), 404, "not_found", "")
-		mustError(t, s.apiAs(admin, "POST", "/api/v1/invites", map[string]any{"collaborative": "math-leads"}), 400, "no_collaboratives", "collaborative")
+		mustError(t, s.apiAs(admin, "POST", "/api/v1/invites", map[string]any{"collaborative": "math-leads"}), 404, "not_found", "")
 		mustError(t, s.apiAs(admin, "POST", "/api/v1/invites", map[string]any{"role": "admin"}), 400, "invalid_role", "role")
 		mustError(t, s.apiAs(admin, "POST", "/api/v1/invites", map[string]any{"email": "not an address"}), 400, "invalid_email", "email")
 		mustStatus(t, s.do(req{method: "POST", path: "/api/v1/invites", headers: admin.bearer()}), 201, "an invitation with no body")

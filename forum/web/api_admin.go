@@ -46,15 +46,20 @@ func presentInvite(inv *forum.Invite, now time.Time) inviteJSON {
 	return j
 }
 
-// apiCreateInvite is POST /api/v1/invites: 201 {url, expires_at}.
+// apiCreateInvite is POST /api/v1/invites: 201 {url, expires_at}. Admins invite to the
+// site; an invitation naming a collaborative may come from its leads too (the service
+// checks who may).
 func (s *Server) apiCreateInvite(c *fiber.Ctx) error {
-	v, err := requireAdmin(c)
+	v, err := requireViewer(c)
 	if err != nil {
 		return err
 	}
 	var req inviteRequest
 	if len(c.Body()) > 0 { // every field is optional: no body is an invitation for anyone
 		if err := decodeJSON(c, &req); err != nil {
+			if forum.CheckAdmin(v.User) != nil && s.collaboratives == nil {
+				return forum.CheckAdmin(v.User)
+			}
 			return err
 		}
 	}

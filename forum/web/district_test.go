@@ -303,7 +303,7 @@ func TestDirectoryPages(t *testing.T) {
 			if !strings.Contains(page, "Teacher pagey") || !strings.Contains(page, "Principal") || strings.Contains(page, "@district.org") {
 				t.Errorf("%s: %s", path, page)
 			}
-			if strings.Contains(page, "Collaboratives") {
+			if strings.Contains(page, `id="collaboratives-heading"`) {
 				t.Errorf("%s shows a collaboratives section with none to list", path)
 			}
 		}

@@ -54,6 +54,8 @@ type testSite struct {
 	// (else the fixed test levels); newUsers replaces the test's new-member rules.
 	sitePrivileges bool
 	newUsers       *forum.NewUserRules
+	// collaboratives is the service the site runs; tests plug providers into it.
+	collaboratives *forum.Collaboratives
 }
 
 // withEnv makes the site start with settings the environment sets (they win over the
@@ -133,7 +135,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	}
 	s.admin = &forum.Admin{Users: db, People: db, Tags: db, Accounts: s.accounts, QA: s.qa, Now: s.clock.Now}
 	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db,
-		Settings: s.settings, Invitations: &forum.Invitations{Store: db, Now: s.clock.Now}, Admin: s.admin,
+		Settings: s.settings, Invitations: &forum.Invitations{Store: db, Collaboratives: db, Now: s.clock.Now}, Admin: s.admin,
 		Search:   &forum.Searcher{Store: db, Now: s.clock.Now, Synonyms: db},
 		Synonyms: &forum.TagSynonyms{Store: db, Privileges: s.qa.Privileges, Now: s.clock.Now}}
 	if s.live {
@@ -141,13 +143,15 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 			s.hubCfg.Recheck = web.Recheck(s.accounts)
 		}
 		s.hubCfg.HasPresence, s.hubCfg.NamesPresence, s.hubCfg.AllowsTyping = web.HasPresence, web.NamesPresence, web.AllowsTyping
-		s.hub = realtime.NewHub(s.hubCfg, realtime.NewLocal(), web.History{Log: db}, web.Authorizer(&forum.Topics{Accounts: s.accounts, QA: s.qa}))
+		s.hub = realtime.NewHub(s.hubCfg, realtime.NewLocal(), web.History{Log: db}, web.Authorizer(&forum.Topics{Accounts: s.accounts, QA: s.qa, Collaboratives: db}))
 		s.accounts.SignOuts = web.SignOuts{Hub: s.hub}
 		db.SetPublisher(web.LivePublisher{Hub: s.hub})
 		svc.Live, svc.Events = realtime.NewUpgrader(s.hub), db
 		t.Cleanup(func() { s.hub.Close(context.Background()) })
 	}
-	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
+	s.collaboratives = &forum.Collaboratives{Store: db, Members: db, Directory: db, Users: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
+	svc.Collaboratives = s.collaboratives
+	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now, Collaboratives: s.collaboratives}
 	s.server, err = web.New(s.cfg, svc)
 	if err != nil {
 		t.Fatal(err)

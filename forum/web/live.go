@@ -70,6 +70,17 @@ func (LivePublisher) Encode(e forum.Event) ([]byte, error) {
 			QuestionID int64 `json:"question_id"`
 		}{d.PostID, d.QuestionID}
 		return json.Marshal(v)
+	case forum.MembershipChange:
+		v := struct {
+			Collaborative string   `json:"collaborative"`
+			User          userJSON `json:"user"`
+			Role          *string  `json:"role"` // null: no longer a member
+		}{Collaborative: d.Collaborative, User: presentUser(d.User, false)}
+		if d.Role != forum.MemberNone {
+			r := string(d.Role)
+			v.Role = &r
+		}
+		return json.Marshal(v)
 	default:
 		return json.Marshal(d)
 	}

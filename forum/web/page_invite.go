@@ -26,7 +26,7 @@ func (s *Server) invitePage(c *fiber.Ctx) error {
 	if err != nil {
 		return s.inviteProblem(c, p, err)
 	}
-	if v := viewer(c); v != nil {
+	if v := viewer(c); v != nil && inv.Collaborative == "" {
 		p.Error = "You are signed in as " + v.User.Username + ". Sign out first to create a new account with this invitation."
 	}
 	p.Data = inviteView{Token: token, Invite: inv, LockedEmail: inv.Email}

@@ -101,6 +101,8 @@ type Services struct {
 	// Search answers /search and the search API; Synonyms the tag synonyms API.
 	Search   *forum.Searcher
 	Synonyms *forum.TagSynonyms
+	// Collaboratives serves /c and the collaboratives' API; nil: no such routes.
+	Collaboratives *forum.Collaboratives
 }
 
 // Server is the Staffroom web application.
@@ -136,6 +138,7 @@ type Server struct {
 	admin          *forum.Admin       // nil: no admin area
 	search         *forum.Searcher
 	synonyms       *forum.TagSynonyms
+	collaboratives *forum.Collaboratives // nil: no collaboratives' routes
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -173,6 +176,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		pause:    sleep,
 		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
 		search: svc.Search, synonyms: svc.Synonyms,
+		collaboratives: svc.Collaboratives,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -276,6 +280,7 @@ func (s *Server) routes() {
 	api.Get("/users/:id", s.apiUser)
 	api.Get("/users/:id/posts", s.apiUserPosts)
 	s.directoryAPIRoutes(api)
+	s.collaborativeAPIRoutes(api)
 	api.Get("/questions", s.apiQuestions)
 	if s.search != nil {
 		api.Get("/questions/similar", s.apiSimilar) // before /questions/:id, which would take "similar"
@@ -338,6 +343,7 @@ func (s *Server) routes() {
 	app.Get("/tags/:tag", s.anonymousCache(listPageKey(true), nil), s.tagPage)
 	app.Post("/tags/:tag", s.describeTagSubmit)
 	s.directoryRoutes(app)
+	s.collaborativeRoutes(app)
 	app.Get("/signup", s.signupPage)
 	app.Post("/signup", s.signupSubmit)
 	app.Get("/login", s.loginPage)
