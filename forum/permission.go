@@ -22,6 +22,11 @@ type PostFacts struct {
 	// UpvotedAnswers is, for a question, whether a live answer scores above 0. Only
 	// CheckDelete reads it, and only for a question's author.
 	UpvotedAnswers bool
+	// Moderation (flag.go, modaction.go). Hidden: flags or a moderator hid the post
+	// pending review (Deleted is then set too). SelfLocked: the post itself is locked;
+	// Locked: it or its question is (a locked question locks its thread). Curated: an
+	// answer marked as the reference; its edits go to review.
+	Hidden, SelfLocked, Locked, Curated bool
 }
 
 // Live reports whether the post takes writes: it exists, and neither it nor its question
@@ -111,6 +116,9 @@ func answer(q PostFacts) refusal {
 	if q.Closed {
 		return refuse(errQuestionClosed)
 	}
+	if q.Locked {
+		return refuse(errPostLocked)
+	}
 	return refusal{}
 }
 
@@ -122,6 +130,9 @@ func CheckAnswer(q PostFacts) error { return answer(q).err() }
 func comment(f PostFacts, held refusal) refusal {
 	if !held.allowed() {
 		return held
+	}
+	if f.Live() && f.Locked {
+		return refuse(errPostLocked)
 	}
 	return live(f)
 }
@@ -151,6 +162,9 @@ func accept(userID int64, f PostFacts) refusal {
 	}
 	if f.AskerID != userID {
 		return refuse(errNotAsker)
+	}
+	if f.Locked {
+		return refuse(errPostLocked)
 	}
 	return refusal{}
 }
@@ -203,15 +217,25 @@ func edit(u *User, f PostFacts, held refusal) refusal {
 	if !f.Live() {
 		return missing(noPost, f.ID)
 	}
+	if u.Role.IsModerator() {
+		return refusal{}
+	}
+	if f.Locked {
+		return refuse(errPostLocked)
+	}
+	if f.Curated {
+		return refuse(ErrCuratedNeedsReview)
+	}
 	if f.AuthorID == u.ID {
 		return refusal{}
 	}
 	return held
 }
 
-// CheckEdit decides whether u may edit the post: its author always, anyone else with the
-// edit privilege (moderators have it); only a live post. not_found or
-// insufficient_reputation.
+// CheckEdit decides whether u may edit the post: moderators always; otherwise not while it
+// is locked (conflict "post_locked") or curated (forbidden "needs_review": the edit is
+// suggested instead), then its author always, anyone else with the edit privilege; only
+// a live post. not_found or insufficient_reputation.
 func (p Privileges) CheckEdit(u *User, f PostFacts) error {
 	return edit(u, f, p.check(u, PrivEdit)).err()
 }
@@ -295,7 +319,8 @@ func (p Privileges) Actions(u *User, f PostFacts) PostActions { return p.Actor(u
 // Facts returns what the post alone tells the rules: its question's side (asker, closed,
 // deleted question) is left out, for a store or QuestionThread.Facts to fill in.
 func (p *Post) Facts() PostFacts {
-	f := PostFacts{ID: p.ID, Exists: true, Kind: p.Kind, QuestionID: p.QuestionID, Deleted: p.DeletedAt != nil}
+	f := PostFacts{ID: p.ID, Exists: true, Kind: p.Kind, QuestionID: p.QuestionID, Deleted: p.DeletedAt != nil,
+		Hidden: p.HiddenAt != nil, SelfLocked: p.LockedAt != nil, Locked: p.LockedAt != nil, Curated: p.CuratedAt != nil}
 	if p.Kind == KindQuestion {
 		f.QuestionID, f.QuestionDeleted = p.ID, f.Deleted
 	}
@@ -310,7 +335,8 @@ func (p *Post) Facts() PostFacts {
 func (t *QuestionThread) Facts(p *Post) PostFacts {
 	q := t.Question
 	f := PostFacts{ID: p.ID, Exists: true, Kind: p.Kind, QuestionID: q.ID, Deleted: p.DeletedAt != nil,
-		QuestionDeleted: q.DeletedAt != nil, Closed: q.ClosedReason != "", AcceptedAnswerID: q.AcceptedAnswerID}
+		QuestionDeleted: q.DeletedAt != nil, Closed: q.ClosedReason != "", AcceptedAnswerID: q.AcceptedAnswerID,
+		Hidden: p.HiddenAt != nil, SelfLocked: p.LockedAt != nil, Locked: p.LockedAt != nil || q.LockedAt != nil, Curated: p.CuratedAt != nil}
 	if p.Author != nil {
 		f.AuthorID = p.Author.ID
 	}
