@@ -213,7 +213,7 @@ func (m *Moderation) Item(ctx context.Context, u *User, id int64) (*ReviewItem, 
 		return nil, err
 	}
 	if ModeratorsOnlyQueue(it.Kind) && !u.Role.IsModerator() {
-		return nil, Errorf(ENotFound, "There is no open review item %d.", id)
+		return nil, NotFoundReviewItem(id)
 	}
 	m.decorate(it, u, m.now())
 	return it, nil

@@ -150,7 +150,7 @@ func CheckClaim(u *User, it *ReviewItem, now time.Time) error {
 		if it != nil {
 			id = it.ID
 		}
-		return Errorf(ENotFound, "There is no open review item %d.", id)
+		return NotFoundReviewItem(id)
 	}
 	if it.HeldBy(u.ID, now) {
 		return Coded(EConflict, "held_by_other", "Another reviewer is working on this item until %s; pick another one.",
@@ -182,7 +182,7 @@ type Resolution struct {
 // "reason" when a rejection gives none.
 func CheckResolution(kind string, r Resolution) error {
 	if !slices.Contains(queueActions[kind], r.Action) {
-		return Invalid("action", "invalid_action", "This item's actions are %s.", strings.Join(queueActions[kind], ", "))
+		return InvalidAction(kind)
 	}
 	if r.Action == ActionReject && strings.TrimSpace(r.Reason) == "" {
 		return Invalid("reason", "reason_required", "Say why the edit is rejected, so its author can do better.")
@@ -229,4 +229,36 @@ type SuggestedEdit struct {
 func (s *SuggestedEdit) Edit(now time.Time) StoredEdit {
 	return StoredEdit{PostID: s.PostID, EditorID: s.AuthorID, Title: s.Title, Body: s.Body, BodyHTML: s.BodyHTML,
 		Tags: s.Tags, Summary: s.Summary, BaseRevision: s.BaseRevision, Now: now}
+}
+
+// IsLateAnswer reports whether an answer written at now to a question asked at asked is
+// late, and so reviewed.
+func IsLateAnswer(asked, now time.Time) bool { return now.Sub(asked) > LateAnswerAge }
+
+// IsFirstPost reports whether a post is its author's first: posts counts theirs, this one
+// included.
+func IsFirstPost(posts int) bool { return posts == 1 }
+
+// NotFoundReviewItem is the answer for an item that is missing, resolved, or in a queue
+// the reader does not review.
+func NotFoundReviewItem(id int64) *Error {
+	return Errorf(ENotFound, "There is no open review item %d.", id)
+}
+
+// NotFoundSuggestion is the answer for a suggested edit that is missing or already reviewed.
+func NotFoundSuggestion(id int64) *Error {
+	return Errorf(ENotFound, "There is no pending suggested edit %d.", id)
+}
+
+// NotCurated is the answer for uncurating (or reviewing) an answer that is not curated.
+func NotCurated(postID int64) *Error { return Errorf(ENotFound, "Answer %d is not curated.", postID) }
+
+// InvalidAction is the answer for an action the item's queue does not have.
+func InvalidAction(kind string) *Error {
+	return Invalid("action", "invalid_action", "This item's actions are %s.", strings.Join(queueActions[kind], ", "))
+}
+
+// NotFlaggable is the answer for flags on something that takes none here.
+func NotFlaggable(kind string) *Error {
+	return Errorf(ENotFound, "Flags on %s are not taken here.", kind)
 }
