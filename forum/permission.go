@@ -271,14 +271,16 @@ type PostActions struct {
 	Comment          bool
 	Close            bool // questions: may vote to close, or to reopen
 	CloseBinding     bool // questions: that vote decides at once (a moderator's)
+	Flag             bool // may flag it (CheckFlag: the privilege, someone else's post)
+	Moderate         bool // may hide, lock, curate it (a moderator)
 }
 
 // Actor is one person about to ask the rules about many posts (a page draws every post of a
 // thread): their privileges are looked up once. The zero Actor is an anonymous reader, who
 // may do nothing.
 type Actor struct {
-	u                              *User
-	up, down, comment, edit, close refusal // the checks of their privileges
+	u                                    *User
+	up, down, comment, edit, close, flag refusal // the checks of their privileges
 }
 
 // Actor returns u (nil: anonymous) as an Actor.
@@ -287,7 +289,7 @@ func (p Privileges) Actor(u *User) Actor {
 		return Actor{}
 	}
 	return Actor{u: u, up: p.check(u, PrivUpvote), down: p.check(u, PrivDownvote), comment: p.check(u, PrivComment),
-		edit: p.check(u, PrivEdit), close: p.check(u, PrivCloseVote)}
+		edit: p.check(u, PrivEdit), close: p.check(u, PrivCloseVote), flag: p.check(u, PrivFlag)}
 }
 
 // Actions returns what the actor may do to the post f describes, by the rules its writes
@@ -306,6 +308,8 @@ func (a Actor) Actions(f PostFacts) PostActions {
 	r.Delete = remove(u, f).allowed()
 	r.Undelete = restore(u, f).allowed()
 	r.Comment = comment(f, a.comment).allowed()
+	r.Flag = a.flag.allowed() && f.AuthorID != u.ID && (f.Live() || f.Hidden)
+	r.Moderate = u.Role.IsModerator()
 	if f.Kind == KindQuestion {
 		r.Close = closing(f, a.close).allowed()
 		r.CloseBinding = r.Close && CloseBinding(u)

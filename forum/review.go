@@ -58,20 +58,20 @@ const (
 
 // Review actions, by queue. Each resolves its item.
 const (
-	ActionDelete    = "delete"     // flags, first posts, late answers: delete the post (flags helpful)
-	ActionRestore   = "restore"    // flags: decline the flags and bring a hidden post back
-	ActionHelpful   = "helpful"    // flags: mark the flags helpful and leave the post as it is
-	ActionLooksOK   = "looks_ok"   // first posts, late answers
-	ActionApprove   = "approve"    // edits
-	ActionReject    = "reject"     // edits (reason required)
-	ActionImprove   = "improve"    // edits: apply the reviewer's own version instead
-	ActionClose     = "close"      // close queue: vote to close (a moderator closes)
-	ActionReopen    = "reopen"     // close queue: vote to reopen (a moderator reopens)
-	ActionLeave     = "leave"      // close queue: leave it as it is
-	ActionRenew     = "renew"      // curated: keep it curated for another term
-	ActionUpdate    = "update"     // curated: keep it with a new note or date
-	ActionUncurate  = "uncurate"   // curated: take the mark away
-	ActionSkip      = "skip"       // any: let go of the claim, leave the item for someone else
+	ActionDelete   = "delete"   // flags, first posts, late answers: delete the post (flags helpful)
+	ActionRestore  = "restore"  // flags: decline the flags and bring a hidden post back
+	ActionHelpful  = "helpful"  // flags: mark the flags helpful and leave the post as it is
+	ActionLooksOK  = "looks_ok" // first posts, late answers
+	ActionApprove  = "approve"  // edits
+	ActionReject   = "reject"   // edits (reason required)
+	ActionImprove  = "improve"  // edits: apply the reviewer's own version instead
+	ActionClose    = "close"    // close queue: vote to close (a moderator closes)
+	ActionReopen   = "reopen"   // close queue: vote to reopen (a moderator reopens)
+	ActionLeave    = "leave"    // close queue: leave it as it is
+	ActionRenew    = "renew"    // curated: keep it curated for another term
+	ActionUpdate   = "update"   // curated: keep it with a new note or date
+	ActionUncurate = "uncurate" // curated: take the mark away
+	ActionSkip     = "skip"     // any: let go of the claim, leave the item for someone else
 )
 
 // queueActions are each queue's actions.

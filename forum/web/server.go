@@ -101,6 +101,9 @@ type Services struct {
 	// Search answers /search and the search API; Synonyms the tag synonyms API.
 	Search   *forum.Searcher
 	Synonyms *forum.TagSynonyms
+	// Moderation serves flags, the review queue, curated answers and moderators' actions
+	// (moderation.go, page_moderation.go); nil: none of their routes.
+	Moderation *forum.Moderation
 }
 
 // Server is the Staffroom web application.
@@ -136,6 +139,7 @@ type Server struct {
 	admin          *forum.Admin       // nil: no admin area
 	search         *forum.Searcher
 	synonyms       *forum.TagSynonyms
+	moderation     *forum.Moderation // nil: no moderation routes
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -172,7 +176,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		images:   svc.Images,
 		pause:    sleep,
 		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
-		search: svc.Search, synonyms: svc.Synonyms,
+		search: svc.Search, synonyms: svc.Synonyms, moderation: svc.Moderation,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -306,6 +310,7 @@ func (s *Server) routes() {
 	}
 	api.Post("/preview", s.apiPreview)
 	s.accessAPIRoutes(api)
+	s.moderationAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
@@ -352,6 +357,7 @@ func (s *Server) routes() {
 	app.Post("/settings/tokens", s.settingsCreateToken)
 	app.Post("/settings/tokens/:id/revoke", s.settingsRevokeToken)
 	s.accessRoutes(app)
+	s.moderationRoutes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
 	})
