@@ -300,6 +300,17 @@ func (db *DB) Merge(ctx context.Context, m forum.Merge) error {
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		// Closed first, while it still has its answers: the unanswered total's trigger
+		// (0015) sees the question as it is, and the count below moves only what the
+		// answers' move changes.
+		if !dup.Closed {
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET closed_reason = ?, closed_at = ?, duplicate_of = ? WHERE id = ?`,
+				forum.CloseDuplicate, m.Now, m.OriginalID, m.DuplicateID); err != nil {
+				return err
+			}
+		} else if _, err := tx.ExecContext(ctx, `UPDATE posts SET duplicate_of = ? WHERE id = ?`, m.OriginalID, m.DuplicateID); err != nil {
+			return err
+		}
 		unansweredBefore, err := unanswered(ctx, tx, m.DuplicateID, m.OriginalID)
 		if err != nil {
 			return err
@@ -328,14 +339,6 @@ func (db *DB) Merge(ctx context.Context, m forum.Merge) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + ?, activity_at = ? WHERE id = ?`, live, m.Now, m.OriginalID); err != nil {
-			return err
-		}
-		if !dup.Closed {
-			if _, err := tx.ExecContext(ctx, `UPDATE posts SET closed_reason = ?, closed_at = ?, duplicate_of = ? WHERE id = ?`,
-				forum.CloseDuplicate, m.Now, m.OriginalID, m.DuplicateID); err != nil {
-				return err
-			}
-		} else if _, err := tx.ExecContext(ctx, `UPDATE posts SET duplicate_of = ? WHERE id = ?`, m.OriginalID, m.DuplicateID); err != nil {
 			return err
 		}
 		unansweredAfter, err := unanswered(ctx, tx, m.DuplicateID, m.OriginalID)
