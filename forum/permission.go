@@ -143,6 +143,10 @@ func (p Privileges) CheckComment(u *User, f PostFacts) error {
 	return comment(f, p.check(u, PrivComment)).err()
 }
 
+// CheckCommentOn decides whether the post takes a comment, the privilege aside (the
+// service checked it): a live post that is not locked. not_found, conflict "post_locked".
+func CheckCommentOn(f PostFacts) error { return comment(f, refusal{}).err() }
+
 // CheckReply decides whether a comment on postID may reply to comment parentID; parentOn
 // is the post that comment is on, 0 when there is no such live comment. invalid
 // "bad_parent" unless the parent is a comment on the same post.

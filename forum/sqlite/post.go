@@ -239,8 +239,11 @@ func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Com
 	var created *forum.Comment
 	err := db.write(ctx, func(tx *txn) error {
 		var id int64
-		post, err := livePost(ctx, tx, c.PostID)
+		post, err := postFacts(ctx, tx, c.PostID)
 		if err != nil {
+			return err
+		}
+		if err := forum.CheckCommentOn(post); err != nil {
 			return err
 		}
 		questionID := post.QuestionID

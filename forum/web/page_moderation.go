@@ -202,7 +202,12 @@ func (s *Server) flagSubmit(c *fiber.Ctx) error {
 	dup, _ := strconv.ParseInt(strings.TrimSpace(c.FormValue("duplicate_of")), 10, 64)
 	if _, _, err := s.moderation.FlagPost(c.UserContext(), v.User, id, forum.FlagInput{Reason: c.FormValue("reason"),
 		Note: c.FormValue("note"), DuplicateOf: dup}); err != nil {
-		return s.postFormFailed(c, id, err)
+		qid, qerr := s.postQuestionID(c, id)
+		if qerr != nil {
+			return err
+		}
+		return s.questionFormFailed(c, qid, err, fmt.Sprintf("post-%d", id), map[string]string{"form": "flag", "on": strconv.FormatInt(id, 10),
+			"reason": c.FormValue("reason"), "note": c.FormValue("note"), "duplicate_of": c.FormValue("duplicate_of")})
 	}
 	return s.afterPostForm(c, id, "flagged")
 }
@@ -259,4 +264,19 @@ var actionNames = map[string]string{
 	forum.ActionLooksOK: "Looks OK", forum.ActionApprove: "Approve", forum.ActionReject: "Reject", forum.ActionImprove: "Improve",
 	forum.ActionClose: "Close", forum.ActionReopen: "Reopen", forum.ActionLeave: "Leave as is", forum.ActionRenew: "Renew for a year",
 	forum.ActionUpdate: "Update", forum.ActionUncurate: "Uncurate", forum.ActionSkip: "Skip",
+}
+
+// ownHiddenIn reports whether the reader wrote a post in the question's thread that is
+// hidden pending review: they still see it, marked (forum.PostVisible), so their page is
+// drawn for them alone rather than from the shared cache, which holds what everyone sees.
+func (s *Server) ownHiddenIn(c *fiber.Ctx, questionID int64) bool {
+	if s.moderation == nil {
+		return false
+	}
+	yes, err := s.moderation.SeesOwnHidden(c.UserContext(), viewerUser(c), questionID)
+	if err != nil {
+		s.log.Warn("hidden posts in thread", "question", questionID, "err", err)
+		return true // drawn whole: slower, never wrong
+	}
+	return yes
 }
