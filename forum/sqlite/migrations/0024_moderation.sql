@@ -13,6 +13,8 @@ ALTER TABLE comments ADD COLUMN hidden_at TIMESTAMP;
 -- The question page asks whether its reader wrote a hidden post in the thread (they see it
 -- when they did): a lookup in this small index.
 CREATE INDEX posts_hidden ON posts (author_id, id) WHERE hidden_at IS NOT NULL;
+-- Search ranks questions with a curated answer higher: one lookup per candidate here.
+CREATE INDEX posts_curated ON posts (question_id) WHERE curated_at IS NOT NULL;
 
 -- One row per flag. A person has at most one open flag per target; resolved flags stay,
 -- with their outcome, for the flagger's record and their weight.
