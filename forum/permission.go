@@ -275,6 +275,7 @@ type PostActions struct {
 	Comment          bool
 	Close            bool // questions: may vote to close, or to reopen
 	CloseBinding     bool // questions: that vote decides at once (a moderator's)
+	SuggestEdit      bool // may not edit it, but may suggest an edit for review (QA.Propose)
 	Flag             bool // may flag it (CheckFlag: the privilege, someone else's post)
 	Moderate         bool // may hide, lock, curate it (a moderator)
 }
@@ -308,7 +309,9 @@ func (a Actor) Actions(f PostFacts) PostActions {
 	own := vote(u.ID, f)
 	r.VoteUp, r.VoteDown, r.Unvote = allowance(cast(a.up, own)), allowance(cast(a.down, own)), allowance(own)
 	r.Accept = accept(u.ID, f).allowed()
-	r.Edit = edit(u, f, a.edit).allowed()
+	no := edit(u, f, a.edit)
+	r.Edit = no.allowed()
+	r.SuggestEdit = !r.Edit && (no.kind == lacksPrivilege || no.fixed == ErrCuratedNeedsReview)
 	r.Delete = remove(u, f).allowed()
 	r.Undelete = restore(u, f).allowed()
 	r.Comment = comment(f, a.comment).allowed()

@@ -214,10 +214,10 @@ func TestActionsFollowTheChecks(t *testing.T) {
 		up, down string // why the vote is refused; "" when it is not
 		want     forum.PostActions
 	}{
-		{"a new member on an answer", member, a, upNeeds, downNeeds, forum.PostActions{Comment: true}},
+		{"a new member on an answer", member, a, upNeeds, downNeeds, forum.PostActions{Comment: true, SuggestEdit: true}},
 		{"the author", author, a, upNeeds, downNeeds, forum.PostActions{Edit: true, Delete: true, Comment: true}},
 		{"a veteran on an answer", veteran, a, "", "", forum.PostActions{Edit: true, Comment: true, Flag: true}},
-		{"the asker", asker, a, upNeeds, downNeeds, forum.PostActions{Accept: true, Comment: true}},
+		{"the asker", asker, a, upNeeds, downNeeds, forum.PostActions{Accept: true, Comment: true, SuggestEdit: true}},
 		{"the asker on the question, which has an upvoted answer", asker, q, upNeeds, downNeeds, forum.PostActions{Edit: true, Comment: true}},
 		{"a moderator on the question", moderator, q, "", "", forum.PostActions{Edit: true, Delete: true, Comment: true, Close: true, CloseBinding: true,
 			Flag: true, Moderate: true}},
