@@ -50,13 +50,17 @@ async function fillSite() {
   const q = await api("POST", "/questions", { title: "How do you report standards-based grades to families?", body, tags: ["grading", "middle-school"] }, site.asker.token);
   site.question = q;
   const a1 = await api("POST", `/questions/${q.id}/answers`, { body: "We send a one-page guide home with the first report, and hold a family night." }, site.answerer.token);
-  await api("POST", `/questions/${q.id}/answers`, { body: "Our district translated the guide into four languages; it helped more than anything." }, site.admin.token);
+  const a2 = await api("POST", `/questions/${q.id}/answers`, { body: "Our district translated the guide into four languages; it helped more than anything." }, site.admin.token);
   const c = await api("POST", `/posts/${q.id}/comments`, { body: "Which grade levels are you starting with?" }, site.answerer.token);
   await api("POST", `/posts/${q.id}/comments`, { body: "Grades 6 to 8 first.", parent_id: c.id }, site.asker.token);
   await api("POST", `/posts/${a1.id}/vote`, { value: 1 }, site.asker.token);
   await api("POST", `/answers/${a1.id}/accept`, null, site.asker.token);
   await api("PATCH", `/posts/${q.id}`, { body: `${body}\n\nEdited: we start in January.`, summary: "when we start" }, site.asker.token);
   site.answer = a1;
+  // Moderation: a curated answer, a flag waiting in the queue, a moderator's message.
+  await api("POST", `/posts/${a1.id}/curate`, { note: "The clearest way to explain the reports to families." }, site.admin.token);
+  await api("POST", `/posts/${a2.id}/flags`, { reason: "other", note: "The link to the translated guide is broken." }, site.asker.token);
+  await api("POST", `/moderation/users/${site.asker.id}/messages`, { body: "Thank you for a clear question; please add the grade levels you teach." }, site.admin.token);
   // The ways in, with a link each: an invitation and a password reset link.
   site.invite = new URL((await api("POST", "/invites", { email: "new.teacher@district.example.org" }, site.admin.token)).url).pathname;
   site.reset = new URL((await api("POST", `/admin/users/${site.answerer.id}/reset-link`, null, site.admin.token)).url).pathname;
@@ -101,6 +105,7 @@ function failurePages(context, signedIn) {
     "question-closed-kept": fail(`/questions/${site.closed.id}/answers`, { body: "Markers with a cap that clicks last longest for us." }),
     "ask-failed": fail("/questions/ask", { title: "Short", body: "short", tags: "" }),
     "edit-failed": fail(`/posts/${q.id}/edit`, { title: "Short", body: "short", tags: "", revision: "2" }),
+    "flag-failed": fail(`/posts/${site.answer.id}/flags`, { reason: "other" }),
     "settings-failed": fail("/settings/password", { current_password: "wrong", new_password: "short", new_password_confirm: "other" }),
     "collaborative-new-failed": fail("/c/new", { slug: "Bad Slug", name: "x", visibility: "public" }),
     "collaborative-add-failed": fail("/c/ct-framework/members", { username: "nobody-here", role: "member" }),
@@ -148,6 +153,7 @@ function pagesToCheck() {
       "collaboratives-filtered": "/c?cluster=great-lakes&q=framework",
       collaborative: "/c/ct-framework",
       "collaborative-private-outside": "/c/ell-resources",
+      "tag-curated": "/tags/grading/curated",
     },
     signedin: {
       "home-signedin": "/",
@@ -162,6 +168,7 @@ function pagesToCheck() {
       "collaborative-lead": "/c/ct-framework",
       "collaborative-private-lead": "/c/ell-resources",
       "collaborative-settings": "/c/ct-framework/settings",
+      flags: "/flags",
     },
     // The first account ("admin") runs the site: its welcome and the admin area.
     admin: {
@@ -170,6 +177,9 @@ function pagesToCheck() {
       "admin-people": "/admin/people",
       "admin-invites": "/admin/invites",
       "admin-tags": "/admin/tags",
+      moderation: "/moderation",
+      "moderation-flags": "/moderation?kind=flags",
+      "question-moderator": slugged,
     },
   };
 }

@@ -102,3 +102,9 @@ type EventLog interface {
 	// PruneEvents forgets events older than before; topic heads are kept.
 	PruneEvents(ctx context.Context, before time.Time) (int64, error)
 }
+
+// LockChange is the data of post.locked when a moderator locks or unlocks a post.
+type LockChange struct {
+	PostID int64
+	Locked bool
+}

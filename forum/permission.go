@@ -22,6 +22,11 @@ type PostFacts struct {
 	// UpvotedAnswers is, for a question, whether a live answer scores above 0. Only
 	// CheckDelete reads it, and only for a question's author.
 	UpvotedAnswers bool
+	// Moderation (flag.go, modaction.go). Hidden: flags or a moderator hid the post
+	// pending review (Deleted is then set too). SelfLocked: the post itself is locked;
+	// Locked: it or its question is (a locked question locks its thread). Curated: an
+	// answer marked as the reference; its edits go to review.
+	Hidden, SelfLocked, Locked, Curated bool
 }
 
 // Live reports whether the post takes writes: it exists, and neither it nor its question
@@ -111,6 +116,9 @@ func answer(q PostFacts) refusal {
 	if q.Closed {
 		return refuse(errQuestionClosed)
 	}
+	if q.Locked {
+		return refuse(errPostLocked)
+	}
 	return refusal{}
 }
 
@@ -123,6 +131,9 @@ func comment(f PostFacts, held refusal) refusal {
 	if !held.allowed() {
 		return held
 	}
+	if f.Live() && f.Locked {
+		return refuse(errPostLocked)
+	}
 	return live(f)
 }
 
@@ -131,6 +142,10 @@ func comment(f PostFacts, held refusal) refusal {
 func (p Privileges) CheckComment(u *User, f PostFacts) error {
 	return comment(f, p.check(u, PrivComment)).err()
 }
+
+// CheckCommentOn decides whether the post takes a comment, the privilege aside (the
+// service checked it): a live post that is not locked. not_found, conflict "post_locked".
+func CheckCommentOn(f PostFacts) error { return comment(f, refusal{}).err() }
 
 // CheckReply decides whether a comment on postID may reply to comment parentID; parentOn
 // is the post that comment is on, 0 when there is no such live comment. invalid
@@ -151,6 +166,9 @@ func accept(userID int64, f PostFacts) refusal {
 	}
 	if f.AskerID != userID {
 		return refuse(errNotAsker)
+	}
+	if f.Locked {
+		return refuse(errPostLocked)
 	}
 	return refusal{}
 }
@@ -203,15 +221,25 @@ func edit(u *User, f PostFacts, held refusal) refusal {
 	if !f.Live() {
 		return missing(noPost, f.ID)
 	}
+	if u.Role.IsModerator() {
+		return refusal{}
+	}
+	if f.Locked {
+		return refuse(errPostLocked)
+	}
+	if f.Curated {
+		return refuse(ErrCuratedNeedsReview)
+	}
 	if f.AuthorID == u.ID {
 		return refusal{}
 	}
 	return held
 }
 
-// CheckEdit decides whether u may edit the post: its author always, anyone else with the
-// edit privilege (moderators have it); only a live post. not_found or
-// insufficient_reputation.
+// CheckEdit decides whether u may edit the post: moderators always; otherwise not while it
+// is locked (conflict "post_locked") or curated (forbidden "needs_review": the edit is
+// suggested instead), then its author always, anyone else with the edit privilege; only
+// a live post. not_found or insufficient_reputation.
 func (p Privileges) CheckEdit(u *User, f PostFacts) error {
 	return edit(u, f, p.check(u, PrivEdit)).err()
 }
@@ -247,14 +275,17 @@ type PostActions struct {
 	Comment          bool
 	Close            bool // questions: may vote to close, or to reopen
 	CloseBinding     bool // questions: that vote decides at once (a moderator's)
+	SuggestEdit      bool // may not edit it, but may suggest an edit for review (QA.Propose)
+	Flag             bool // may flag it (CheckFlag: the privilege, someone else's post)
+	Moderate         bool // may hide, lock, curate it (a moderator)
 }
 
 // Actor is one person about to ask the rules about many posts (a page draws every post of a
 // thread): their privileges are looked up once. The zero Actor is an anonymous reader, who
 // may do nothing.
 type Actor struct {
-	u                              *User
-	up, down, comment, edit, close refusal // the checks of their privileges
+	u                                    *User
+	up, down, comment, edit, close, flag refusal // the checks of their privileges
 }
 
 // Actor returns u (nil: anonymous) as an Actor.
@@ -263,7 +294,7 @@ func (p Privileges) Actor(u *User) Actor {
 		return Actor{}
 	}
 	return Actor{u: u, up: p.check(u, PrivUpvote), down: p.check(u, PrivDownvote), comment: p.check(u, PrivComment),
-		edit: p.check(u, PrivEdit), close: p.check(u, PrivCloseVote)}
+		edit: p.check(u, PrivEdit), close: p.check(u, PrivCloseVote), flag: p.check(u, PrivFlag)}
 }
 
 // Actions returns what the actor may do to the post f describes, by the rules its writes
@@ -278,10 +309,14 @@ func (a Actor) Actions(f PostFacts) PostActions {
 	own := vote(u.ID, f)
 	r.VoteUp, r.VoteDown, r.Unvote = allowance(cast(a.up, own)), allowance(cast(a.down, own)), allowance(own)
 	r.Accept = accept(u.ID, f).allowed()
-	r.Edit = edit(u, f, a.edit).allowed()
+	no := edit(u, f, a.edit)
+	r.Edit = no.allowed()
+	r.SuggestEdit = !r.Edit && (no.kind == lacksPrivilege || no.fixed == ErrCuratedNeedsReview)
 	r.Delete = remove(u, f).allowed()
 	r.Undelete = restore(u, f).allowed()
 	r.Comment = comment(f, a.comment).allowed()
+	r.Flag = a.flag.allowed() && f.AuthorID != u.ID && (f.Live() || f.Hidden)
+	r.Moderate = u.Role.IsModerator()
 	if f.Kind == KindQuestion {
 		r.Close = closing(f, a.close).allowed()
 		r.CloseBinding = r.Close && CloseBinding(u)
@@ -295,7 +330,8 @@ func (p Privileges) Actions(u *User, f PostFacts) PostActions { return p.Actor(u
 // Facts returns what the post alone tells the rules: its question's side (asker, closed,
 // deleted question) is left out, for a store or QuestionThread.Facts to fill in.
 func (p *Post) Facts() PostFacts {
-	f := PostFacts{ID: p.ID, Exists: true, Kind: p.Kind, QuestionID: p.QuestionID, Deleted: p.DeletedAt != nil}
+	f := PostFacts{ID: p.ID, Exists: true, Kind: p.Kind, QuestionID: p.QuestionID, Deleted: p.DeletedAt != nil,
+		Hidden: p.HiddenAt != nil, SelfLocked: p.LockedAt != nil, Locked: p.LockedAt != nil, Curated: p.CuratedAt != nil}
 	if p.Kind == KindQuestion {
 		f.QuestionID, f.QuestionDeleted = p.ID, f.Deleted
 	}
@@ -310,7 +346,8 @@ func (p *Post) Facts() PostFacts {
 func (t *QuestionThread) Facts(p *Post) PostFacts {
 	q := t.Question
 	f := PostFacts{ID: p.ID, Exists: true, Kind: p.Kind, QuestionID: q.ID, Deleted: p.DeletedAt != nil,
-		QuestionDeleted: q.DeletedAt != nil, Closed: q.ClosedReason != "", AcceptedAnswerID: q.AcceptedAnswerID}
+		QuestionDeleted: q.DeletedAt != nil, Closed: q.ClosedReason != "", AcceptedAnswerID: q.AcceptedAnswerID,
+		Hidden: p.HiddenAt != nil, SelfLocked: p.LockedAt != nil, Locked: p.LockedAt != nil || q.LockedAt != nil, Curated: p.CuratedAt != nil}
 	if p.Author != nil {
 		f.AuthorID = p.Author.ID
 	}

@@ -14,7 +14,7 @@ var (
 	moderator = &forum.User{ID: 40, Role: forum.RoleModerator, Reputation: 1}
 	veteran   = &forum.User{ID: 50, Role: forum.RoleMember, Reputation: 5000}
 	privs     = forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1,
-		forum.PrivCloseVote: 500, forum.PrivEdit: 1000}
+		forum.PrivCloseVote: 500, forum.PrivEdit: 1000, forum.PrivFlag: 15}
 )
 
 func answerFacts() forum.PostFacts {
@@ -214,17 +214,18 @@ func TestActionsFollowTheChecks(t *testing.T) {
 		up, down string // why the vote is refused; "" when it is not
 		want     forum.PostActions
 	}{
-		{"a new member on an answer", member, a, upNeeds, downNeeds, forum.PostActions{Comment: true}},
+		{"a new member on an answer", member, a, upNeeds, downNeeds, forum.PostActions{Comment: true, SuggestEdit: true}},
 		{"the author", author, a, upNeeds, downNeeds, forum.PostActions{Edit: true, Delete: true, Comment: true}},
-		{"a veteran on an answer", veteran, a, "", "", forum.PostActions{Edit: true, Comment: true}},
-		{"the asker", asker, a, upNeeds, downNeeds, forum.PostActions{Accept: true, Comment: true}},
+		{"a veteran on an answer", veteran, a, "", "", forum.PostActions{Edit: true, Comment: true, Flag: true}},
+		{"the asker", asker, a, upNeeds, downNeeds, forum.PostActions{Accept: true, Comment: true, SuggestEdit: true}},
 		{"the asker on the question, which has an upvoted answer", asker, q, upNeeds, downNeeds, forum.PostActions{Edit: true, Comment: true}},
-		{"a moderator on the question", moderator, q, "", "", forum.PostActions{Edit: true, Delete: true, Comment: true, Close: true, CloseBinding: true}},
-		{"a moderator on a deleted answer", moderator, gone, "There is no post 3.", "There is no post 3.", forum.PostActions{Undelete: true}},
+		{"a moderator on the question", moderator, q, "", "", forum.PostActions{Edit: true, Delete: true, Comment: true, Close: true, CloseBinding: true,
+			Flag: true, Moderate: true}},
+		{"a moderator on a deleted answer", moderator, gone, "There is no post 3.", "There is no post 3.", forum.PostActions{Undelete: true, Moderate: true}},
 		{"a moderator's own post", &forum.User{ID: asker.ID, Role: forum.RoleModerator}, q,
 			"You cannot vote on your own post.", "You cannot vote on your own post.",
-			forum.PostActions{Edit: true, Delete: true, Comment: true, Close: true, CloseBinding: true}},
-		{"a veteran may vote to close, not alone", veteran, q, "", "", forum.PostActions{Edit: true, Comment: true, Close: true}},
+			forum.PostActions{Edit: true, Delete: true, Comment: true, Close: true, CloseBinding: true, Moderate: true}},
+		{"a veteran may vote to close, not alone", veteran, q, "", "", forum.PostActions{Edit: true, Comment: true, Close: true, Flag: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := privs.Actions(tc.u, thread.Facts(tc.p))

@@ -61,6 +61,11 @@ type Post struct {
 	EditedAt   *time.Time
 	ActivityAt time.Time
 
+	// Moderation: HiddenAt is set while the post is hidden pending review (DeletedAt is
+	// set with it), LockedAt while a moderator has locked it, CuratedAt while it is a
+	// curated answer.
+	HiddenAt, LockedAt, CuratedAt *time.Time
+
 	MyVote int // the viewer's vote: 1, -1 or 0
 
 	QuestionTitle string // answers in lists: their question's title

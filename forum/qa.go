@@ -21,6 +21,9 @@ type QA struct {
 	// Synonyms rewrite tags that stand for others to their masters; nil: tags are kept
 	// as written.
 	Synonyms TagSynonymStore
+	// Suggestions keeps the edits of people below the edit privilege (and of curated
+	// answers) for review (Propose); nil: such edits are refused.
+	Suggestions SuggestionStore
 }
 
 func (s *QA) now() time.Time { return s.Now().UTC() }

@@ -66,7 +66,25 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 	if err := s.Privileges.Rules().CheckEdit(u, p.Facts()); err != nil {
 		return nil, err
 	}
-	se := StoredEdit{PostID: postID, EditorID: u.ID, BaseRevision: e.BaseRevision, Now: s.now()}
+	se, err := s.storedEdit(ctx, u, p, e)
+	if err != nil {
+		return nil, err
+	}
+	return s.Revisions.EditPost(ctx, se)
+}
+
+// storedEdit checks an edit of p by u and renders it, ready to store or to suggest.
+func (s *QA) storedEdit(ctx context.Context, u *User, p *Post, e PostEdit) (StoredEdit, error) {
+	se, err := s.checkEdit(ctx, u, p, e)
+	if err != nil {
+		return StoredEdit{}, err
+	}
+	return *se, nil
+}
+
+func (s *QA) checkEdit(ctx context.Context, u *User, p *Post, e PostEdit) (*StoredEdit, error) {
+	var err error
+	se := StoredEdit{PostID: p.ID, EditorID: u.ID, BaseRevision: e.BaseRevision, Now: s.now()}
 	if p.Kind == KindAnswer && (e.Title != nil || e.Tags != nil) {
 		field := "title"
 		if e.Title == nil {
@@ -123,7 +141,7 @@ func (s *QA) Edit(ctx context.Context, u *User, postID int64, e PostEdit) (*Post
 	if se.Title == nil && se.Body == nil && se.Tags == nil {
 		return nil, Invalid("body", "nothing_changed", "Change the title, the body or the tags to save an edit.")
 	}
-	return s.Revisions.EditPost(ctx, se)
+	return &se, nil
 }
 
 // CheckRevision decides whether an edit that started from revision base may be saved over

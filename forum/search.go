@@ -172,6 +172,7 @@ type SearchQuestionKeys struct {
 	Closed      bool
 	Tags        []string
 	District    string // the asker's district (slug), "" when none
+	Curated     bool   // a live answer of it is curated (moderation)
 }
 
 // SearchAnswerMatch is an answer whose text matched.
@@ -598,8 +599,9 @@ func rankCandidates(cand *SearchCandidates, scope SearchScope, order SearchSort)
 }
 
 // searchBoost raises a question's relevance by what readers thought of it: votes (on a
-// log scale, so a hundred votes do not bury a better match), an accepted answer, having
-// answers at all; closed questions sink a little.
+// log scale, so a hundred votes do not bury a better match), an accepted answer, a
+// curated answer (moderators' endorsement counts more than the asker's), having answers
+// at all; closed questions sink a little.
 func searchBoost(q *SearchQuestionKeys) float64 {
 	b := 1.0
 	switch {
@@ -610,6 +612,9 @@ func searchBoost(q *SearchQuestionKeys) float64 {
 	}
 	if q.Accepted {
 		b += 0.2
+	}
+	if q.Curated { // the network's reference answer: above an equal match without one
+		b += 0.3
 	}
 	if q.AnswerCount > 0 {
 		b += 0.05

@@ -41,6 +41,9 @@ func vote(voterID int64, f PostFacts) refusal {
 	if f.AuthorID == voterID {
 		return refuse(errSelfVote)
 	}
+	if f.Locked {
+		return refuse(errPostLocked)
+	}
 	return refusal{}
 }
 

@@ -11,6 +11,19 @@ import (
 func (db *DB) VoteClose(ctx context.Context, v forum.CloseVote) (forum.CloseState, error) {
 	var st forum.CloseState
 	err := db.write(ctx, func(tx *txn) error {
+		var err error
+		st, err = voteClose(ctx, tx, v)
+		return err
+	})
+	return st, err
+}
+
+// voteClose is VoteClose inside a write: the review queue casts its votes through it too.
+// A vote that does not decide puts the question in the close queue; one that decides takes
+// it out; a moderator's (binding) vote is audited.
+func voteClose(ctx context.Context, tx *txn, v forum.CloseVote) (forum.CloseState, error) {
+	var st forum.CloseState
+	err := func() error {
 		f := forum.CloseFacts{}
 		var err error
 		if f.Question, err = postFacts(ctx, tx, v.QuestionID); err != nil {
@@ -45,6 +58,9 @@ func (db *DB) VoteClose(ctx context.Context, v forum.CloseVote) (forum.CloseStat
 		closed := f.Question.Closed
 		st.Votes, st.Needed, st.Closed = len(standing), v.Needed, closed
 		if !decision.Decided {
+			if err := enqueue(ctx, tx, forum.QueueClose, forum.ItemPost, v.QuestionID, v.QuestionID, v.Now); err != nil {
+				return err
+			}
 			if closed {
 				if err := tx.QueryRowContext(ctx, `SELECT closed_reason FROM posts WHERE id = ?`, v.QuestionID).Scan(&st.Reason); err != nil {
 					return err
@@ -68,6 +84,24 @@ func (db *DB) VoteClose(ctx context.Context, v forum.CloseVote) (forum.CloseStat
 		if _, err = tx.ExecContext(ctx, `DELETE FROM close_votes WHERE post_id = ?`, v.QuestionID); err != nil {
 			return err
 		}
+		action := "closed"
+		if v.Reopen {
+			action = "reopened"
+		}
+		if err := finishItems(ctx, tx, forum.QueueClose, forum.ItemPost, v.QuestionID, v.VoterID, action, v.Now); err != nil {
+			return err
+		}
+		if v.Binding {
+			verb := "question.close"
+			if v.Reopen {
+				verb = "question.reopen"
+			}
+			if err := tx.audit(ctx, forum.AuditEntry{ActorID: v.VoterID, Action: verb, TargetKind: "post", TargetID: v.QuestionID,
+				Before: auditState("closed", closed), After: auditState("closed", !v.Reopen, "reason", st.Reason, "duplicate_of", st.DuplicateOf),
+				Reason: st.Reason, At: v.Now}); err != nil {
+				return err
+			}
+		}
 		q, err := postTx(ctx, tx, v.QuestionID)
 		if err != nil {
 			return err
@@ -77,7 +111,7 @@ func (db *DB) VoteClose(ctx context.Context, v forum.CloseVote) (forum.CloseStat
 			forum.Event{Topic: forum.TopicQuestion(v.QuestionID), Name: forum.EventPostUpdated, Data: q, PostID: q.ID},
 			forum.Event{Topic: forum.TopicQuestion(v.QuestionID), Name: forum.EventPostLocked,
 				Data: forum.CloseChange{PostID: q.ID, Closed: q.ClosedReason != "", Reason: q.ClosedReason, DuplicateOf: q.DuplicateOf}})
-	})
+	}()
 	return st, err
 }
 

@@ -23,37 +23,55 @@ func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now 
 		if err := forum.CheckDelete(by, post); err != nil {
 			return err
 		}
-		kind, questionID := post.Kind, post.QuestionID
-		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = ?, deleted_by = ? WHERE id = ?`, now, by.ID, postID); err != nil {
+		if err := softDelete(ctx, tx, post, by.ID, now); err != nil {
 			return err
 		}
-		if kind == forum.KindAnswer {
-			if post.AcceptedAnswerID == postID { // a deleted answer gives back its acceptance, kept for undelete
-				if err := undoReputation(ctx, tx, postID, post.AskerID, "accept", forum.RepKindAcceptUndo, now); err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, `UPDATE posts SET accepted_when_deleted = 1 WHERE id = ?`, postID); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count - 1,
-				accepted_answer_id = CASE WHEN accepted_answer_id = ? THEN NULL ELSE accepted_answer_id END WHERE id = ?`, postID, questionID); err != nil {
-				return err
-			}
-			if err := countFirstAnswer(ctx, tx, questionID, 1); err != nil {
-				return err
-			}
-		} else {
-			if err := countQuestionLife(ctx, tx, postID, -1); err != nil {
-				return err
-			}
+		if post.AuthorID != by.ID { // a moderator's deletion of someone else's post
+			return tx.audit(ctx, forum.AuditEntry{ActorID: by.ID, Action: "post.delete", TargetKind: "post", TargetID: postID,
+				Before: auditState("deleted", false), After: auditState("deleted", true), At: now})
 		}
-		gone := forum.PostGone{PostID: postID, QuestionID: questionID}
-		if err := tx.redactEvents(ctx, gone); err != nil {
-			return err
-		}
-		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostDeleted, Data: gone})
+		return nil
 	})
+}
+
+// softDelete deletes a live post (by 0: the system, for flags): it leaves every count and
+// list, its acceptance is given back (kept for undelete), and its logged events are blanked.
+func softDelete(ctx context.Context, tx *txn, post forum.PostFacts, by int64, now time.Time) error {
+	postID := post.ID
+	kind, questionID := post.Kind, post.QuestionID
+	var byID any
+	if by != 0 {
+		byID = by
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = ?, deleted_by = ? WHERE id = ?`, now, byID, postID); err != nil {
+		return err
+	}
+	if kind == forum.KindAnswer {
+		if post.AcceptedAnswerID == postID { // a deleted answer gives back its acceptance, kept for undelete
+			if err := undoReputation(ctx, tx, postID, post.AskerID, "accept", forum.RepKindAcceptUndo, now); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET accepted_when_deleted = 1 WHERE id = ?`, postID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count - 1,
+			accepted_answer_id = CASE WHEN accepted_answer_id = ? THEN NULL ELSE accepted_answer_id END WHERE id = ?`, postID, questionID); err != nil {
+			return err
+		}
+		if err := countFirstAnswer(ctx, tx, questionID, 1); err != nil {
+			return err
+		}
+	} else {
+		if err := countQuestionLife(ctx, tx, postID, -1); err != nil {
+			return err
+		}
+	}
+	gone := forum.PostGone{PostID: postID, QuestionID: questionID}
+	if err := tx.redactEvents(ctx, gone); err != nil {
+		return err
+	}
+	return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostDeleted, Data: gone})
 }
 
 // UndeletePost implements forum.PostStore.
@@ -66,37 +84,50 @@ func (db *DB) UndeletePost(ctx context.Context, postID int64, by *forum.User, no
 		if err := forum.CheckUndelete(by, post); err != nil {
 			return err
 		}
-		var wasAccepted bool
-		if err := tx.QueryRowContext(ctx, `SELECT accepted_when_deleted FROM posts WHERE id = ?`, postID).Scan(&wasAccepted); err != nil {
+		if err := restorePost(ctx, tx, post, now); err != nil {
 			return err
 		}
-		kind, questionID := string(post.Kind), post.QuestionID
-		if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = NULL, deleted_by = NULL, accepted_when_deleted = 0 WHERE id = ?`, postID); err != nil {
-			return err
-		}
-		if kind == string(forum.KindAnswer) {
-			if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1 WHERE id = ?`, questionID); err != nil {
-				return err
-			}
-			if err := countFirstAnswer(ctx, tx, questionID, -1); err != nil {
-				return err
-			}
-			if wasAccepted {
-				if err := restoreAcceptance(ctx, tx, postID, questionID, now); err != nil {
-					return err
-				}
-			}
-		} else {
-			if err := countQuestionLife(ctx, tx, postID, 1); err != nil {
-				return err
-			}
-		}
-		back, err := postTx(ctx, tx, postID)
-		if err != nil {
-			return err
-		}
-		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostUpdated, Data: back, PostID: postID})
+		return tx.audit(ctx, forum.AuditEntry{ActorID: by.ID, Action: "post.undelete", TargetKind: "post", TargetID: postID,
+			Before: auditState("deleted", true), After: auditState("deleted", false), At: now})
 	})
+}
+
+// restorePost brings a deleted (or hidden) post back into every count and list.
+func restorePost(ctx context.Context, tx *txn, post forum.PostFacts, now time.Time) error {
+	postID := post.ID
+	var wasAccepted bool
+	if err := tx.QueryRowContext(ctx, `SELECT accepted_when_deleted FROM posts WHERE id = ?`, postID).Scan(&wasAccepted); err != nil {
+		return err
+	}
+	kind, questionID := string(post.Kind), post.QuestionID
+	if _, err := tx.ExecContext(ctx, `UPDATE posts SET deleted_at = NULL, deleted_by = NULL, hidden_at = NULL, accepted_when_deleted = 0 WHERE id = ?`, postID); err != nil {
+		return err
+	}
+	if kind == string(forum.KindAnswer) {
+		if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1 WHERE id = ?`, questionID); err != nil {
+			return err
+		}
+		if err := countFirstAnswer(ctx, tx, questionID, -1); err != nil {
+			return err
+		}
+		if wasAccepted {
+			if err := restoreAcceptance(ctx, tx, postID, questionID, now); err != nil {
+				return err
+			}
+		}
+	} else {
+		if err := countQuestionLife(ctx, tx, postID, 1); err != nil {
+			return err
+		}
+	}
+	if err := refundPenalty(ctx, tx, postID, now); err != nil { // flags' deletion undone
+		return err
+	}
+	back, err := postTx(ctx, tx, postID)
+	if err != nil {
+		return err
+	}
+	return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostUpdated, Data: back, PostID: postID})
 }
 
 // countQuestionLife moves every count a question is part of, its tags' and the site's, by

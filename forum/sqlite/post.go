@@ -16,7 +16,7 @@ import (
 const postColumns = `p.id, p.kind, COALESCE(p.question_id, 0), p.title, p.tags, p.body, p.body_html, p.score,
 	p.answer_count, p.comment_count, p.view_count, COALESCE(p.accepted_answer_id, 0), p.revision,
 	COALESCE(p.closed_reason, ''), p.closed_at, COALESCE(p.duplicate_of, 0), p.deleted_at, p.created_at,
-	p.edited_at, p.activity_at`
+	p.edited_at, p.activity_at, p.hidden_at, p.locked_at, p.curated_at`
 
 // postFrom joins each post to its author and the viewer's vote (bound as the first argument).
 const postFrom = ` FROM posts p JOIN users u ON u.id = p.author_id LEFT JOIN districts d ON d.id = u.district_id
@@ -25,11 +25,12 @@ const postFrom = ` FROM posts p JOIN users u ON u.id = p.author_id LEFT JOIN dis
 func scanPost(row scanner) (*forum.Post, error) {
 	var p forum.Post
 	var kind, tags string
-	var closedAt, deletedAt, editedAt sql.NullTime
+	var closedAt, deletedAt, editedAt, hiddenAt, lockedAt, curatedAt sql.NullTime
 	var myVote sql.NullInt64
 	author, err := scanUserAfter(row, []any{&p.ID, &kind, &p.QuestionID, &p.Title, &tags, &p.Body, &p.BodyHTML, &p.Score,
 		&p.AnswerCount, &p.CommentCount, &p.ViewCount, &p.AcceptedAnswerID, &p.Revision,
-		&p.ClosedReason, &closedAt, &p.DuplicateOf, &deletedAt, &p.CreatedAt, &editedAt, &p.ActivityAt, &myVote})
+		&p.ClosedReason, &closedAt, &p.DuplicateOf, &deletedAt, &p.CreatedAt, &editedAt, &p.ActivityAt,
+		&hiddenAt, &lockedAt, &curatedAt, &myVote})
 	if err != nil {
 		return nil, err
 	}
@@ -39,6 +40,7 @@ func scanPost(row scanner) (*forum.Post, error) {
 		p.Tags = strings.Fields(tags)
 	}
 	p.ClosedAt, p.DeletedAt, p.EditedAt = nullTime(closedAt), nullTime(deletedAt), nullTime(editedAt)
+	p.HiddenAt, p.LockedAt, p.CuratedAt = nullTime(hiddenAt), nullTime(lockedAt), nullTime(curatedAt)
 	p.CreatedAt, p.ActivityAt = p.CreatedAt.UTC(), p.ActivityAt.UTC()
 	p.MyVote = int(myVote.Int64)
 	return &p, nil
@@ -88,6 +90,9 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 			return err
 		}
 		if err := insertRevision(ctx, tx, id, 1, q.Title, q.Body, q.Tags, "", q.AuthorID, q.Now); err != nil {
+			return err
+		}
+		if err := queueNewPost(ctx, tx, id, q.AuthorID, 0, q.Now); err != nil {
 			return err
 		}
 		if created, err = postTx(ctx, tx, id); err != nil {
@@ -159,9 +164,11 @@ func postFacts(ctx context.Context, tx *txn, id int64) (forum.PostFacts, error) 
 	f := forum.PostFacts{ID: id}
 	var kind string
 	err := tx.QueryRowContext(ctx, `SELECT p.kind, p.author_id, q.id, q.author_id, p.deleted_at IS NOT NULL,
-		q.deleted_at IS NOT NULL, COALESCE(q.closed_reason, '') <> '', COALESCE(q.accepted_answer_id, 0)
+		q.deleted_at IS NOT NULL, COALESCE(q.closed_reason, '') <> '', COALESCE(q.accepted_answer_id, 0),
+		p.hidden_at IS NOT NULL, p.locked_at IS NOT NULL, p.locked_at IS NOT NULL OR q.locked_at IS NOT NULL, p.curated_at IS NOT NULL
 		FROM posts p JOIN posts q ON q.id = COALESCE(p.question_id, p.id) WHERE p.id = ?`, id).Scan(&kind, &f.AuthorID,
-		&f.QuestionID, &f.AskerID, &f.Deleted, &f.QuestionDeleted, &f.Closed, &f.AcceptedAnswerID)
+		&f.QuestionID, &f.AskerID, &f.Deleted, &f.QuestionDeleted, &f.Closed, &f.AcceptedAnswerID,
+		&f.Hidden, &f.SelfLocked, &f.Locked, &f.Curated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return forum.PostFacts{ID: id}, nil
 	}
@@ -213,6 +220,9 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 		if err := insertRevision(ctx, tx, id, 1, "", a.Body, nil, "", a.AuthorID, a.Now); err != nil {
 			return err
 		}
+		if err := queueNewPost(ctx, tx, id, a.AuthorID, a.QuestionID, a.Now); err != nil {
+			return err
+		}
 		if created, err = postTx(ctx, tx, id); err != nil {
 			return err
 		}
@@ -229,8 +239,11 @@ func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Com
 	var created *forum.Comment
 	err := db.write(ctx, func(tx *txn) error {
 		var id int64
-		post, err := livePost(ctx, tx, c.PostID)
+		post, err := postFacts(ctx, tx, c.PostID)
 		if err != nil {
+			return err
+		}
+		if err := forum.CheckCommentOn(post); err != nil {
 			return err
 		}
 		questionID := post.QuestionID
@@ -319,13 +332,15 @@ func (db *DB) Post(ctx context.Context, id, viewerID int64, includeDeleted bool)
 	if err != nil {
 		return nil, notFound(err, forum.NotFoundPost(id))
 	}
-	if p.DeletedAt != nil && !includeDeleted {
+	if !forum.PostVisible(p.DeletedAt != nil, p.HiddenAt != nil, p.Author.ID, viewerID, includeDeleted) {
 		return nil, forum.NotFoundPost(id)
 	}
 	if p.Kind == forum.KindAnswer && !includeDeleted {
 		// An answer goes with its question: a deleted question hides its answers too.
-		var gone bool
-		if err := db.readRow(ctx, `SELECT deleted_at IS NOT NULL FROM posts WHERE id = ?`, p.QuestionID).Scan(&gone); err != nil || gone {
+		var gone, hidden bool
+		var asker int64
+		if err := db.readRow(ctx, `SELECT deleted_at IS NOT NULL, hidden_at IS NOT NULL, author_id FROM posts WHERE id = ?`,
+			p.QuestionID).Scan(&gone, &hidden, &asker); err != nil || !forum.PostVisible(gone, hidden, asker, viewerID, false) {
 			return nil, forum.NotFoundPost(id)
 		}
 	}

@@ -28,8 +28,11 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 		return nil, forum.NotFoundQuestion(questionID)
 	}
 	deleted := ` AND p.deleted_at IS NULL`
-	if includeDeleted {
+	switch {
+	case includeDeleted:
 		deleted = ""
+	case viewerID != 0: // their own hidden answers too (forum.PostVisible, below)
+		deleted = ` AND (p.deleted_at IS NULL OR p.hidden_at IS NOT NULL)`
 	}
 	rows, err := db.readRows(ctx, selectPost+`WHERE p.question_id = ? AND p.kind = 'answer'`+deleted+
 		` ORDER BY `+answerOrders[order], viewerID, questionID)
@@ -42,6 +45,9 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 		a, err := scanPost(rows)
 		if err != nil {
 			return nil, err
+		}
+		if !forum.PostVisible(a.DeletedAt != nil, a.HiddenAt != nil, a.Author.ID, viewerID, includeDeleted) {
+			continue
 		}
 		a.Accepted = a.ID == q.AcceptedAnswerID
 		t.Answers = append(t.Answers, a)

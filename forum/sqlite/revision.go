@@ -10,8 +10,20 @@ import (
 
 // EditPost implements forum.RevisionStore.
 func (db *DB) EditPost(ctx context.Context, e forum.StoredEdit) (*forum.Post, error) {
-	var edited *forum.Post
 	err := db.write(ctx, func(tx *txn) error {
+		_, err := applyEdit(ctx, tx, e)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Post(ctx, e.PostID, e.EditorID, true)
+}
+
+// applyEdit is EditPost inside a write: approving a suggested edit applies it too.
+func applyEdit(ctx context.Context, tx *txn, e forum.StoredEdit) (*forum.Post, error) {
+	var edited *forum.Post
+	err := func() error {
 		post, err := livePost(ctx, tx, e.PostID)
 		if err != nil {
 			return err
@@ -68,11 +80,8 @@ func (db *DB) EditPost(ctx context.Context, e forum.StoredEdit) (*forum.Post, er
 			return err
 		}
 		return tx.emit(ctx, e.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostUpdated, Data: edited, PostID: e.PostID})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return db.Post(ctx, e.PostID, e.EditorID, true)
+	}()
+	return edited, err
 }
 
 // Revisions implements forum.RevisionStore.

@@ -432,7 +432,8 @@ func questionFilters(plan *forum.SearchPlan, districtID int64, authorCol string)
 
 // searchKeyColumns are the columns of a candidate's question, in scanKeys' order.
 const searchKeyColumns = `k.id, k.author_id, k.deleted_at IS NOT NULL, k.score, k.answer_count, k.accepted_answer_id IS NOT NULL,
-	k.closed_reason IS NOT NULL, k.tags`
+	k.closed_reason IS NOT NULL, k.tags,
+	EXISTS (SELECT 1 FROM posts ca INDEXED BY posts_curated WHERE ca.question_id = k.id AND ca.curated_at IS NOT NULL AND ca.deleted_at IS NULL)`
 
 // questionJoin joins a candidate's question (k, by qid).
 func questionJoin(qid string) string {
@@ -440,7 +441,7 @@ func questionJoin(qid string) string {
 }
 
 func scanKeys(dest []any, k *forum.SearchQuestionKeys, tags *string) []any {
-	return append(dest, &k.ID, &k.AuthorID, &k.Deleted, &k.Score, &k.AnswerCount, &k.Accepted, &k.Closed, tags)
+	return append(dest, &k.ID, &k.AuthorID, &k.Deleted, &k.Score, &k.AnswerCount, &k.Accepted, &k.Closed, tags, &k.Curated)
 }
 
 // scan is one index's part of a search.

@@ -138,8 +138,9 @@ func (s *Server) apiQuestion(c *fiber.Ctx) error {
 	if !forum.SeesDeleted(u) {
 		// Its author sees her deleted posts on its page, marked; the API answers a deleted
 		// post 404 to everyone but moderators (DESIGN.md, DELETE /api/v1/posts/{id}), so
-		// here they are gone for her as for everyone else.
-		if t.Question.DeletedAt != nil {
+		// here they are gone for her as for everyone else. A post hidden pending review is
+		// not deleted by anyone: its author keeps reading it, marked hidden (forum.PostVisible).
+		if q := t.Question; q.DeletedAt != nil && q.HiddenAt == nil {
 			return forum.NotFoundPost(id)
 		}
 		t = withoutDeletedAnswers(t)
@@ -336,11 +337,11 @@ func (s *Server) apiPreview(c *fiber.Ctx) error {
 }
 
 // withoutDeletedAnswers is the thread without its deleted answers (those its author reads
-// on the page), copied so that the thread read stays as it was.
+// on the page) but with those hidden pending review that the reader sees, copied so that the thread read stays as it was.
 func withoutDeletedAnswers(t *forum.QuestionThread) *forum.QuestionThread {
 	live := make([]*forum.Post, 0, len(t.Answers))
 	for _, a := range t.Answers {
-		if a.DeletedAt == nil {
+		if a.DeletedAt == nil || a.HiddenAt != nil {
 			live = append(live, a)
 		}
 	}

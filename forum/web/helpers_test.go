@@ -56,6 +56,7 @@ type testSite struct {
 	newUsers       *forum.NewUserRules
 	// collaboratives is the service the site runs; tests plug providers into it.
 	collaboratives *forum.Collaboratives
+	moderation     *forum.Moderation
 }
 
 // withEnv makes the site start with settings the environment sets (they win over the
@@ -126,7 +127,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	s.qa = &forum.QA{Posts: db, Revisions: db, Profiles: db, Closes: db, Render: moderation.NewRenderer(), Now: s.clock.Now,
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
-		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}, Synonyms: db}
+		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}, Synonyms: db, Suggestions: db}
 	if s.sitePrivileges {
 		s.qa.Privileges = s.settings
 	}
@@ -138,6 +139,9 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		Settings: s.settings, Invitations: &forum.Invitations{Store: db, Collaboratives: db, Now: s.clock.Now}, Admin: s.admin,
 		Search:   &forum.Searcher{Store: db, Now: s.clock.Now, Synonyms: db},
 		Synonyms: &forum.TagSynonyms{Store: db, Privileges: s.qa.Privileges, Now: s.clock.Now}}
+	s.moderation = &forum.Moderation{Store: db, Posts: db, Revisions: db, Render: moderation.NewRenderer(), Privileges: s.qa.Privileges,
+		Rules: forum.DefaultFlagRules, Now: s.clock.Now}
+	svc.Moderation = s.moderation
 	if s.live {
 		if s.hubCfg.Recheck == nil {
 			s.hubCfg.Recheck = web.Recheck(s.accounts)

@@ -231,7 +231,7 @@ func (s *Server) questionPage(c *fiber.Ctx) error {
 	head := s.liveHead(c, forum.TopicQuestion(id))
 	// A failed form shows on the page drawn for this reader alone (formflash.go).
 	ff := s.formFlashFor(c)
-	if s.threads != nil && ff == nil {
+	if s.threads != nil && ff == nil && !s.ownHiddenIn(c, id) {
 		if ok, err := s.cachedQuestionPage(c, id, order, head); ok {
 			return s.answerRedirect(c, id, err)
 		}

@@ -36,6 +36,10 @@ type Page struct {
 	Live *LiveTopic
 	// AdminWelcome tells the site's first account, just signed up, that it runs the site.
 	AdminWelcome bool
+	// Moderator: the header links the moderation dashboard, with ModQueue, the open review
+	// items (counted at most every few seconds: forum.Moderation.Counts).
+	Moderator bool
+	ModQueue  int
 }
 
 // LiveTopic is a page's live-update topic and the seq its data is current to.
@@ -60,17 +64,20 @@ func (s *Server) liveHead(c *fiber.Ctx, topic string) *LiveTopic {
 
 // pageFuncs are the helpers every template may call.
 var pageFuncs = template.FuncMap{
-	"profilePath":  profilePath,
-	"questionPath": questionPath,
-	"tagPath":      tagPath,
-	"add":          func(a, b int) int { return a + b },
-	"safe":         moderation.SafeHTML,
-	"date":         func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-	"datetime":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
-	"iso":          func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"ago":          ago,
-	"agent":        shortAgent,
-	"count":        count,
+	"flagReasons":    forum.FlagReasons,
+	"flagReasonText": func(r string) string { return forum.FlagReasonText[r] },
+	"queueActions":   forum.QueueActions,
+	"profilePath":    profilePath,
+	"questionPath":   questionPath,
+	"tagPath":        tagPath,
+	"add":            func(a, b int) int { return a + b },
+	"safe":           moderation.SafeHTML,
+	"date":           func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"datetime":       func(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") },
+	"iso":            func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"ago":            ago,
+	"agent":          shortAgent,
+	"count":          count,
 	"field": func(p *Page, name, label, typ, autocomplete, hint string) formField {
 		return formField{P: p, Name: name, Label: label, Type: typ, Autocomplete: autocomplete, Hint: hint,
 			fieldRule: fieldRules[name]}
@@ -88,7 +95,7 @@ var pageFuncs = template.FuncMap{
 // templateFuncs returns the page helpers together with the question page's.
 func templateFuncs() template.FuncMap {
 	all := template.FuncMap{}
-	for _, m := range []map[string]any{pageFuncs, questionFuncs, directoryFuncs} {
+	for _, m := range []map[string]any{pageFuncs, questionFuncs, directoryFuncs, moderationFuncs} {
 		for k, v := range m {
 			all[k] = v
 		}
@@ -219,6 +226,16 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 		}
 		// Only the first account is an admin the moment it signs up (NewAccountRole).
 		p.AdminWelcome = v.User.Role == forum.RoleAdmin && c.Query("done") == "welcome"
+		if s.moderation != nil && v.User.Role.IsModerator() {
+			p.Moderator = true
+			counts, err := s.moderation.Counts(c.UserContext(), v.User)
+			if err != nil {
+				s.log.Warn("queue counts", "err", err)
+			}
+			for _, n := range counts {
+				p.ModQueue += n
+			}
+		}
 	}
 	return p
 }
@@ -308,6 +325,9 @@ var flashes = map[string]string{
 	"asked":      "Your question is posted.",
 	"answered":   "Your answer is posted.",
 	"edited":     "Your edit is saved.",
+	"suggested":  "Your edit is suggested: a reviewer will look at it.",
+	"flagged":    "Thank you: your flag is with the moderators. Your flags page shows its outcome.",
+	"moderated":  "Done; the audit log has it.",
 	"deleted":    "The post is deleted.",
 	"undeleted":  "The post is restored.",
 	"rollback":   "The post is rolled back to that revision.",

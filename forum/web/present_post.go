@@ -43,6 +43,9 @@ type postJSON struct {
 	ClosedReason     string        `json:"closed_reason,omitempty"`
 	DuplicateOf      int64         `json:"duplicate_of,omitempty"`
 	Deleted          bool          `json:"deleted,omitempty"`
+	Hidden           bool          `json:"hidden,omitempty"`  // hidden pending review (its author and moderators see it)
+	Locked           bool          `json:"locked,omitempty"`  // a moderator locked it
+	Curated          bool          `json:"curated,omitempty"` // a curated answer
 	Author           authorJSON    `json:"author"`
 	CreatedAt        time.Time     `json:"created_at"`
 	EditedAt         *time.Time    `json:"edited_at,omitempty"`
@@ -87,7 +90,8 @@ func presentPost(p *forum.Post, withBody bool) postJSON {
 	j := postJSON{
 		ID: p.ID, Type: string(p.Kind), Score: p.Score, MyVote: p.MyVote, CommentCount: p.CommentCount,
 		Revision: p.Revision, Author: presentAuthor(p.Author), CreatedAt: p.CreatedAt, EditedAt: p.EditedAt,
-		Deleted: p.DeletedAt != nil, Comments: []commentJSON{},
+		Deleted: p.DeletedAt != nil && p.HiddenAt == nil, Comments: []commentJSON{},
+		Hidden: p.HiddenAt != nil, Locked: p.LockedAt != nil, Curated: p.CuratedAt != nil,
 	}
 	if withBody {
 		j.Body, j.BodyHTML = p.Body, p.BodyHTML

@@ -29,10 +29,13 @@ func (s *Server) apiEditPost(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	p, err := s.qa.Edit(c.UserContext(), v.User, id, forum.PostEdit{Title: req.Title, Body: req.Body, Tags: req.Tags,
+	p, sug, err := s.qa.Propose(c.UserContext(), v.User, id, forum.PostEdit{Title: req.Title, Body: req.Body, Tags: req.Tags,
 		Summary: req.Summary, BaseRevision: req.Revision})
 	if err != nil {
 		return err
+	}
+	if sug != nil { // below the edit privilege, or a curated answer: the edit waits for review
+		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"suggested_edit": presentSuggestion(sug)})
 	}
 	return c.JSON(presentPost(p, true))
 }
@@ -121,7 +124,7 @@ func (s *Server) editSubmit(c *fiber.Ctx) error {
 		title, tags := c.FormValue("title"), splitTags(c.FormValue("tags"))
 		e.Title, e.Tags = &title, &tags
 	}
-	edited, err := s.qa.Edit(c.UserContext(), v.User, id, e)
+	edited, sug, err := s.qa.Propose(c.UserContext(), v.User, id, e)
 	if err != nil {
 		form := map[string]string{"body": body, "summary": c.FormValue("summary"), "revision": c.FormValue("revision")}
 		if p.Kind == forum.KindQuestion {
@@ -132,9 +135,15 @@ func (s *Server) editSubmit(c *fiber.Ctx) error {
 			return s.render(c, ff.show(c, page), "edit", page)
 		}})
 	}
+	if sug != nil {
+		edited = p
+	}
 	qid := edited.ID
 	if edited.Kind == forum.KindAnswer {
 		qid = edited.QuestionID
+	}
+	if sug != nil {
+		return doneAtQuestion(c, qid, "suggested", fmt.Sprintf("post-%d", edited.ID))
 	}
 	return doneAtQuestion(c, qid, "edited", fmt.Sprintf("post-%d", edited.ID))
 }

@@ -38,10 +38,13 @@ func TestEditsAndRevisions(t *testing.T) {
 			t.Fatalf("the stale edit was applied: %v", q["revision"])
 		}
 	})
-	t.Run("others need the edit privilege", func(t *testing.T) {
+	t.Run("others need the edit privilege; below it their edit is suggested", func(t *testing.T) {
 		r := patch(other, map[string]any{"body": goodBody + " An outsider's edit."})
-		if code, _ := r.errorCode(t); r.StatusCode != 403 || code != "insufficient_reputation" {
+		if sug, _ := r.json(t)["suggested_edit"].(map[string]any); r.StatusCode != 202 || sug["status"] != "pending" {
 			t.Fatalf("%d %s", r.StatusCode, r.body)
+		}
+		if q := s.do(req{method: "GET", path: fmt.Sprintf("/api/v1/questions/%d", qid)}).json(t); strings.Contains(q["body"].(string), "outsider") {
+			t.Fatal("a suggestion was applied before review")
 		}
 		s.giveReputation(other, 1000)
 		if r := patch(other, map[string]any{"body": goodBody + " An established member's edit.", "summary": "clarified"}); r.StatusCode != 200 {

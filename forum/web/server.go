@@ -103,6 +103,9 @@ type Services struct {
 	Synonyms *forum.TagSynonyms
 	// Collaboratives serves /c and the collaboratives' API; nil: no such routes.
 	Collaboratives *forum.Collaboratives
+	// Moderation serves flags, the review queue, curated answers and moderators' actions
+	// (moderation.go, page_moderation.go); nil: none of their routes.
+	Moderation *forum.Moderation
 }
 
 // Server is the Staffroom web application.
@@ -139,6 +142,7 @@ type Server struct {
 	search         *forum.Searcher
 	synonyms       *forum.TagSynonyms
 	collaboratives *forum.Collaboratives // nil: no collaboratives' routes
+	moderation     *forum.Moderation     // nil: no moderation routes
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -175,7 +179,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		images:   svc.Images,
 		pause:    sleep,
 		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
-		search: svc.Search, synonyms: svc.Synonyms,
+		search: svc.Search, synonyms: svc.Synonyms, moderation: svc.Moderation,
 		collaboratives: svc.Collaboratives,
 	}
 	if s.settings == nil {
@@ -311,6 +315,7 @@ func (s *Server) routes() {
 	}
 	api.Post("/preview", s.apiPreview)
 	s.accessAPIRoutes(api)
+	s.moderationAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
@@ -358,6 +363,7 @@ func (s *Server) routes() {
 	app.Post("/settings/tokens", s.settingsCreateToken)
 	app.Post("/settings/tokens/:id/revoke", s.settingsRevokeToken)
 	s.accessRoutes(app)
+	s.moderationRoutes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
 	})
