@@ -22,6 +22,10 @@ type PostFacts struct {
 	// UpvotedAnswers is, for a question, whether a live answer scores above 0. Only
 	// CheckDelete reads it, and only for a question's author.
 	UpvotedAnswers bool
+	// CollaborativeID is the question's collaborative (0: none). A store reads the facts
+	// for an actor, and those of a post the actor may not see (SeesPostScope) read as
+	// facts of a missing post, so that every rule refuses it as it refuses a missing id.
+	CollaborativeID int64
 }
 
 // Live reports whether the post takes writes: it exists, and neither it nor its question

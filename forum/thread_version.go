@@ -20,6 +20,8 @@ func SeesDeleted(u *User) bool { return seesDeleted(u) }
 // SharedThread returns a question page's content as everyone who sees what u sees gets it:
 // nobody's votes (every MyVote is 0), deleted posts only when SeesDeleted(u). A cache may
 // key it by (questionID, SeesDeleted(u), order) and add each reader's votes from VotesIn.
+// It is shared, so it does not decide who may see it: before serving it to a reader, the
+// cache asks CheckScopeNow of the question's collaborative (scope.go).
 func (s *QA) SharedThread(ctx context.Context, u *User, questionID int64, order AnswerSort) (*QuestionThread, error) {
 	return s.Posts.Thread(ctx, questionID, 0, seesDeleted(u), order)
 }

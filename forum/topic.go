@@ -164,7 +164,9 @@ func (s *Topics) CanFollow(ctx context.Context, viewerID int64, t Topic) error {
 			return Errorf(EForbidden, "This topic is someone else's.")
 		}
 		return nil
-	case TopicKindChannel, TopicKindCollaborative:
+	case TopicKindCollaborative:
+		return s.canFollowCollaborative(ctx, viewerID, t.Name)
+	case TopicKindChannel:
 		return noTopic(ErrNotFound) // none exist yet: answered exactly as a missing one
 	}
 	return errBadTopic()

@@ -159,7 +159,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.QA = &forum.QA{
 		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: render, Privileges: m.Settings, Now: m.Now,
 		Votes:    forum.VoteRules{DailyVotes: m.Config.DailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
-		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB,
+		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB, Scopes: m.DB,
 	}
 	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
 	directory := &forum.Directory{Store: m.DB, Render: render, Now: m.Now}
@@ -196,7 +196,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images, Directory: directory,
 		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Now: m.Now},
 		Admin:    &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now},
-		Search:   &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB},
+		Search:   &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB, Scopes: m.DB},
 		Synonyms: &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now}})
 	if err != nil {
 		return err
