@@ -188,7 +188,7 @@ func (s *QA) Thread(ctx context.Context, u *User, questionID int64, order Answer
 	if err != nil {
 		return nil, err
 	}
-	if err := s.CheckPostScope(ctx, u, t.Question.Collaborative, NotFoundQuestion(questionID)); err != nil {
+	if err := s.CheckPostScope(ctx, u, t.Question.Collaborative, NotFoundPost(questionID)); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -67,8 +67,8 @@ type CollaborativeScopes interface {
 	// ScopeNow reads a collaborative's visibility and userID's role in it (MemberNone
 	// for 0) in one query of two primary-key lookups.
 	ScopeNow(ctx context.Context, collaborativeID, userID int64) (Visibility, MemberRole, error)
-	// MemberCollaboratives lists the ids of the collaboratives userID belongs to.
-	MemberCollaboratives(ctx context.Context, userID int64) ([]int64, error)
+	// MemberCollaboratives lists the collaboratives userID belongs to, by name.
+	MemberCollaboratives(ctx context.Context, userID int64) ([]PostCollaborative, error)
 }
 
 // CheckPostScope refuses u a post of collaborative c that they may not see with notFound,
@@ -156,6 +156,15 @@ func (s *QA) CheckScopeNow(ctx context.Context, u *User, c *PostCollaborative, n
 		return err
 	}
 	return ScopeAccess(&now, u, role).CheckSeeInside(notFound)
+}
+
+// AskCollaboratives lists the collaboratives u may ask into (those they belong to), for
+// the ask page's choice; none for anonymous readers.
+func (s *QA) AskCollaboratives(ctx context.Context, u *User) ([]PostCollaborative, error) {
+	if u == nil || s.Scopes == nil {
+		return nil, nil
+	}
+	return s.Scopes.MemberCollaboratives(ctx, u.ID)
 }
 
 // CollaborativeRole is u's role in the collaborative with id (MemberNone when anonymous

@@ -497,13 +497,13 @@ func (s *Searcher) scopeMembers(ctx context.Context, cand *SearchCandidates, sco
 	}
 	for i := range cand.Items {
 		if cand.Items[i].Question.Private {
-			ids, err := s.Scopes.MemberCollaboratives(ctx, scope.ViewerID)
+			groups, err := s.Scopes.MemberCollaboratives(ctx, scope.ViewerID)
 			if err != nil {
 				return err
 			}
-			scope.Members = make(map[int64]bool, len(ids))
-			for _, id := range ids {
-				scope.Members[id] = true
+			scope.Members = make(map[int64]bool, len(groups))
+			for _, g := range groups {
+				scope.Members[g.ID] = true
 			}
 			return nil
 		}

@@ -78,21 +78,22 @@ func scopeVisibleTo(col string) string {
 
 // MemberCollaboratives implements forum.CollaborativeScopes, through
 // collaborative_members_user.
-func (db *DB) MemberCollaboratives(ctx context.Context, userID int64) ([]int64, error) {
-	rows, err := db.readRows(ctx, `SELECT collaborative_id FROM collaborative_members WHERE user_id = ?`, userID)
+func (db *DB) MemberCollaboratives(ctx context.Context, userID int64) ([]forum.PostCollaborative, error) {
+	rows, err := db.readRows(ctx, `SELECT g.id, g.slug, g.name, g.visibility FROM collaborative_members m
+		JOIN collaboratives g ON g.id = m.collaborative_id WHERE m.user_id = ? ORDER BY g.name_key, g.id`, userID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []int64
+	var out []forum.PostCollaborative
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var g forum.PostCollaborative
+		if err := rows.Scan(&g.ID, &g.Slug, &g.Name, &g.Visibility); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		out = append(out, g)
 	}
-	return ids, rows.Err()
+	return out, rows.Err()
 }
 
 var _ forum.CollaborativeScopes = (*DB)(nil)

@@ -39,6 +39,7 @@ func questionFilter(c *fiber.Ctx) (forum.QuestionFilter, error) {
 		return f, err
 	}
 	f.After, f.Before = strings.Clone(c.Query("after")), strings.Clone(c.Query("before"))
+	f.Collaborative = strings.Clone(c.Query("collaborative"))
 	return f, f.Normalize()
 }
 
@@ -52,6 +53,9 @@ func questionPageLinks(f forum.QuestionFilter, page *forum.QuestionPage, withTag
 		}
 		if withTag && f.Tag != nil {
 			v.Set("tag", *f.Tag)
+		}
+		if f.Collaborative != "" {
+			v.Set("collaborative", f.Collaborative)
 		}
 		return v.Encode()
 	}
@@ -111,10 +115,8 @@ func (s *Server) apiAsk(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Collaborative != "" {
-		return forum.Errorf(forum.ENotFound, "There is no collaborative %q.", req.Collaborative)
-	}
-	q, err := s.qa.Ask(c.UserContext(), v.User, forum.AskInput{Title: req.Title, Body: req.Body, Tags: req.Tags})
+	q, err := s.qa.Ask(c.UserContext(), v.User, forum.AskInput{Title: req.Title, Body: req.Body, Tags: req.Tags,
+		Collaborative: req.Collaborative})
 	if err != nil {
 		return err
 	}

@@ -312,15 +312,21 @@ func doneAtQuestion(c *fiber.Ctx, questionID int64, done, anchor string) error {
 }
 
 func (s *Server) askPage(c *fiber.Ctx) error {
-	if _, ok := requirePageViewer(c); !ok {
+	v, ok := requirePageViewer(c)
+	if !ok {
 		return nil
 	}
 	p := s.page(c, "Ask a question", nil)
-	p.Form = map[string]string{"tags": c.Query("tag")}
+	p.Form = map[string]string{"tags": c.Query("tag"), "collaborative": c.Query("collaborative")}
 	status := fiber.StatusOK
 	if ff := s.formFlashFor(c); ff != nil {
 		status = ff.show(c, p)
 	}
+	view, err := s.askView(c, v.User, p.Form["collaborative"])
+	if err != nil {
+		return err
+	}
+	p.Data = view
 	return s.render(c, status, "ask", p)
 }
 
@@ -329,13 +335,20 @@ func (s *Server) askSubmit(c *fiber.Ctx) error {
 	if !ok {
 		return nil
 	}
-	in := forum.AskInput{Title: c.FormValue("title"), Body: c.FormValue("body"), Tags: splitTags(c.FormValue("tags"))}
+	in := forum.AskInput{Title: c.FormValue("title"), Body: c.FormValue("body"), Tags: splitTags(c.FormValue("tags")),
+		Collaborative: c.FormValue("collaborative")}
 	q, err := s.qa.Ask(c.UserContext(), v.User, in)
 	if err != nil {
-		form := map[string]string{"title": in.Title, "body": in.Body, "tags": c.FormValue("tags")}
+		form := map[string]string{"title": in.Title, "body": in.Body, "tags": c.FormValue("tags"), "collaborative": in.Collaborative}
 		return s.formFailed(c, err, failedForm{page: "/questions/ask", values: form, inPlace: func(ff *formFlash) error {
 			p := s.page(c, "Ask a question", nil)
-			return s.render(c, ff.show(c, p), "ask", p)
+			status := ff.show(c, p)
+			view, err := s.askView(c, v.User, p.Form["collaborative"])
+			if err != nil {
+				return err
+			}
+			p.Data = view
+			return s.render(c, status, "ask", p)
 		}})
 	}
 	return c.Redirect(questionPath(q)+"?done=asked", fiber.StatusSeeOther)

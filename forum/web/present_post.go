@@ -48,6 +48,9 @@ type postJSON struct {
 	EditedAt         *time.Time    `json:"edited_at,omitempty"`
 	ActivityAt       *time.Time    `json:"activity_at,omitempty"`
 	URL              string        `json:"url"`
+	// Collaborative is the collaborative the post's question belongs to; absent for the
+	// site's own questions.
+	Collaborative *scopeJSON  `json:"collaborative,omitempty"`
 	Answers          *[]postJSON   `json:"answers,omitempty"` // questions read whole: always present, even when empty
 	Comments         []commentJSON `json:"comments"`
 	// What the reader may do to the post: in a question read whole, for each post.
@@ -87,7 +90,7 @@ func presentPost(p *forum.Post, withBody bool) postJSON {
 	j := postJSON{
 		ID: p.ID, Type: string(p.Kind), Score: p.Score, MyVote: p.MyVote, CommentCount: p.CommentCount,
 		Revision: p.Revision, Author: presentAuthor(p.Author), CreatedAt: p.CreatedAt, EditedAt: p.EditedAt,
-		Deleted: p.DeletedAt != nil, Comments: []commentJSON{},
+		Deleted: p.DeletedAt != nil, Comments: []commentJSON{}, Collaborative: presentScope(p.Collaborative),
 	}
 	if withBody {
 		j.Body, j.BodyHTML = p.Body, p.BodyHTML
