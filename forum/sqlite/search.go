@@ -425,7 +425,7 @@ func questionFilters(plan *forum.SearchPlan, districtID int64, authorCol string)
 		conds, args = append(conds, authorCol+` IN (SELECT id FROM users WHERE district_id = ?)`), append(args, districtID)
 	}
 	if plan.CollaborativeID != 0 {
-		conds, args = append(conds, `k.collaborative_id = ?`), append(args, plan.CollaborativeID)
+		conds, args = append(conds, `k.collaborative_id IS ?`), append(args, plan.CollaborativeID)
 	}
 	if len(conds) == 0 {
 		return "1", nil
