@@ -243,7 +243,10 @@ func (s *Server) answerRedirect(c *fiber.Ctx, id int64, notFound error) error {
 		return notFound
 	}
 	a, err := s.qa.Post(c.UserContext(), viewerUser(c), id)
-	if err != nil || a.Kind != forum.KindAnswer {
+	if err != nil {
+		return err // what a missing id gets, also for an answer the reader may not see
+	}
+	if a.Kind != forum.KindAnswer {
 		return notFound
 	}
 	q, err := s.qa.Post(c.UserContext(), viewerUser(c), a.QuestionID)
