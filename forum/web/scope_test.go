@@ -236,6 +236,10 @@ func TestSearchKeepsPrivateQuestionsToMembers(t *testing.T) {
 			if strings.Contains(similar, privTitle) {
 				t.Errorf("similar questions show the private one")
 			}
+			suggest := string(s.apiAs(rd.a, "GET", "/api/v1/search/suggest?q="+url.QueryEscape("intake newcomer"), nil).body)
+			if strings.Contains(suggest, privTitle) || strings.Contains(suggest, "newcomer-intake") {
+				t.Errorf("suggestions give the private question away: %s", suggest)
+			}
 		})
 	}
 }
