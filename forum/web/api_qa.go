@@ -39,7 +39,6 @@ func questionFilter(c *fiber.Ctx) (forum.QuestionFilter, error) {
 		return f, err
 	}
 	f.After, f.Before = strings.Clone(c.Query("after")), strings.Clone(c.Query("before"))
-	f.Collaborative = strings.Clone(c.Query("collaborative"))
 	return f, f.Normalize()
 }
 
@@ -73,6 +72,10 @@ func (s *Server) apiQuestions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The API alone takes the collaborative filter: the list pages are cached under keys
+	// that know nothing of it (listcache.go, microcache.go), and a collaborative's
+	// questions are listed on its own page.
+	f.Collaborative = strings.Clone(c.Query("collaborative"))
 	page, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
 	if err != nil {
 		return err

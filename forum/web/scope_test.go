@@ -178,6 +178,24 @@ func TestScopedQuestionsStayOutOfSiteListsAndCounts(t *testing.T) {
 	}
 }
 
+// The list pages take no collaborative filter: their caches are keyed without it, so a
+// page drawn for a member with ?collaborative= must never be what the next reader gets.
+func TestListPagesIgnoreTheCollaborativeFilter(t *testing.T) {
+	s := newScopeSite(t)
+	for _, path := range []string{"/?collaborative=ell-resources", "/tags/grading?collaborative=ell-resources", "/?collaborative=ct-framework"} {
+		for _, a := range []*account{s.member, s.mod, nil} {
+			if body := string(s.pageAs(a, path).body); strings.Contains(body, privTitle) || strings.Contains(body, pubTitle) {
+				t.Fatalf("%s shows a collaborative's question", path)
+			}
+		}
+		for _, a := range []*account{s.outsider, nil} {
+			if body := string(s.pageAs(a, strings.Split(path, "?")[0]).body); strings.Contains(body, privTitle) || !strings.Contains(body, openTitle) {
+				t.Fatalf("after %s, the plain list is wrong", path)
+			}
+		}
+	}
+}
+
 func TestProfilesListOnlyWhatTheReaderMaySee(t *testing.T) {
 	s := newScopeSite(t)
 	for _, rd := range s.readers() {
