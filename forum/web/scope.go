@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/forum"
@@ -27,6 +29,17 @@ func presentScope(c *forum.PostCollaborative) *scopeJSON {
 
 // scopePath is a collaborative's page (DESIGN.md's /c/{slug}).
 func scopePath(slug string) string { return "/c/" + slug }
+
+// postTagPath is where a tag on post p leads: the tag's page for the site's own
+// questions; for a collaborative's, a search of that tag within the collaborative (the
+// site's tag pages list the site's own questions, and a tag only a private collaborative
+// uses has no page at all).
+func postTagPath(p *forum.Post, tag string) string {
+	if p.Collaborative == nil {
+		return tagPath(tag)
+	}
+	return "/search?" + url.Values{"q": {"[" + tag + "] collaborative:" + p.Collaborative.Slug}}.Encode()
+}
 
 // askChoice is one collaborative on the ask page's choice.
 type askChoice struct {

@@ -109,6 +109,10 @@ func TestScopedQuestionCarriesItsCollaborative(t *testing.T) {
 		!strings.Contains(string(page.body), "private: its members alone see it") {
 		t.Fatalf("the page does not name its collaborative")
 	}
+	// Its tags lead to a search inside the collaborative: the site's tag pages are the site's.
+	if !strings.Contains(string(page.body), `href="/search?q=%5Bnewcomer-intake%5D&#43;collaborative%3Aell-resources"`) {
+		t.Fatalf("the private question's tag links elsewhere")
+	}
 	// Bad asks: an unknown or invisible collaborative, the field named.
 	for _, tc := range []struct {
 		who    *account
@@ -224,7 +228,7 @@ func TestSearchKeepsPrivateQuestionsToMembers(t *testing.T) {
 	for _, rd := range s.readers() {
 		t.Run(rd.name, func(t *testing.T) {
 			for _, q := range []string{"q=newcomer+intake", "q=intake&collaborative=ell-resources", "q=" + url.QueryEscape("intake collaborative:ell-resources"),
-				"q=" + url.QueryEscape("[newcomer-intake]"), "q=interviews&sort=newest"} {
+				"q=" + url.QueryEscape("[newcomer-intake]"), "q=" + url.QueryEscape("[newcomer-intake] collaborative:ell-resources"), "q=interviews&sort=newest"} {
 				status, m := s.searchAPI(rd.a, q)
 				if status != 200 {
 					t.Fatalf("search %s: %d", q, status)
