@@ -27,6 +27,10 @@ type PostFacts struct {
 	// Locked: it or its question is (a locked question locks its thread). Curated: an
 	// answer marked as the reference; its edits go to review.
 	Hidden, SelfLocked, Locked, Curated bool
+	// CollaborativeID is the question's collaborative (0: none). A store reads the facts
+	// for an actor, and those of a post the actor may not see (SeesPostScope) read as
+	// facts of a missing post, so that every rule refuses it as it refuses a missing id.
+	CollaborativeID int64
 }
 
 // Live reports whether the post takes writes: it exists, and neither it nor its question

@@ -69,6 +69,10 @@ type Post struct {
 	MyVote int // the viewer's vote: 1, -1 or 0
 
 	QuestionTitle string // answers in lists: their question's title
+
+	// Collaborative is the collaborative the post's question belongs to (answers carry
+	// their question's), read with the post; nil for the site's own questions (scope.go).
+	Collaborative *PostCollaborative
 }
 
 // Comment is a remark on a question or an answer; ParentID makes it a reply.
@@ -158,6 +162,11 @@ type QuestionFilter struct {
 	// after, or ends right before, the question the cursor names, found through the index
 	// in the time of one page at any depth. Empty: the page is found by number.
 	After, Before string
+	// Collaborative lists one collaborative's questions (its slug; scope.go): QA.Questions
+	// checks the reader may see inside it and sets CollaborativeID, which the store reads.
+	// Without it the list is the site's own questions.
+	Collaborative   string
+	CollaborativeID int64
 }
 
 // InvalidCursor is the answer when a list's after or before (field) is not a cursor that
@@ -264,6 +273,9 @@ type NewQuestion struct {
 	Title          string
 	Body, BodyHTML string
 	Tags           []string
+	// CollaborativeID is the collaborative it is asked into (0: none); QA.Ask checked the
+	// asker may take part in it.
+	CollaborativeID int64
 	// Interval is the least time since the author's last question, deleted ones
 	// included; the store applies CheckQuestionInterval in its transaction. 0: none.
 	Interval time.Duration

@@ -24,6 +24,9 @@ type QA struct {
 	// Suggestions keeps the edits of people below the edit privilege (and of curated
 	// answers) for review (Propose); nil: such edits are refused.
 	Suggestions SuggestionStore
+	// Scopes answers who sees inside collaboratives (scope.go); nil: no collaborative can
+	// be asked into, and private posts are visible to moderators only.
+	Scopes CollaborativeScopes
 }
 
 func (s *QA) now() time.Time { return s.Now().UTC() }
@@ -44,6 +47,8 @@ type AskInput struct {
 	Title string
 	Body  string
 	Tags  []string
+	// Collaborative is the slug of the collaborative to ask into; "" for none.
+	Collaborative string
 }
 
 // Ask posts a question. Returns invalid naming the field, every field at fault listed
@@ -69,6 +74,10 @@ func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
+	collaborativeID, err := s.askScope(ctx, u, in.Collaborative)
+	if err != nil {
+		return nil, err
+	}
 	if tags, err = CanonicalTags(ctx, s.Synonyms, tags); err != nil { // sbg is filed as standards-based-grading
 		return nil, err
 	}
@@ -83,7 +92,7 @@ func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
 		return nil, err
 	}
 	return s.Posts.CreateQuestion(ctx, NewQuestion{AuthorID: u.ID, Title: title, Body: body, BodyHTML: html, Tags: tags,
-		Interval: s.questionInterval(u), Now: s.now()})
+		CollaborativeID: collaborativeID, Interval: s.questionInterval(u), Now: s.now()})
 }
 
 // Answer posts an answer. Returns invalid "body" (too_many_links among them), not_found for a missing question, or
@@ -179,15 +188,32 @@ func (s *QA) Undelete(ctx context.Context, u *User, postID int64) error {
 // Thread returns a question page's content for the viewer (nil when anonymous): deleted
 // posts for moderators, and her own, marked, for their author (SeesDeletedPost).
 func (s *QA) Thread(ctx context.Context, u *User, questionID int64, order AnswerSort) (*QuestionThread, error) {
+	var t *QuestionThread
+	var err error
 	if u == nil {
-		return s.Posts.Thread(ctx, questionID, 0, false, order)
+		t, err = s.Posts.Thread(ctx, questionID, 0, false, order)
+	} else {
+		t, err = s.readThread(ctx, u, questionID, u.ID, order)
 	}
-	return s.readThread(ctx, u, questionID, u.ID, order)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CheckPostScope(ctx, u, t.Question.Collaborative, NotFoundPost(questionID)); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // Post returns one question or answer as the viewer may see it.
 func (s *QA) Post(ctx context.Context, u *User, id int64) (*Post, error) {
-	return s.Posts.Post(ctx, id, viewerID(u), seesDeleted(u))
+	p, err := s.Posts.Post(ctx, id, viewerID(u), seesDeleted(u))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.CheckPostScope(ctx, u, p.Collaborative, NotFoundPost(id)); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // Comments returns a visible post's comments.
@@ -201,6 +227,9 @@ func (s *QA) Comments(ctx context.Context, u *User, postID int64) ([]*Comment, e
 // Questions lists a page of questions.
 func (s *QA) Questions(ctx context.Context, u *User, f QuestionFilter) (*QuestionPage, error) {
 	if err := f.Normalize(); err != nil {
+		return nil, err
+	}
+	if err := s.listScope(ctx, u, &f); err != nil {
 		return nil, err
 	}
 	return s.Posts.Questions(ctx, f, viewerID(u))

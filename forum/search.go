@@ -116,7 +116,10 @@ type SearchPlan struct {
 	Closed       *bool
 	Created      *TimeRange
 	District     string // posts by members of this district (slug)
-	Limit        int    // candidates per index; 0: MaxSearchCandidates
+	// CollaborativeID keeps to one collaborative's questions (0: any); the Searcher sets
+	// it only for a collaborative the searcher may see inside.
+	CollaborativeID int64
+	Limit           int // candidates per index; 0: MaxSearchCandidates
 }
 
 // Key is a canonical text of the plan, for caching its candidates.
@@ -157,7 +160,7 @@ func (p *SearchPlan) Key() string {
 	if p.Created != nil {
 		b.WriteString("\x00cr:" + p.Created.From.Format(time.RFC3339) + ".." + p.Created.Until.Format(time.RFC3339))
 	}
-	b.WriteString("\x00d:" + p.District + "\x00l:" + strconv.Itoa(p.Limit))
+	b.WriteString("\x00d:" + p.District + "\x00c:" + strconv.FormatInt(p.CollaborativeID, 10) + "\x00l:" + strconv.Itoa(p.Limit))
 	return b.String()
 }
 
@@ -173,6 +176,10 @@ type SearchQuestionKeys struct {
 	Tags        []string
 	District    string // the asker's district (slug), "" when none
 	Curated     bool   // a live answer of it is curated (moderation)
+	// The question's collaborative (0 and "": none) and whether it is private (forum/scope.go).
+	CollaborativeID   int64
+	CollaborativeSlug string
+	Private           bool
 }
 
 // SearchAnswerMatch is an answer whose text matched.
@@ -231,12 +238,15 @@ type SearchStore interface {
 	SearchGeneration(ctx context.Context) (int64, error)
 }
 
-// SearchScope is who searches, and so what they may find. Today everything is public but
-// deleted posts, which only moderators and their authors find; collaboratives will add
-// the private ones their members may see.
+// SearchScope is who searches, and so what they may find: everything public, deleted
+// posts for moderators and their authors, and private collaboratives' questions (and
+// their answers) for their members and moderators.
 type SearchScope struct {
 	ViewerID  int64 // 0: anonymous
 	Moderator bool
+	// Members are the collaboratives the viewer belongs to, read only when a candidate
+	// is private (Searcher.Search).
+	Members map[int64]bool
 }
 
 // SearchScopeFor returns u's scope (nil: anonymous).
@@ -253,9 +263,29 @@ func (s SearchScope) SeesDeleted(authorID int64) bool {
 	return s.Moderator || (s.ViewerID != 0 && s.ViewerID == authorID)
 }
 
-// SeesQuestion reports whether the viewer may find the question at all.
+// SeesQuestion reports whether the viewer may find the question at all: a private
+// collaborative's is found by its members and moderators only (SeesPostScope's rule).
 func (s SearchScope) SeesQuestion(q *SearchQuestionKeys) bool {
-	return !q.Deleted || s.SeesDeleted(q.AuthorID)
+	return (!q.Deleted || s.SeesDeleted(q.AuthorID)) && s.SeesScope(q)
+}
+
+// SeesScope reports whether the viewer sees the question's collaborative's insides.
+func (s SearchScope) SeesScope(q *SearchQuestionKeys) bool {
+	if !q.Private {
+		return true
+	}
+	var viewer *User
+	if s.ViewerID != 0 {
+		viewer = &User{ID: s.ViewerID, Role: RoleMember}
+		if s.Moderator {
+			viewer.Role = RoleModerator
+		}
+	}
+	role := MemberNone
+	if s.Members[q.CollaborativeID] {
+		role = MemberRoleMember
+	}
+	return SeesPostScope(&PostCollaborative{ID: q.CollaborativeID, Slug: q.CollaborativeSlug, Visibility: VisibilityPrivate}, viewer, role)
 }
 
 // SeesAnswer reports whether the viewer may find an answer of a question they see.
@@ -314,6 +344,9 @@ type Searcher struct {
 	Now   func() time.Time
 	// Synonyms rewrite [tag]s that stand for others; nil: tags are searched as written.
 	Synonyms TagSynonymStore
+	// Scopes resolves the collaborative filter and the searcher's memberships; nil: the
+	// filter finds nothing and private questions are found by moderators only.
+	Scopes CollaborativeScopes
 
 	mu      sync.Mutex
 	cache   map[string]*cachedCandidates
@@ -383,7 +416,10 @@ func (s *Searcher) Search(ctx context.Context, u *User, in SearchInput) (*Search
 	}
 	res.Facets = SearchFacets{Tags: []FacetCount{}, Status: []FacetCount{}, Collaboratives: []FacetCount{}, Districts: []FacetCount{}}
 	res.TotalExact = true
-	plan, ok := s.plan(q, u, res.Status)
+	plan, ok, err := s.plan(ctx, q, u, res.Status)
+	if err != nil {
+		return nil, err
+	}
 	if !ok || q.Empty() && res.Status == "" {
 		return res, nil // nothing asked, or something nobody can match
 	}
@@ -392,6 +428,9 @@ func (s *Searcher) Search(ctx context.Context, u *User, in SearchInput) (*Search
 		return nil, err
 	}
 	cand, scope := entry.cand, SearchScopeFor(u)
+	if err := s.scopeMembers(ctx, cand, &scope); err != nil {
+		return nil, err
+	}
 	// Most viewers see exactly what anonymous readers do: they share the page drawn once.
 	shared := !seesMoreThanPublic(cand, scope)
 	pageKey := string(res.Sort) + "/" + strconv.Itoa(res.Page) + "/" + strconv.Itoa(res.PageSize)
@@ -435,6 +474,9 @@ func seesMoreThanPublic(cand *SearchCandidates, scope SearchScope) bool {
 	}
 	for i := range cand.Items {
 		c := &cand.Items[i]
+		if c.Question.Private && scope.SeesQuestion(&c.Question) {
+			return true
+		}
 		if c.Question.Deleted && scope.SeesDeleted(c.Question.AuthorID) {
 			return true
 		}
@@ -447,18 +489,55 @@ func seesMoreThanPublic(cand *SearchCandidates, scope SearchScope) bool {
 	return false
 }
 
+// scopeMembers reads the collaboratives a signed-in viewer belongs to into scope, when
+// some candidate is a private collaborative's and the viewer is not a moderator: one
+// indexed read, and none for the many searches that find nothing private.
+func (s *Searcher) scopeMembers(ctx context.Context, cand *SearchCandidates, scope *SearchScope) error {
+	if scope.ViewerID == 0 || scope.Moderator || s.Scopes == nil {
+		return nil
+	}
+	for i := range cand.Items {
+		if cand.Items[i].Question.Private {
+			groups, err := s.Scopes.MemberCollaboratives(ctx, scope.ViewerID)
+			if err != nil {
+				return err
+			}
+			scope.Members = make(map[int64]bool, len(groups))
+			for _, g := range groups {
+				scope.Members[g.ID] = true
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
 // plan turns a parsed query into what a store searches. It is false when nothing can
-// match: an unknown collaborative (none exist yet), or user:me for someone anonymous.
-func (s *Searcher) plan(q *SearchQuery, u *User, status SearchStatus) (SearchPlan, bool) {
+// match: a collaborative that does not exist or whose insides u may not see (answered
+// alike: no results), or user:me for someone anonymous.
+func (s *Searcher) plan(ctx context.Context, q *SearchQuery, u *User, status SearchStatus) (SearchPlan, bool, error) {
 	p := SearchPlan{Terms: q.Terms, Excluded: q.Excluded, Tags: q.Tags, ExcludedTags: q.ExcludedTags, Kind: q.Kind,
 		Score: q.Score, Answers: q.Answers, Accepted: q.Accepted, Closed: q.Closed, Created: q.Created, District: q.District,
 		Limit: MaxSearchCandidates}
 	if q.Collaborative != "" {
-		return p, false // collaboratives do not exist yet: no slug names one
+		if s.Scopes == nil {
+			return p, false, nil
+		}
+		a, err := s.Scopes.CollaborativeAccess(ctx, q.Collaborative, u)
+		if KindOf(err) == ENotFound {
+			return p, false, nil
+		}
+		if err != nil {
+			return p, false, err
+		}
+		if !a.CanSeeInside() {
+			return p, false, nil
+		}
+		p.CollaborativeID = a.Collaborative.ID
 	}
 	switch {
 	case q.UserMe && u == nil:
-		return p, false
+		return p, false, nil
 	case q.UserMe:
 		p.AuthorID = u.ID
 	case q.User != nil:
@@ -473,7 +552,7 @@ func (s *Searcher) plan(q *SearchQuery, u *User, status SearchStatus) (SearchPla
 	case StatusAccepted:
 		p.Accepted = &yes
 	}
-	return p, true
+	return p, true, nil
 }
 
 // candidates returns the plan's candidates, from the cache while the index has not
@@ -631,6 +710,7 @@ func countResults(ranked []rankedResult, exact bool) (int, SearchFacets) {
 	var total float64
 	tags := map[string]float64{}
 	districts := map[string]float64{}
+	collaboratives := map[string]float64{} // of results the viewer may see only: ranked holds nothing else
 	var answered, unanswered, accepted float64
 	for _, r := range ranked {
 		w := r.c.Weight
@@ -644,6 +724,9 @@ func countResults(ranked []rankedResult, exact bool) (int, SearchFacets) {
 		if d := r.c.Question.District; d != "" {
 			districts[d] += w
 		}
+		if c := r.c.Question.CollaborativeSlug; c != "" {
+			collaboratives[c] += w
+		}
 		if r.c.Question.AnswerCount > 0 {
 			answered += w
 		} else {
@@ -653,8 +736,8 @@ func countResults(ranked []rankedResult, exact bool) (int, SearchFacets) {
 			accepted += w
 		}
 	}
-	f := SearchFacets{Tags: topFacets(tags, searchFacetTags), Status: []FacetCount{}, Collaboratives: []FacetCount{},
-		Districts: topFacets(districts, searchFacetTags)}
+	f := SearchFacets{Tags: topFacets(tags, searchFacetTags), Status: []FacetCount{},
+		Collaboratives: topFacets(collaboratives, searchFacetTags), Districts: topFacets(districts, searchFacetTags)}
 	for _, s := range []struct {
 		v string
 		n float64
@@ -757,6 +840,9 @@ func (s *Searcher) Similar(ctx context.Context, u *User, title string) ([]*Post,
 	for _, c := range cands {
 		if c.Question.Deleted || c.Question.Closed && c.Question.AnswerCount == 0 {
 			continue // a duplicate-seeker needs somewhere to go: live, and answered if closed
+		}
+		if c.Question.Private {
+			continue // never a private collaborative's title, to anyone, while they type
 		}
 		ids = append(ids, c.Question.ID)
 		if len(ids) == MaxSimilarQuestions {

@@ -24,6 +24,8 @@ func SeesDeleted(u *User) bool { return seesDeleted(u) }
 // Without the deleted posts, the thread names their authors in DeletedAuthors: each of
 // them reads the thread with her own (Thread), not this one. A deleted question is not
 // found here for anyone but moderators; its author reads it with Thread.
+// It is shared, so it does not decide who may see it: before serving it to a reader, the
+// cache asks CheckScopeNow of the question's collaborative (scope.go).
 func (s *QA) SharedThread(ctx context.Context, u *User, questionID int64, order AnswerSort) (*QuestionThread, error) {
 	if seesDeleted(u) {
 		return s.Posts.Thread(ctx, questionID, 0, true, order)

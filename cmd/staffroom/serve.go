@@ -162,7 +162,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.QA = &forum.QA{
 		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: render, Privileges: m.Settings, Now: m.Now,
 		Votes:    forum.VoteRules{DailyVotes: m.Config.DailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
-		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB, Suggestions: m.DB,
+		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB, Suggestions: m.DB, Scopes: m.DB,
 	}
 	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
 	collaboratives := &forum.Collaboratives{Store: m.DB, Members: m.DB, Directory: m.DB, Users: m.DB, Render: render, Now: m.Now}
@@ -201,7 +201,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Collaboratives: m.DB, Now: m.Now},
 		Collaboratives: collaboratives,
 		Admin:          &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now},
-		Search:         &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB},
+		Search:         &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB, Scopes: m.DB},
 		Synonyms:       &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now},
 		Moderation: &forum.Moderation{Store: m.DB, Posts: m.DB, Revisions: m.DB, Render: render, Privileges: m.Settings,
 			Rules: forum.DefaultFlagRules, Now: m.Now}})

@@ -56,7 +56,7 @@ const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 /**
  * Starts the server and resolves once GET /readyz answers 200. Returns
- * { baseURL, stop() }. env adds STAFFROOM_* settings. The temporary directory (binary and database) is removed by stop().
+ * { baseURL, stop(), logs(), dbPath }. env adds STAFFROOM_* settings. The temporary directory (binary and database) is removed by stop().
  */
 export async function startServer({ logName = "server.log", env = {} } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "staffroom-e2e-"));
@@ -122,7 +122,7 @@ export async function startServer({ logName = "server.log", env = {} } = {}) {
 
     const ready = await waitReady(baseURL, exited, 30_000);
     if (ready === true) {
-      return { baseURL, stop, logs: () => output };
+      return { baseURL, stop, logs: () => output, dbPath: join(dbDir, "staffroom.db") };
     }
     lastErr = new Error(`staffroom did not become ready (${ready}); its output:\n${output}`);
     process.removeListener("exit", killOnExit);

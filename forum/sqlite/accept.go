@@ -12,7 +12,7 @@ import (
 func (db *DB) Accept(ctx context.Context, answerID, askerID int64, now time.Time) (bool, error) {
 	accepted := false
 	err := db.write(ctx, func(tx *txn) error {
-		answer, err := postFacts(ctx, tx, answerID)
+		answer, err := postFacts(ctx, tx, answerID, askerID)
 		if err != nil {
 			return err
 		}
@@ -52,7 +52,7 @@ func (db *DB) Accept(ctx context.Context, answerID, askerID int64, now time.Time
 // restoreAcceptance gives an undeleted answer back the acceptance its deletion took, with
 // the reputation that goes with it, unless the asker has accepted another answer since.
 func restoreAcceptance(ctx context.Context, tx *txn, answerID, questionID int64, now time.Time) error {
-	answer, err := postFacts(ctx, tx, answerID)
+	answer, err := postFacts(ctx, tx, answerID, systemActor)
 	if err != nil || answer.AcceptedAnswerID != 0 {
 		return err
 	}

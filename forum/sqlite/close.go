@@ -26,11 +26,11 @@ func voteClose(ctx context.Context, tx *txn, v forum.CloseVote) (forum.CloseStat
 	err := func() error {
 		f := forum.CloseFacts{}
 		var err error
-		if f.Question, err = postFacts(ctx, tx, v.QuestionID); err != nil {
+		if f.Question, err = postFacts(ctx, tx, v.QuestionID, v.VoterID); err != nil {
 			return err
 		}
 		if v.DuplicateOf != 0 {
-			if f.Original, err = postFacts(ctx, tx, v.DuplicateOf); err != nil {
+			if f.Original, err = postFacts(ctx, tx, v.DuplicateOf, v.VoterID); err != nil {
 				return err
 			}
 		}

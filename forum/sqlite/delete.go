@@ -10,7 +10,7 @@ import (
 // DeletePost implements forum.PostStore.
 func (db *DB) DeletePost(ctx context.Context, postID int64, by *forum.User, now time.Time) error {
 	return db.write(ctx, func(tx *txn) error {
-		post, err := postFacts(ctx, tx, postID)
+		post, err := postFacts(ctx, tx, postID, by.ID)
 		if err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func softDelete(ctx context.Context, tx *txn, post forum.PostFacts, by int64, no
 // UndeletePost implements forum.PostStore.
 func (db *DB) UndeletePost(ctx context.Context, postID int64, by *forum.User, now time.Time) error {
 	return db.write(ctx, func(tx *txn) error {
-		post, err := postFacts(ctx, tx, postID)
+		post, err := postFacts(ctx, tx, postID, by.ID)
 		if err != nil {
 			return err
 		}
@@ -131,8 +131,13 @@ func restorePost(ctx context.Context, tx *txn, post forum.PostFacts, now time.Ti
 }
 
 // countQuestionLife moves every count a question is part of, its tags' and the site's, by
-// delta: -1 when it is deleted, +1 when it comes back.
+// delta: -1 when it is deleted, +1 when it comes back. A collaborative's question is in
+// none of them (forum/scope.go).
 func countQuestionLife(ctx context.Context, tx *txn, questionID int64, delta int) error {
+	var scoped bool
+	if err := tx.QueryRowContext(ctx, `SELECT collaborative_id IS NOT NULL FROM posts WHERE id = ?`, questionID).Scan(&scoped); err != nil || scoped {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count + ?
 		WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, delta, questionID); err != nil {
 		return err

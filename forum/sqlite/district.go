@@ -422,11 +422,13 @@ func (db *DB) DirectoryPeople(ctx context.Context, scope forum.DirectoryScope, l
 	return out, total, rows.Err()
 }
 
-// DirectoryQuestions implements forum.DirectoryStore. Every question is public today; when
-// questions can belong to a private collaborative, this list keeps to the public ones.
+// DirectoryQuestions implements forum.DirectoryStore: public questions only, the site's
+// own and public collaboratives' (pg is the post's collaborative, postFrom), never a
+// private collaborative's.
 func (db *DB) DirectoryQuestions(ctx context.Context, scope forum.DirectoryScope, limit int, viewerID int64) ([]*forum.Post, error) {
 	cond, arg := scopeAuthors(scope, `p.author_id`)
-	rows, err := db.readRows(ctx, selectListedPost+`WHERE p.kind = 'question' AND p.deleted_at IS NULL AND `+cond+
+	rows, err := db.readRows(ctx, selectListedPost+`WHERE p.kind = 'question' AND p.deleted_at IS NULL
+		AND (p.collaborative_id IS NULL OR pg.visibility = 'public') AND `+cond+
 		` ORDER BY p.created_at DESC, p.id DESC LIMIT ?`, viewerID, arg, limit)
 	if err != nil {
 		return nil, err

@@ -106,7 +106,7 @@ func flagFacts(ctx context.Context, tx *txn, f forum.NewFlag) (forum.FlagFacts, 
 	var postID int64
 	switch f.TargetKind {
 	case forum.FlagOnPost:
-		pf, err := postFacts(ctx, tx, f.TargetID)
+		pf, err := postFacts(ctx, tx, f.TargetID, f.Flagger.ID)
 		if err != nil {
 			return facts, 0, err
 		}
@@ -122,7 +122,7 @@ func flagFacts(ctx context.Context, tx *txn, f forum.NewFlag) (forum.FlagFacts, 
 		if err != nil {
 			return facts, 0, err
 		}
-		pf, err := postFacts(ctx, tx, postID)
+		pf, err := postFacts(ctx, tx, postID, f.Flagger.ID)
 		if err != nil {
 			return facts, 0, err
 		}
@@ -132,7 +132,7 @@ func flagFacts(ctx context.Context, tx *txn, f forum.NewFlag) (forum.FlagFacts, 
 		return facts, 0, forum.NotFlaggable(f.TargetKind)
 	}
 	if f.DuplicateOf != 0 {
-		o, err := postFacts(ctx, tx, f.DuplicateOf)
+		o, err := postFacts(ctx, tx, f.DuplicateOf, f.Flagger.ID)
 		if err != nil {
 			return facts, 0, err
 		}
@@ -180,21 +180,13 @@ func resolveFlags(ctx context.Context, tx *txn, kind string, id int64, status st
 	return err
 }
 
-// nullID is NULL for 0 (the system), else the id.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 // hideFlagged hides a visible target pending review (a hidden post is soft-deleted too,
 // so that every list, count and search leaves it out). Nothing happens to a target that
 // is already out of sight.
 func hideFlagged(ctx context.Context, tx *txn, kind string, id, actor int64, why string, now time.Time) error {
 	switch kind {
 	case forum.FlagOnPost:
-		pf, err := postFacts(ctx, tx, id)
+		pf, err := postFacts(ctx, tx, id, systemActor)
 		if err != nil || !pf.Live() {
 			return err
 		}
@@ -223,7 +215,7 @@ func deleteFlagged(ctx context.Context, tx *txn, kind string, id, actor, penaliz
 	before := auditState("deleted", false)
 	switch kind {
 	case forum.FlagOnPost:
-		pf, err := postFacts(ctx, tx, id)
+		pf, err := postFacts(ctx, tx, id, systemActor)
 		if err != nil {
 			return err
 		}

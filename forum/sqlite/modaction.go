@@ -15,7 +15,7 @@ import (
 // SuggestEdit implements forum.SuggestionStore.
 func (db *DB) SuggestEdit(ctx context.Context, s forum.SuggestedEdit) (*forum.SuggestedEdit, error) {
 	err := db.write(ctx, func(tx *txn) error {
-		if _, err := livePost(ctx, tx, s.PostID); err != nil {
+		if _, err := livePost(ctx, tx, s.PostID, s.AuthorID); err != nil {
 			return err
 		}
 		var tags sql.NullString
@@ -99,7 +99,7 @@ func resolveSuggestion(ctx context.Context, tx *txn, it *forum.ReviewItem, r for
 // ModeratePost implements forum.ModerationStore.
 func (db *DB) ModeratePost(ctx context.Context, m forum.PostModeration) error {
 	return db.write(ctx, func(tx *txn) error {
-		f, err := postFacts(ctx, tx, m.PostID)
+		f, err := postFacts(ctx, tx, m.PostID, m.By.ID)
 		if err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func (db *DB) ModeratePost(ctx context.Context, m forum.PostModeration) error {
 // Curate implements forum.ModerationStore.
 func (db *DB) Curate(ctx context.Context, c forum.Curation, by *forum.User) error {
 	return db.write(ctx, func(tx *txn) error {
-		f, err := postFacts(ctx, tx, c.PostID)
+		f, err := postFacts(ctx, tx, c.PostID, by.ID)
 		if err != nil {
 			return err
 		}
@@ -198,7 +198,7 @@ func touchSearch(ctx context.Context, tx *txn) error {
 // Uncurate implements forum.ModerationStore.
 func (db *DB) Uncurate(ctx context.Context, postID int64, by *forum.User, now time.Time) error {
 	return db.write(ctx, func(tx *txn) error {
-		f, err := postFacts(ctx, tx, postID)
+		f, err := postFacts(ctx, tx, postID, by.ID)
 		if err != nil {
 			return err
 		}
@@ -272,11 +272,11 @@ func (db *DB) CuratedAnswers(ctx context.Context, tag string, limit int) ([]*for
 // Merge implements forum.ModerationStore.
 func (db *DB) Merge(ctx context.Context, m forum.Merge) error {
 	return db.write(ctx, func(tx *txn) error {
-		dup, err := postFacts(ctx, tx, m.DuplicateID)
+		dup, err := postFacts(ctx, tx, m.DuplicateID, m.By.ID)
 		if err != nil {
 			return err
 		}
-		orig, err := postFacts(ctx, tx, m.OriginalID)
+		orig, err := postFacts(ctx, tx, m.OriginalID, m.By.ID)
 		if err != nil {
 			return err
 		}
@@ -396,7 +396,7 @@ func idList(ids []int64) string {
 func (db *DB) ConvertToComment(ctx context.Context, answerID int64, by *forum.User, render func(string) (string, error), now time.Time) (*forum.Comment, error) {
 	var created *forum.Comment
 	err := db.write(ctx, func(tx *txn) error {
-		f, err := postFacts(ctx, tx, answerID)
+		f, err := postFacts(ctx, tx, answerID, by.ID)
 		if err != nil {
 			return err
 		}
@@ -529,7 +529,7 @@ func (db *DB) DeleteSpammer(ctx context.Context, s forum.SpamAccount) (int, erro
 			return err
 		}
 		for _, id := range ids {
-			f, err := postFacts(ctx, tx, id)
+			f, err := postFacts(ctx, tx, id, systemActor)
 			if err != nil {
 				return err
 			}

@@ -16,23 +16,29 @@ import (
 const postColumns = `p.id, p.kind, COALESCE(p.question_id, 0), p.title, p.tags, p.body, p.body_html, p.score,
 	p.answer_count, p.comment_count, p.view_count, COALESCE(p.accepted_answer_id, 0), p.revision,
 	COALESCE(p.closed_reason, ''), p.closed_at, COALESCE(p.duplicate_of, 0), p.deleted_at, p.created_at,
-	p.edited_at, p.activity_at, p.hidden_at, p.locked_at, p.curated_at`
+	p.edited_at, p.activity_at, p.hidden_at, p.locked_at, p.curated_at, COALESCE(p.collaborative_id, 0),
+	COALESCE(pg.slug, ''), COALESCE(pg.name, ''), COALESCE(pg.visibility, '')`
 
-// postFrom joins each post to its author and the viewer's vote (bound as the first argument).
+// postFrom joins each post to its author, the viewer's vote (bound as the first argument)
+// and its collaborative (pg: its scope is read with the post, forum/scope.go).
 const postFrom = ` FROM posts p JOIN users u ON u.id = p.author_id LEFT JOIN districts d ON d.id = u.district_id
-	LEFT JOIN votes mv ON mv.post_id = p.id AND mv.user_id = ? `
+	LEFT JOIN votes mv ON mv.post_id = p.id AND mv.user_id = ? LEFT JOIN collaboratives pg ON pg.id = p.collaborative_id `
 
 func scanPost(row scanner) (*forum.Post, error) {
 	var p forum.Post
 	var kind, tags string
 	var closedAt, deletedAt, editedAt, hiddenAt, lockedAt, curatedAt sql.NullTime
 	var myVote sql.NullInt64
+	var scope forum.PostCollaborative
 	author, err := scanUserAfter(row, []any{&p.ID, &kind, &p.QuestionID, &p.Title, &tags, &p.Body, &p.BodyHTML, &p.Score,
 		&p.AnswerCount, &p.CommentCount, &p.ViewCount, &p.AcceptedAnswerID, &p.Revision,
 		&p.ClosedReason, &closedAt, &p.DuplicateOf, &deletedAt, &p.CreatedAt, &editedAt, &p.ActivityAt,
-		&hiddenAt, &lockedAt, &curatedAt, &myVote})
+		&hiddenAt, &lockedAt, &curatedAt, &scope.ID, &scope.Slug, &scope.Name, &scope.Visibility, &myVote})
 	if err != nil {
 		return nil, err
+	}
+	if scope.ID != 0 {
+		p.Collaborative = &scope
 	}
 	p.Kind = forum.PostKind(kind)
 	p.Author = author
@@ -72,19 +78,22 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 			}
 		}
 		var id int64
-		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, author_id, title, body, body_html, tags, created_at, activity_at)
-			VALUES ('question', ?, ?, ?, ?, ?, ?, ?)`, q.AuthorID, q.Title, q.Body, q.BodyHTML, strings.Join(q.Tags, " "), q.Now, q.Now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, author_id, title, body, body_html, tags, created_at, activity_at, collaborative_id)
+			VALUES ('question', ?, ?, ?, ?, ?, ?, ?, ?)`, q.AuthorID, q.Title, q.Body, q.BodyHTML, strings.Join(q.Tags, " "), q.Now, q.Now,
+			nullID(q.CollaborativeID))
 		if err != nil {
 			return err
 		}
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		if err := tagPost(ctx, tx, id, q.AuthorID, q.Tags, q.Now); err != nil {
+		if err := tagPost(ctx, tx, id, q.AuthorID, q.Tags, q.CollaborativeID != 0, q.Now); err != nil {
 			return err
 		}
-		if err := countQuestions(ctx, tx, 1, 1); err != nil {
-			return err
+		if q.CollaborativeID == 0 { // the site's totals count the site's own questions
+			if err := countQuestions(ctx, tx, 1, 1); err != nil {
+				return err
+			}
 		}
 		if err := linkQuestions(ctx, tx, id, q.Body); err != nil {
 			return err
@@ -98,11 +107,7 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 		if created, err = postTx(ctx, tx, id); err != nil {
 			return err
 		}
-		events := []forum.Event{{Topic: forum.TopicQuestions, Name: forum.EventQuestionCreated, Data: created, PostID: id}}
-		for _, tag := range created.Tags {
-			events = append(events, forum.Event{Topic: forum.TopicTag(tag), Name: forum.EventQuestionCreated, Data: created, PostID: id})
-		}
-		return tx.emit(ctx, q.Now, events...)
+		return tx.emit(ctx, q.Now, forum.QuestionCreatedEvents(created)...)
 	})
 	if err != nil {
 		return nil, err
@@ -133,8 +138,9 @@ func postTx(ctx context.Context, tx *txn, id int64) (*forum.Post, error) {
 	return p, nil
 }
 
-// tagPost files a question under its tags, creating the missing ones and counting.
-func tagPost(ctx context.Context, tx *txn, postID, authorID int64, tags []string, now time.Time) error {
+// tagPost files a question under its tags, creating the missing ones and counting the
+// site's own questions (scoped: it belongs to a collaborative, and tag counts leave it out).
+func tagPost(ctx context.Context, tx *txn, postID, authorID int64, tags []string, scoped bool, now time.Time) error {
 	for _, name := range tags {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO tags (name, created_by, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO NOTHING`, name, authorID, now); err != nil {
@@ -143,6 +149,9 @@ func tagPost(ctx context.Context, tx *txn, postID, authorID int64, tags []string
 		if _, err := tx.ExecContext(ctx, `INSERT INTO post_tags (post_id, tag_id, created_at)
 			SELECT ?, id, ? FROM tags WHERE name = ?`, postID, now, name); err != nil {
 			return err
+		}
+		if scoped {
+			continue
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count + 1 WHERE name = ?`, name); err != nil {
 			return err
@@ -157,31 +166,42 @@ func insertRevision(ctx context.Context, tx *txn, postID int64, number int, titl
 	return err
 }
 
-// postFacts reads, inside a write, what the rules about post id depend on, with its
-// question's side (for a question, itself). A missing post reads as facts with Exists
-// false: the rule says what that means.
-func postFacts(ctx context.Context, tx *txn, id int64) (forum.PostFacts, error) {
+// postFacts reads, inside a write by actorID, what the rules about post id depend on,
+// with its question's side (for a question, itself) and its collaborative's visibility. A
+// missing post reads as facts with Exists false: the rule says what that means; so does a
+// post the actor may not see (forum.SeesPostScope, with the actor's role read here, in
+// the write's transaction, only for a private collaborative's post).
+func postFacts(ctx context.Context, tx *txn, id, actorID int64) (forum.PostFacts, error) {
 	f := forum.PostFacts{ID: id}
 	var kind string
+	var scope forum.PostCollaborative
 	err := tx.QueryRowContext(ctx, `SELECT p.kind, p.author_id, q.id, q.author_id, p.deleted_at IS NOT NULL,
 		q.deleted_at IS NOT NULL, COALESCE(q.closed_reason, '') <> '', COALESCE(q.accepted_answer_id, 0),
-		p.hidden_at IS NOT NULL, p.locked_at IS NOT NULL, p.locked_at IS NOT NULL OR q.locked_at IS NOT NULL, p.curated_at IS NOT NULL
-		FROM posts p JOIN posts q ON q.id = COALESCE(p.question_id, p.id) WHERE p.id = ?`, id).Scan(&kind, &f.AuthorID,
+		p.hidden_at IS NOT NULL, p.locked_at IS NOT NULL, p.locked_at IS NOT NULL OR q.locked_at IS NOT NULL, p.curated_at IS NOT NULL,
+		COALESCE(q.collaborative_id, 0), COALESCE(g.visibility, '')
+		FROM posts p JOIN posts q ON q.id = COALESCE(p.question_id, p.id) LEFT JOIN collaboratives g ON g.id = q.collaborative_id
+		WHERE p.id = ?`, id).Scan(&kind, &f.AuthorID,
 		&f.QuestionID, &f.AskerID, &f.Deleted, &f.QuestionDeleted, &f.Closed, &f.AcceptedAnswerID,
-		&f.Hidden, &f.SelfLocked, &f.Locked, &f.Curated)
+		&f.Hidden, &f.SelfLocked, &f.Locked, &f.Curated, &scope.ID, &scope.Visibility)
 	if errors.Is(err, sql.ErrNoRows) {
 		return forum.PostFacts{ID: id}, nil
 	}
 	if err != nil {
 		return f, fmt.Errorf("read post %d: %w", id, err)
 	}
-	f.Exists, f.Kind = true, forum.PostKind(kind)
+	f.Exists, f.Kind, f.CollaborativeID = true, forum.PostKind(kind), scope.ID
+	if scope.ID != 0 {
+		sees, err := seesScopeTx(ctx, tx, &scope, actorID)
+		if err != nil || !sees {
+			return forum.PostFacts{ID: id}, err
+		}
+	}
 	return f, nil
 }
 
-// livePost reads a post's facts for a write that needs it live (forum.CheckLive).
-func livePost(ctx context.Context, tx *txn, id int64) (forum.PostFacts, error) {
-	f, err := postFacts(ctx, tx, id)
+// livePost reads a post's facts for a write by actorID that needs it live (forum.CheckLive).
+func livePost(ctx context.Context, tx *txn, id, actorID int64) (forum.PostFacts, error) {
+	f, err := postFacts(ctx, tx, id, actorID)
 	if err != nil {
 		return f, err
 	}
@@ -193,15 +213,16 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 	var created *forum.Post
 	err := db.write(ctx, func(tx *txn) error {
 		var id int64
-		q, err := postFacts(ctx, tx, a.QuestionID)
+		q, err := postFacts(ctx, tx, a.QuestionID, a.AuthorID)
 		if err != nil {
 			return err
 		}
 		if err := forum.CheckAnswer(q); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, question_id, author_id, body, body_html, created_at, activity_at)
-			VALUES ('answer', ?, ?, ?, ?, ?, ?)`, a.QuestionID, a.AuthorID, a.Body, a.BodyHTML, a.Now, a.Now)
+		// The answer carries its question's collaborative, so that reading it reads its scope.
+		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, question_id, author_id, body, body_html, created_at, activity_at, collaborative_id)
+			VALUES ('answer', ?, ?, ?, ?, ?, ?, ?)`, a.QuestionID, a.AuthorID, a.Body, a.BodyHTML, a.Now, a.Now, nullID(q.CollaborativeID))
 		if err != nil {
 			return err
 		}
@@ -239,7 +260,7 @@ func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Com
 	var created *forum.Comment
 	err := db.write(ctx, func(tx *txn) error {
 		var id int64
-		post, err := postFacts(ctx, tx, c.PostID)
+		post, err := postFacts(ctx, tx, c.PostID, c.AuthorID)
 		if err != nil {
 			return err
 		}
@@ -390,6 +411,7 @@ func countFirstAnswer(ctx context.Context, tx *txn, questionID int64, delta int)
 		want = 0
 	}
 	_, err := tx.ExecContext(ctx, `UPDATE site_counters SET value = value + ? WHERE name = 'unanswered'
-		AND EXISTS (SELECT 1 FROM posts WHERE id = ? AND answer_count = ? AND deleted_at IS NULL AND closed_at IS NULL)`, delta, questionID, want)
+		AND EXISTS (SELECT 1 FROM posts WHERE id = ? AND answer_count = ? AND deleted_at IS NULL AND closed_at IS NULL
+			AND collaborative_id IS NULL)`, delta, questionID, want)
 	return err
 }

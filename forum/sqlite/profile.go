@@ -9,16 +9,18 @@ import (
 
 // UserPosts implements forum.ProfileStore.
 func (db *DB) UserPosts(ctx context.Context, userID int64, kind forum.PostKind, page, pageSize int, viewerID int64) ([]*forum.Post, int, error) {
+	// Only what the viewer may see: a private collaborative's posts to its members alone.
 	live := `p.author_id = ? AND p.kind = ? AND p.deleted_at IS NULL
-		AND (p.question_id IS NULL OR EXISTS (SELECT 1 FROM posts q WHERE q.id = p.question_id AND q.deleted_at IS NULL))`
+		AND (p.question_id IS NULL OR EXISTS (SELECT 1 FROM posts q WHERE q.id = p.question_id AND q.deleted_at IS NULL))
+		AND ` + scopeVisibleTo("p.collaborative_id")
 	var total int
-	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts p WHERE `+live, userID, string(kind)).Scan(&total); err != nil {
+	if err := db.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts p WHERE `+live, userID, string(kind), viewerID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	rows, err := db.reader.QueryContext(ctx, `SELECT `+postColumns+`, mv.value, `+userColumns+`,
 		COALESCE((SELECT q.title FROM posts q WHERE q.id = p.question_id), '')`+postFrom+
 		`WHERE `+live+` ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?`,
-		viewerID, userID, string(kind), pageSize, (page-1)*pageSize)
+		viewerID, userID, string(kind), viewerID, pageSize, (page-1)*pageSize)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -75,11 +75,25 @@ func (db *DB) Thread(ctx context.Context, questionID, viewerID int64, includeDel
 		if err != nil {
 			return nil, err
 		}
-		if len(originals) == 1 {
+		if originals = besideScope(q, originals); len(originals) == 1 {
 			t.Original = originals[0]
 		}
 	}
+	t.Related, t.Linked = besideScope(q, t.Related), besideScope(q, t.Linked)
 	return t, nil
+}
+
+// besideScope keeps the questions that may be shown beside q to whoever sees q: the
+// site's own, public collaboratives', and q's own collaborative's. A private
+// collaborative's question never shows beside another's page, not even its title.
+func besideScope(q *forum.Post, ps []*forum.Post) []*forum.Post {
+	out := ps[:0]
+	for _, p := range ps {
+		if !p.Collaborative.Private() || q.Collaborative != nil && p.Collaborative.ID == q.Collaborative.ID {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // aroundQuestions is how many related and linked questions a question page lists.
@@ -255,7 +269,11 @@ func (db *DB) Tags(ctx context.Context, q string, page, pageSize int) ([]forum.T
 // Tag implements forum.PostStore.
 func (db *DB) Tag(ctx context.Context, name string) (*forum.Tag, error) {
 	var t forum.Tag
-	err := db.reader.QueryRowContext(ctx, `SELECT name, excerpt, question_count, created_at FROM tags WHERE name = ?`, name).
+	// A tag only a collaborative's questions use is theirs, not the site's: like its
+	// count, it is not shown (forum/scope.go).
+	err := db.reader.QueryRowContext(ctx, `SELECT name, excerpt, question_count, created_at FROM tags t WHERE name = ?
+		AND (question_count > 0 OR NOT EXISTS (SELECT 1 FROM post_tags pt WHERE pt.tag_id = t.id AND pt.collaborative_id IS NOT NULL)
+			OR EXISTS (SELECT 1 FROM post_tags pt WHERE pt.tag_id = t.id AND pt.collaborative_id IS NULL))`, name).
 		Scan(&t.Name, &t.Excerpt, &t.Count, &t.CreatedAt)
 	if err != nil {
 		return nil, notFound(err, forum.NotFoundTag(name))

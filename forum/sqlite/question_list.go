@@ -49,12 +49,19 @@ func questionSourceFor(f forum.QuestionFilter) questionSource {
 		// Open questions only: a closed one waits for no answer (0015_unanswered_open.sql).
 		unanswered = ` AND p.answer_count = 0 AND p.closed_at IS NULL`
 	}
-	if f.Tag != nil && f.AuthorID == nil {
+	// The site's lists keep to its own questions; a collaborative's list to its own
+	// (forum/scope.go). The condition is spelled as the indexes' WHERE spells it.
+	scope, scopeArgs := ` AND p.collaborative_id IS NULL`, []any{}
+	if f.CollaborativeID != 0 {
+		scope, scopeArgs = ` AND p.collaborative_id = ?`, []any{f.CollaborativeID}
+	}
+	if f.Tag != nil && f.AuthorID == nil && f.CollaborativeID == 0 {
 		return questionSource{from: `post_tags p`, id: `p.post_id`,
-			where: `p.tag_id = (SELECT id FROM tags WHERE name = ?) AND p.deleted_at IS NULL` + unanswered,
+			where: `p.tag_id = (SELECT id FROM tags WHERE name = ?) AND p.deleted_at IS NULL` + unanswered + scope,
 			args:  []any{*f.Tag}}
 	}
-	s := questionSource{from: `posts p`, id: `p.id`, where: `p.kind = 'question' AND p.deleted_at IS NULL` + unanswered}
+	s := questionSource{from: `posts p`, id: `p.id`, where: `p.kind = 'question' AND p.deleted_at IS NULL` + unanswered + scope,
+		args: scopeArgs}
 	if f.AuthorID != nil {
 		s.where += ` AND p.author_id = ?`
 		s.args = append(s.args, *f.AuthorID)
@@ -186,6 +193,8 @@ func (db *DB) questionTotal(ctx context.Context, tx *sql.Tx, f forum.QuestionFil
 	var query string
 	args := []any{}
 	switch {
+	case f.CollaborativeID != 0: // a collaborative's list is small: counted
+		query, args = `SELECT COUNT(*) FROM `+src.from+` WHERE `+src.where, src.args
 	case f.Tag == nil && f.AuthorID == nil:
 		name := "questions"
 		if f.Sort == forum.SortUnanswered {

@@ -30,10 +30,11 @@ var recountChecks = []struct {
 		`UPDATE users SET reputation = ? WHERE id = ?`},
 	{"site counter %d (1: questions, 2: unanswered)",
 		`SELECT CASE name WHEN 'questions' THEN 1 ELSE 2 END, value, (SELECT COUNT(*) FROM posts p WHERE p.kind = 'question' AND p.deleted_at IS NULL
-		   AND (site_counters.name = 'questions' OR p.answer_count = 0 AND p.closed_at IS NULL)) AS actual FROM site_counters WHERE value <> actual`,
+		   AND p.collaborative_id IS NULL AND (site_counters.name = 'questions' OR p.answer_count = 0 AND p.closed_at IS NULL)) AS actual FROM site_counters WHERE value <> actual`,
 		`UPDATE site_counters SET value = ? WHERE name = CASE ? WHEN 1 THEN 'questions' ELSE 'unanswered' END`},
 	{"tag %d question count",
-		`SELECT t.id, t.question_count, (SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.deleted_at IS NULL) AS actual
+		`SELECT t.id, t.question_count, (SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = t.id AND p.deleted_at IS NULL
+		   AND p.collaborative_id IS NULL) AS actual
 		 FROM tags t WHERE t.question_count <> actual`,
 		`UPDATE tags SET question_count = ? WHERE id = ?`},
 	// After the posts' own counters (whose fixes the triggers copy to the links): the copy
@@ -42,14 +43,15 @@ var recountChecks = []struct {
 	{"question %d tag links out of step with it (sort keys, answers, closing or deletion)",
 		`SELECT pt.post_id, COUNT(*), 0 FROM post_tags pt JOIN posts p ON p.id = pt.post_id
 		 WHERE pt.score IS NOT p.score OR pt.activity_at IS NOT p.activity_at OR pt.answer_count IS NOT p.answer_count
-		    OR pt.deleted_at IS NOT p.deleted_at OR pt.closed_at IS NOT p.closed_at
+		    OR pt.deleted_at IS NOT p.deleted_at OR pt.closed_at IS NOT p.closed_at OR pt.collaborative_id IS NOT p.collaborative_id
 		 GROUP BY pt.post_id`,
-		`UPDATE post_tags SET (score, activity_at, answer_count, deleted_at, closed_at) =
-		   (SELECT p.score, p.activity_at, p.answer_count, p.deleted_at, p.closed_at FROM posts p WHERE p.id = post_tags.post_id)
+		`UPDATE post_tags SET (score, activity_at, answer_count, deleted_at, closed_at, collaborative_id) =
+		   (SELECT p.score, p.activity_at, p.answer_count, p.deleted_at, p.closed_at, p.collaborative_id FROM posts p WHERE p.id = post_tags.post_id)
 		 WHERE post_id = ?2`},
 	{"tag %d unanswered count",
 		`SELECT t.id, t.unanswered_count, (SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id
-		   WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND p.answer_count = 0 AND p.closed_at IS NULL) AS actual
+		   WHERE pt.tag_id = t.id AND p.deleted_at IS NULL AND p.answer_count = 0 AND p.closed_at IS NULL
+		   AND p.collaborative_id IS NULL) AS actual
 		 FROM tags t WHERE t.unanswered_count <> actual`,
 		`UPDATE tags SET unanswered_count = ? WHERE id = ?`},
 }

@@ -334,7 +334,7 @@ func resolveItem(ctx context.Context, tx *txn, it *forum.ReviewItem, r forum.Res
 					Reason: forum.FlagLowQuality, Note: r.Reason, Rules: r.Rules, Now: r.Now})
 				return true, err
 			}
-			pf, err := postFacts(ctx, tx, it.TargetID)
+			pf, err := postFacts(ctx, tx, it.TargetID, r.Reviewer.ID)
 			if err != nil {
 				return false, err
 			}
@@ -421,7 +421,7 @@ func reasonOr(reason, otherwise string) string {
 func unhide(ctx context.Context, tx *txn, kind string, id, by int64, why string, now time.Time) error {
 	switch kind {
 	case forum.ItemPost:
-		pf, err := postFacts(ctx, tx, id)
+		pf, err := postFacts(ctx, tx, id, by)
 		if err != nil || !pf.Hidden {
 			return err
 		}

@@ -24,7 +24,7 @@ func (db *DB) EditPost(ctx context.Context, e forum.StoredEdit) (*forum.Post, er
 func applyEdit(ctx context.Context, tx *txn, e forum.StoredEdit) (*forum.Post, error) {
 	var edited *forum.Post
 	err := func() error {
-		post, err := livePost(ctx, tx, e.PostID)
+		post, err := livePost(ctx, tx, e.PostID, e.EditorID)
 		if err != nil {
 			return err
 		}
@@ -50,8 +50,9 @@ func applyEdit(ctx context.Context, tx *txn, e forum.StoredEdit) (*forum.Post, e
 			}
 		}
 		if e.Tags != nil && kind == forum.KindQuestion {
+			scoped := post.CollaborativeID != 0 // tag counts leave a collaborative's questions out
 			if _, err := tx.ExecContext(ctx, `UPDATE tags SET question_count = question_count - 1
-				WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?)`, e.PostID); err != nil {
+				WHERE id IN (SELECT tag_id FROM post_tags WHERE post_id = ?) AND NOT ?`, e.PostID, scoped); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM post_tags WHERE post_id = ?`, e.PostID); err != nil {
@@ -61,7 +62,7 @@ func applyEdit(ctx context.Context, tx *txn, e forum.StoredEdit) (*forum.Post, e
 			if err := tx.QueryRowContext(ctx, `SELECT created_at FROM posts WHERE id = ?`, e.PostID).Scan(&created); err != nil {
 				return err
 			}
-			if err := tagPost(ctx, tx, e.PostID, e.EditorID, e.Tags, created.Time); err != nil {
+			if err := tagPost(ctx, tx, e.PostID, e.EditorID, e.Tags, scoped, created.Time); err != nil {
 				return err
 			}
 			tags = strings.Join(e.Tags, " ")

@@ -424,6 +424,9 @@ func questionFilters(plan *forum.SearchPlan, districtID int64, authorCol string)
 	if districtID != 0 {
 		conds, args = append(conds, authorCol+` IN (SELECT id FROM users WHERE district_id = ?)`), append(args, districtID)
 	}
+	if plan.CollaborativeID != 0 {
+		conds, args = append(conds, `k.collaborative_id IS ?`), append(args, plan.CollaborativeID)
+	}
 	if len(conds) == 0 {
 		return "1", nil
 	}
@@ -433,15 +436,19 @@ func questionFilters(plan *forum.SearchPlan, districtID int64, authorCol string)
 // searchKeyColumns are the columns of a candidate's question, in scanKeys' order.
 const searchKeyColumns = `k.id, k.author_id, k.deleted_at IS NOT NULL, k.score, k.answer_count, k.accepted_answer_id IS NOT NULL,
 	k.closed_reason IS NOT NULL, k.tags,
-	EXISTS (SELECT 1 FROM posts ca INDEXED BY posts_curated WHERE ca.question_id = k.id AND ca.curated_at IS NOT NULL AND ca.deleted_at IS NULL)`
+	EXISTS (SELECT 1 FROM posts ca INDEXED BY posts_curated WHERE ca.question_id = k.id AND ca.curated_at IS NOT NULL AND ca.deleted_at IS NULL),
+	COALESCE(k.collaborative_id, 0), COALESCE(kg.slug, ''), kg.visibility IS 'private'`
 
-// questionJoin joins a candidate's question (k, by qid).
+// questionJoin joins a candidate's question (k, by qid) and its collaborative (kg: its
+// slug for the facet, its visibility for the searcher's scope).
 func questionJoin(qid string) string {
-	return ` JOIN posts k INDEXED BY posts_search_questions ON k.id = ` + qid + ` AND k.kind = 'question'`
+	return ` JOIN posts k INDEXED BY posts_search_questions ON k.id = ` + qid + ` AND k.kind = 'question'
+		LEFT JOIN collaboratives kg ON kg.id = k.collaborative_id`
 }
 
 func scanKeys(dest []any, k *forum.SearchQuestionKeys, tags *string) []any {
-	return append(dest, &k.ID, &k.AuthorID, &k.Deleted, &k.Score, &k.AnswerCount, &k.Accepted, &k.Closed, tags, &k.Curated)
+	return append(dest, &k.ID, &k.AuthorID, &k.Deleted, &k.Score, &k.AnswerCount, &k.Accepted, &k.Closed, tags, &k.Curated,
+		&k.CollaborativeID, &k.CollaborativeSlug, &k.Private)
 }
 
 // scan is one index's part of a search.

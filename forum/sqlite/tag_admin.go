@@ -136,9 +136,10 @@ func (db *DB) MergeTags(ctx context.Context, from, into string) (int, error) {
 		}
 		// The counts are recomputed from the links, as staffroom recount would.
 		_, err = tx.ExecContext(ctx, `UPDATE tags SET
-			question_count = (SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = tags.id AND p.deleted_at IS NULL),
+			question_count = (SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id WHERE pt.tag_id = tags.id
+				AND p.deleted_at IS NULL AND p.collaborative_id IS NULL),
 			unanswered_count = (SELECT COUNT(*) FROM post_tags pt JOIN posts p ON p.id = pt.post_id
-				WHERE pt.tag_id = tags.id AND p.deleted_at IS NULL AND p.answer_count = 0)
+				WHERE pt.tag_id = tags.id AND p.deleted_at IS NULL AND p.answer_count = 0 AND p.closed_at IS NULL AND p.collaborative_id IS NULL)
 			WHERE id = ?`, dst)
 		return err
 	})

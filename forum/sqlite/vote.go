@@ -14,7 +14,7 @@ import (
 func (db *DB) Vote(ctx context.Context, postID, voterID int64, value int, rules forum.VoteRules, now time.Time) (forum.VoteResult, error) {
 	var res forum.VoteResult
 	err := db.write(ctx, func(tx *txn) error {
-		post, err := postFacts(ctx, tx, postID)
+		post, err := postFacts(ctx, tx, postID, voterID)
 		if err != nil {
 			return err
 		}
@@ -143,9 +143,10 @@ func (db *DB) VoteComment(ctx context.Context, commentID, voterID int64, up bool
 		switch {
 		case err == nil:
 			c.Exists = true
-			if c.Post, err = postFacts(ctx, tx, postID); err != nil {
+			if c.Post, err = postFacts(ctx, tx, postID, voterID); err != nil {
 				return err
 			}
+			c.Exists = c.Post.Exists // a comment on a post the voter may not see is missing to them
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}

@@ -42,6 +42,7 @@ type Store interface {
 	forum.TagSynonymStore
 	forum.CollaborativeStore
 	forum.MembershipStore
+	forum.CollaborativeScopes
 	Tapped
 }
 
@@ -100,6 +101,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("search long phrase", func(t *testing.T) { testSearchLongPhrase(t, open) })
 	t.Run("collaboratives", func(t *testing.T) { testCollaboratives(t, open) })
 	t.Run("collaborative members", func(t *testing.T) { testMembership(t, open) })
+	t.Run("scoped questions", func(t *testing.T) { testScopedQuestions(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

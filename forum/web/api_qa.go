@@ -53,6 +53,9 @@ func questionPageLinks(f forum.QuestionFilter, page *forum.QuestionPage, withTag
 		if withTag && f.Tag != nil {
 			v.Set("tag", *f.Tag)
 		}
+		if f.Collaborative != "" {
+			v.Set("collaborative", f.Collaborative)
+		}
 		return v.Encode()
 	}
 	if page.Prev != "" && f.Page > 1 {
@@ -69,6 +72,10 @@ func (s *Server) apiQuestions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The API alone takes the collaborative filter: the list pages are cached under keys
+	// that know nothing of it (listcache.go, microcache.go), and a collaborative's
+	// questions are listed on its own page.
+	f.Collaborative = strings.Clone(c.Query("collaborative"))
 	page, err := s.qa.Questions(c.UserContext(), viewerUser(c), f)
 	if err != nil {
 		return err
@@ -111,10 +118,8 @@ func (s *Server) apiAsk(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Collaborative != "" {
-		return forum.Errorf(forum.ENotFound, "There is no collaborative %q.", req.Collaborative)
-	}
-	q, err := s.qa.Ask(c.UserContext(), v.User, forum.AskInput{Title: req.Title, Body: req.Body, Tags: req.Tags})
+	q, err := s.qa.Ask(c.UserContext(), v.User, forum.AskInput{Title: req.Title, Body: req.Body, Tags: req.Tags,
+		Collaborative: req.Collaborative})
 	if err != nil {
 		return err
 	}

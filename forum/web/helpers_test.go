@@ -127,7 +127,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	s.qa = &forum.QA{Posts: db, Revisions: db, Profiles: db, Closes: db, Render: moderation.NewRenderer(), Now: s.clock.Now,
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
-		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}, Synonyms: db, Suggestions: db}
+		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}, Synonyms: db, Suggestions: db, Scopes: db}
 	if s.sitePrivileges {
 		s.qa.Privileges = s.settings
 	}
@@ -137,7 +137,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	s.admin = &forum.Admin{Users: db, People: db, Tags: db, Accounts: s.accounts, QA: s.qa, Now: s.clock.Now}
 	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db,
 		Settings: s.settings, Invitations: &forum.Invitations{Store: db, Collaboratives: db, Now: s.clock.Now}, Admin: s.admin,
-		Search:   &forum.Searcher{Store: db, Now: s.clock.Now, Synonyms: db},
+		Search:   &forum.Searcher{Store: db, Now: s.clock.Now, Synonyms: db, Scopes: db},
 		Synonyms: &forum.TagSynonyms{Store: db, Privileges: s.qa.Privileges, Now: s.clock.Now}}
 	s.moderation = &forum.Moderation{Store: db, Posts: db, Revisions: db, Render: moderation.NewRenderer(), Privileges: s.qa.Privileges,
 		Rules: forum.DefaultFlagRules, Now: s.clock.Now}

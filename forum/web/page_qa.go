@@ -252,7 +252,10 @@ func (s *Server) answerRedirect(c *fiber.Ctx, id int64, notFound error) error {
 		return notFound
 	}
 	a, err := s.qa.Post(c.UserContext(), viewerUser(c), id)
-	if err != nil || a.Kind != forum.KindAnswer {
+	if err != nil {
+		return err // what a missing id gets, also for an answer the reader may not see
+	}
+	if a.Kind != forum.KindAnswer {
 		return notFound
 	}
 	q, err := s.qa.Post(c.UserContext(), viewerUser(c), a.QuestionID)
@@ -321,15 +324,21 @@ func doneAtQuestion(c *fiber.Ctx, questionID int64, done, anchor string) error {
 }
 
 func (s *Server) askPage(c *fiber.Ctx) error {
-	if _, ok := requirePageViewer(c); !ok {
+	v, ok := requirePageViewer(c)
+	if !ok {
 		return nil
 	}
 	p := s.page(c, "Ask a question", nil)
-	p.Form = map[string]string{"tags": c.Query("tag")}
+	p.Form = map[string]string{"tags": c.Query("tag"), "collaborative": c.Query("collaborative")}
 	status := fiber.StatusOK
 	if ff := s.formFlashFor(c); ff != nil {
 		status = ff.show(c, p)
 	}
+	view, err := s.askView(c, v.User, p.Form["collaborative"])
+	if err != nil {
+		return err
+	}
+	p.Data = view
 	return s.render(c, status, "ask", p)
 }
 
@@ -338,13 +347,20 @@ func (s *Server) askSubmit(c *fiber.Ctx) error {
 	if !ok {
 		return nil
 	}
-	in := forum.AskInput{Title: c.FormValue("title"), Body: c.FormValue("body"), Tags: splitTags(c.FormValue("tags"))}
+	in := forum.AskInput{Title: c.FormValue("title"), Body: c.FormValue("body"), Tags: splitTags(c.FormValue("tags")),
+		Collaborative: c.FormValue("collaborative")}
 	q, err := s.qa.Ask(c.UserContext(), v.User, in)
 	if err != nil {
-		form := map[string]string{"title": in.Title, "body": in.Body, "tags": c.FormValue("tags")}
+		form := map[string]string{"title": in.Title, "body": in.Body, "tags": c.FormValue("tags"), "collaborative": in.Collaborative}
 		return s.formFailed(c, err, failedForm{page: "/questions/ask", values: form, inPlace: func(ff *formFlash) error {
 			p := s.page(c, "Ask a question", nil)
-			return s.render(c, ff.show(c, p), "ask", p)
+			status := ff.show(c, p)
+			view, err := s.askView(c, v.User, p.Form["collaborative"])
+			if err != nil {
+				return err
+			}
+			p.Data = view
+			return s.render(c, status, "ask", p)
 		}})
 	}
 	return c.Redirect(questionPath(q)+"?done=asked", fiber.StatusSeeOther)

@@ -48,8 +48,11 @@ import (
 // read takes), as for the anonymous micro-cache; "3 minutes ago" texts are kept exact the
 // same way: a copy expires when one of them would change.
 //
-// When private collaboratives arrive, who may see a thread depends on more than
-// forum.SeesDeleted: the check must run for each request before a cached copy is served.
+// Who may see a thread depends on more than forum.SeesDeleted: a private collaborative's
+// question is its members' alone. A copy is shared by everyone who may see it, so the
+// check runs for each request before a copy is served (forum.QA.CheckScopeNow: the
+// collaborative's visibility and the reader's role as they are now, in one query; nothing
+// for the site's own questions).
 // A live page's head seq is read per request before the version: every event on a
 // question's topic comes from a change that raised its version in the same transaction,
 // so the copy for the version read after it holds everything up to that seq.
@@ -550,6 +553,9 @@ func (s *Server) cachedQuestionPage(c *fiber.Ctx, id int64, order forum.AnswerSo
 		tc.hits.Add(1)
 	}
 	t := e.thread
+	if err := s.qa.CheckScopeNow(ctx, u, t.Question.Collaborative, forum.NotFoundPost(id)); err != nil {
+		return true, err
+	}
 	var votes map[int64]int
 	if u != nil {
 		if votes, err = tc.votesOf(ctx, e, u.ID); err != nil {

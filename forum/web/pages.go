@@ -70,6 +70,7 @@ var pageFuncs = template.FuncMap{
 	"profilePath":    profilePath,
 	"questionPath":   questionPath,
 	"tagPath":        tagPath,
+	"postTagPath":    postTagPath,
 	"add":            func(a, b int) int { return a + b },
 	"safe":           moderation.SafeHTML,
 	"date":           func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },

@@ -25,34 +25,37 @@ func presentAuthor(u *forum.User) authorJSON {
 // postJSON is a question or an answer. Fields that belong to one kind only are omitted
 // from the other.
 type postJSON struct {
-	ID               int64         `json:"id"`
-	Type             string        `json:"type"`
-	QuestionID       int64         `json:"question_id,omitempty"`
-	Title            string        `json:"title,omitempty"`
-	Tags             []string      `json:"tags,omitempty"`
-	Body             string        `json:"body,omitempty"`
-	BodyHTML         string        `json:"body_html,omitempty"`
-	Score            int           `json:"score"`
-	MyVote           int           `json:"my_vote"`
-	AnswerCount      *int          `json:"answer_count,omitempty"`
-	CommentCount     int           `json:"comment_count"`
-	ViewCount        *int          `json:"view_count,omitempty"`
-	AcceptedAnswerID *int64        `json:"accepted_answer_id,omitempty"`
-	Accepted         *bool         `json:"accepted,omitempty"`
-	Revision         int           `json:"revision"`
-	ClosedReason     string        `json:"closed_reason,omitempty"`
-	DuplicateOf      int64         `json:"duplicate_of,omitempty"`
-	Deleted          bool          `json:"deleted,omitempty"`
-	Hidden           bool          `json:"hidden,omitempty"`  // hidden pending review (its author and moderators see it)
-	Locked           bool          `json:"locked,omitempty"`  // a moderator locked it
-	Curated          bool          `json:"curated,omitempty"` // a curated answer
-	Author           authorJSON    `json:"author"`
-	CreatedAt        time.Time     `json:"created_at"`
-	EditedAt         *time.Time    `json:"edited_at,omitempty"`
-	ActivityAt       *time.Time    `json:"activity_at,omitempty"`
-	URL              string        `json:"url"`
-	Answers          *[]postJSON   `json:"answers,omitempty"` // questions read whole: always present, even when empty
-	Comments         []commentJSON `json:"comments"`
+	ID               int64      `json:"id"`
+	Type             string     `json:"type"`
+	QuestionID       int64      `json:"question_id,omitempty"`
+	Title            string     `json:"title,omitempty"`
+	Tags             []string   `json:"tags,omitempty"`
+	Body             string     `json:"body,omitempty"`
+	BodyHTML         string     `json:"body_html,omitempty"`
+	Score            int        `json:"score"`
+	MyVote           int        `json:"my_vote"`
+	AnswerCount      *int       `json:"answer_count,omitempty"`
+	CommentCount     int        `json:"comment_count"`
+	ViewCount        *int       `json:"view_count,omitempty"`
+	AcceptedAnswerID *int64     `json:"accepted_answer_id,omitempty"`
+	Accepted         *bool      `json:"accepted,omitempty"`
+	Revision         int        `json:"revision"`
+	ClosedReason     string     `json:"closed_reason,omitempty"`
+	DuplicateOf      int64      `json:"duplicate_of,omitempty"`
+	Deleted          bool       `json:"deleted,omitempty"`
+	Hidden           bool       `json:"hidden,omitempty"`  // hidden pending review (its author and moderators see it)
+	Locked           bool       `json:"locked,omitempty"`  // a moderator locked it
+	Curated          bool       `json:"curated,omitempty"` // a curated answer
+	Author           authorJSON `json:"author"`
+	CreatedAt        time.Time  `json:"created_at"`
+	EditedAt         *time.Time `json:"edited_at,omitempty"`
+	ActivityAt       *time.Time `json:"activity_at,omitempty"`
+	URL              string     `json:"url"`
+	// Collaborative is the collaborative the post's question belongs to; absent for the
+	// site's own questions.
+	Collaborative *scopeJSON    `json:"collaborative,omitempty"`
+	Answers       *[]postJSON   `json:"answers,omitempty"` // questions read whole: always present, even when empty
+	Comments      []commentJSON `json:"comments"`
 	// What the reader may do to the post: in a question read whole, for each post.
 	*actionsJSON
 }
@@ -90,7 +93,7 @@ func presentPost(p *forum.Post, withBody bool) postJSON {
 	j := postJSON{
 		ID: p.ID, Type: string(p.Kind), Score: p.Score, MyVote: p.MyVote, CommentCount: p.CommentCount,
 		Revision: p.Revision, Author: presentAuthor(p.Author), CreatedAt: p.CreatedAt, EditedAt: p.EditedAt,
-		Deleted: p.DeletedAt != nil && p.HiddenAt == nil, Comments: []commentJSON{},
+		Deleted: p.DeletedAt != nil && p.HiddenAt == nil, Comments: []commentJSON{}, Collaborative: presentScope(p.Collaborative),
 		Hidden: p.HiddenAt != nil, Locked: p.LockedAt != nil, Curated: p.CuratedAt != nil,
 	}
 	if withBody {
