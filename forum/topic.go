@@ -133,6 +133,8 @@ func (t Topic) AllowsTyping() bool { return t.Kind == TopicKindChannel }
 type Topics struct {
 	Accounts *Accounts
 	QA       *QA
+	// Channels answers for channel topics; nil: there are none.
+	Channels ChannelStore
 }
 
 // CanFollow returns nil when the person viewerID (0: not signed in) may follow t. Returns
@@ -164,7 +166,23 @@ func (s *Topics) CanFollow(ctx context.Context, viewerID int64, t Topic) error {
 			return Errorf(EForbidden, "This topic is someone else's.")
 		}
 		return nil
-	case TopicKindChannel, TopicKindCollaborative:
+	case TopicKindChannel:
+		if s.Channels == nil {
+			return noTopic(ErrNotFound)
+		}
+		var u *User
+		if viewerID != 0 {
+			var err error
+			if u, err = s.Accounts.User(ctx, viewerID); err != nil {
+				return noTopic(err)
+			}
+		}
+		a, err := s.Channels.ChannelAccess(ctx, t.ID, u)
+		if err == nil {
+			err = a.CheckSee()
+		}
+		return noTopic(err)
+	case TopicKindCollaborative:
 		return noTopic(ErrNotFound) // none exist yet: answered exactly as a missing one
 	}
 	return errBadTopic()
