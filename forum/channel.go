@@ -618,3 +618,43 @@ func MessageNotInChannel() *Error {
 func AlreadyCollaborativeMember() *Error {
 	return Coded(EConflict, "already_member", "That person is already a member.")
 }
+
+// ChannelView is what a channel's page shows: the channel, the reader's access, its
+// collaborative's channels (with the reader's unread counts) and a page of history.
+type ChannelView struct {
+	Access   ChannelAccess
+	Channels []*Channel
+	Page     *MessagePage
+	// LastReadID is the reader's marker as it was before this view moved it: the page
+	// draws its "new" line after it.
+	LastReadID int64
+}
+
+// View reads a channel's page for the viewer and moves their last-read marker to its
+// newest message. Returns NotFoundChannel (also when slug is not the channel's
+// collaborative) or invalid "before".
+func (s *Channels) View(ctx context.Context, viewer *User, slug string, channelID, before int64) (*ChannelView, error) {
+	a, page, err := s.Messages(ctx, viewer, channelID, before, DefaultMessagePage)
+	if err != nil {
+		return nil, err
+	}
+	if a.Collaborative.Slug != slug {
+		return nil, NotFoundChannel(channelID)
+	}
+	v := &ChannelView{Access: a, Page: page}
+	if v.Channels, err = s.Store.Channels(ctx, a.Collaborative.ID, viewer); err != nil {
+		return nil, err
+	}
+	for _, ch := range v.Channels {
+		if ch.ID == channelID {
+			v.LastReadID = ch.LastReadID
+			if viewer != nil && ch.LastMessageID > ch.LastReadID && before == 0 {
+				if err := s.Store.MarkChannelRead(ctx, channelID, viewer, ch.LastMessageID, s.now()); err != nil {
+					return nil, err
+				}
+				ch.LastReadID, ch.Unread = ch.LastMessageID, 0
+			}
+		}
+	}
+	return v, nil
+}

@@ -88,7 +88,7 @@ var pageFuncs = template.FuncMap{
 // templateFuncs returns the page helpers together with the question page's.
 func templateFuncs() template.FuncMap {
 	all := template.FuncMap{}
-	for _, m := range []map[string]any{pageFuncs, questionFuncs, directoryFuncs} {
+	for _, m := range []map[string]any{pageFuncs, questionFuncs, directoryFuncs, channelFuncs} {
 		for k, v := range m {
 			all[k] = v
 		}

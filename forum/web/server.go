@@ -101,6 +101,8 @@ type Services struct {
 	// Search answers /search and the search API; Synonyms the tag synonyms API.
 	Search   *forum.Searcher
 	Synonyms *forum.TagSynonyms
+	// Channels serves collaboratives' channels and messages; nil: no channel routes.
+	Channels *forum.Channels
 }
 
 // Server is the Staffroom web application.
@@ -136,6 +138,7 @@ type Server struct {
 	admin          *forum.Admin       // nil: no admin area
 	search         *forum.Searcher
 	synonyms       *forum.TagSynonyms
+	channels       *forum.Channels // nil: no channel routes
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -173,6 +176,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		pause:    sleep,
 		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
 		search: svc.Search, synonyms: svc.Synonyms,
+		channels: svc.Channels,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -306,6 +310,7 @@ func (s *Server) routes() {
 	}
 	api.Post("/preview", s.apiPreview)
 	s.accessAPIRoutes(api)
+	s.channelAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
@@ -352,6 +357,7 @@ func (s *Server) routes() {
 	app.Post("/settings/tokens", s.settingsCreateToken)
 	app.Post("/settings/tokens/:id/revoke", s.settingsRevokeToken)
 	s.accessRoutes(app)
+	s.channelRoutes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
 	})
