@@ -199,7 +199,9 @@ func (a ChannelAccess) CheckWrite() error {
 
 // CheckManageChannels refuses a person who may not add, rename or archive channels: only
 // leads (and the site's moderators) may.
-func (a CollaborativeAccess) CheckManageChannels(notFound *Error) error { return a.CheckManage(notFound) }
+func (a CollaborativeAccess) CheckManageChannels(notFound *Error) error {
+	return a.CheckManage(notFound)
+}
 
 // CheckMessageParent checks a reply's parent: a top-level message of the same channel that still
 // stands. parentChannel is 0 when no such message exists. Returns invalid "bad_parent".
@@ -493,7 +495,7 @@ func (s *Channels) cleanMessage(body string) (Rendered, []string, error) {
 	if err != nil {
 		return Rendered{}, nil, err
 	}
-	html, err := s.Render.Comment(body)
+	html, err := s.Render.Body(body) // lists, code and quotes are at home in a chat message
 	if err != nil {
 		return Rendered{}, nil, err
 	}
