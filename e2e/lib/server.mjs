@@ -122,7 +122,7 @@ export async function startServer({ logName = "server.log", env = {} } = {}) {
 
     const ready = await waitReady(baseURL, exited, 30_000);
     if (ready === true) {
-      return { baseURL, stop, logs: () => output };
+      return { baseURL, stop, logs: () => output, dbPath: join(dbDir, "staffroom.db") };
     }
     lastErr = new Error(`staffroom did not become ready (${ready}); its output:\n${output}`);
     process.removeListener("exit", killOnExit);

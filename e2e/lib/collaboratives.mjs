@@ -1,0 +1,44 @@
+// Collaboratives for tests: made through the contract's API (POST /api/v1/collaboratives,
+// then .../members) where the server has it; a server built before that API existed gets
+// the same rows written into its database with the sqlite3 command-line tool (the server
+// runs in WAL mode, so a second writer waits its turn).
+import { execFileSync } from "node:child_process";
+
+/**
+ * Makes collaborative slug (visibility "public" or "private") led by lead, with members,
+ * and returns the id of its #general channel. Each person is { id, token }.
+ */
+export async function makeCollaborative(server, slug, visibility, lead, members = []) {
+  const api = async (method, path, body, token) => {
+    const res = await fetch(`${server.baseURL}/api/v1${path}`, {
+      method, headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: body && JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json().catch(() => null) };
+  };
+  const made = await api("POST", "/collaboratives", { slug, name: `Group ${slug}`, description: "A working group.", visibility }, lead.token);
+  if (made.status === 201) {
+    for (const m of members) {
+      const r = await api("POST", `/collaboratives/${slug}/members`, { user_id: m.id, role: "member" }, lead.token);
+      if (r.status !== 201) throw new Error(`add member: ${r.status} ${JSON.stringify(r.json)}`);
+    }
+  } else if (made.status === 404) {
+    const now = new Date().toISOString().replace("T", " ").replace("Z", "+00:00");
+    const sql = [
+      ".timeout 10000",
+      "BEGIN IMMEDIATE;",
+      `INSERT INTO collaboratives (slug, name, name_key, visibility, created_by, created_at, updated_at) VALUES ('${slug}', 'Group ${slug}', 'group ${slug}', '${visibility}', ${lead.id}, '${now}', '${now}');`,
+      `INSERT INTO collaborative_members (collaborative_id, user_id, role, joined_at) SELECT id, ${lead.id}, 'lead', '${now}' FROM collaboratives WHERE slug = '${slug}';`,
+      ...members.map((m) => `INSERT INTO collaborative_members (collaborative_id, user_id, role, joined_at) SELECT id, ${Number(m.id)}, 'member', '${now}' FROM collaboratives WHERE slug = '${slug}';`),
+      `INSERT INTO channels (collaborative_id, name, created_at) SELECT id, 'general', '${now}' FROM collaboratives WHERE slug = '${slug}';`,
+      "COMMIT;",
+    ].join("\n");
+    execFileSync("sqlite3", [server.dbPath], { input: sql });
+  } else {
+    throw new Error(`create collaborative: ${made.status} ${JSON.stringify(made.json)}`);
+  }
+  const list = await api("GET", `/collaboratives/${slug}/channels`, undefined, lead.token);
+  const general = (list.json?.items || []).find((c) => c.name === "general");
+  if (!general) throw new Error(`no #general in ${slug}: ${list.status} ${JSON.stringify(list.json)}`);
+  return general.id;
+}
