@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 
 import { launchBrowser } from "./lib/browser.mjs";
+import { makeCollaborative } from "./lib/collaboratives.mjs";
 import { apiOf, signUpByAPI } from "./lib/people.mjs";
 import { artifactsDir, startServer } from "./lib/server.mjs";
 
@@ -69,6 +70,14 @@ async function fillSite() {
   await api("POST", "/districts", { name: "North Prairie Schools", state: "NE", locale: "rural", enrollment: 1100 }, site.admin.token);
   await api("PATCH", "/me", { district: "riverside", position: "teacher", subjects: ["ela", "social-studies"], grade_bands: ["6-8"], time_zone: "America/Detroit" }, site.asker.token);
   await api("PATCH", "/me", { district: "riverside", position: "coach", subjects: ["math"], grade_bands: ["9-12"] }, site.answerer.token);
+  // A public collaborative's #general with a conversation: a thread, a reaction, a pin.
+  site.channel = await makeCollaborative(server, "ct-framework", "public", site.answerer, [site.asker]);
+  const m1 = await api("POST", `/channels/${site.channel}/messages`, { body: "Welcome! The **draft framework** is pinned.\n\n- strand A\n- strand B" }, site.answerer.token);
+  await api("POST", `/channels/${site.channel}/messages`, { body: "Thanks @answerer, reading it now." }, site.asker.token);
+  await api("POST", `/channels/${site.channel}/messages`, { body: "Which grade band first?", parent_id: m1.id }, site.asker.token);
+  await api("POST", `/messages/${m1.id}/reactions/${encodeURIComponent("👍")}`, null, site.asker.token);
+  await api("POST", `/messages/${m1.id}/pin`, null, site.answerer.token);
+  site.channelMessage = m1.id;
 }
 
 // failedForm posts a form that fails, as the browser of context, and returns the address
@@ -136,6 +145,7 @@ function pagesToCheck() {
       "password-reset-link": site.reset,
       invite: site.invite,
       "invite-unknown": "/invite/no-such-invitation",
+      channel: `/c/ct-framework/channels/${site.channel}`,
     },
     signedin: {
       "home-signedin": "/",
@@ -145,6 +155,8 @@ function pagesToCheck() {
       settings: "/settings",
       "search-signedin": "/search?q=report+-homework+%5Bgrading%5D&status=answered",
       "profile-own": `/users/${site.asker.id}/${site.asker.username}`,
+      "channel-signedin": `/c/ct-framework/channels/${site.channel}`,
+      "channel-thread": `/c/ct-framework/channels/${site.channel}/threads/${site.channelMessage}`,
     },
     // The first account ("admin") runs the site: its welcome and the admin area.
     admin: {
