@@ -350,6 +350,9 @@ type ChannelStore interface {
 	// Returns NotFoundChannel, or invalid "message_id" when the message is not in the
 	// channel.
 	MarkChannelRead(ctx context.Context, channelID int64, reader *User, messageID int64, now time.Time) error
+	// ChannelArchive lists every live message of a channel, each top-level message
+	// followed by its replies, oldest first (for exports).
+	ChannelArchive(ctx context.Context, channelID int64) ([]*Message, error)
 	// MessageRevisions lists a message's earlier bodies, oldest first. The caller has
 	// checked CheckReadRevisions.
 	MessageRevisions(ctx context.Context, messageID int64) ([]MessageRevision, error)
@@ -659,4 +662,43 @@ func (s *Channels) View(ctx context.Context, viewer *User, slug string, channelI
 		}
 	}
 	return v, nil
+}
+
+// InCollaborative lists a collaborative's channels for a reader whose access was read
+// already (the collaborative's home page and API read it once; this adds no lookup of its
+// own). Returns NotFoundCollaborative when the reader may not see inside.
+func (s *Channels) InCollaborative(ctx context.Context, a CollaborativeAccess) ([]*Channel, error) {
+	if err := a.CheckSeeInside(NotFoundCollaborative(a.Collaborative.Slug)); err != nil {
+		return nil, err
+	}
+	return s.Store.Channels(ctx, a.Collaborative.ID, a.Viewer)
+}
+
+// ChannelArchive is one channel as an export keeps it: every live message, replies after
+// their parent.
+type ChannelArchive struct {
+	Channel  *Channel
+	Messages []*Message
+}
+
+// Export reads every channel of a collaborative with all its live messages: the channels
+// part of the collaborative's export (the record that outlives the site). Only those who
+// manage it may export: returns CheckManage's refusals.
+func (s *Channels) Export(ctx context.Context, a CollaborativeAccess) ([]ChannelArchive, error) {
+	if err := a.CheckManage(NotFoundCollaborative(a.Collaborative.Slug)); err != nil {
+		return nil, err
+	}
+	chs, err := s.Store.Channels(ctx, a.Collaborative.ID, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ChannelArchive, 0, len(chs))
+	for _, ch := range chs {
+		ms, err := s.Store.ChannelArchive(ctx, ch.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ChannelArchive{Channel: ch, Messages: ms})
+	}
+	return out, nil
 }

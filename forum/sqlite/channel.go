@@ -621,6 +621,12 @@ func (db *DB) PinnedMessages(ctx context.Context, channelID int64) ([]*forum.Mes
 		WHERE m.channel_id = ? AND m.pinned_at IS NOT NULL AND m.deleted_at IS NULL ORDER BY m.pinned_at DESC, m.id DESC`, channelID))
 }
 
+// ChannelArchive implements forum.ChannelStore.
+func (db *DB) ChannelArchive(ctx context.Context, channelID int64) ([]*forum.Message, error) {
+	return scanMessages(db.readRows(ctx, `SELECT `+messageColumns+messageFrom+`
+		WHERE m.channel_id = ? AND m.deleted_at IS NULL ORDER BY COALESCE(m.parent_id, m.id), m.id`, channelID))
+}
+
 // MarkChannelRead implements forum.ChannelStore.
 func (db *DB) MarkChannelRead(ctx context.Context, channelID int64, reader *forum.User, messageID int64, now time.Time) error {
 	return db.write(ctx, func(tx *txn) error {

@@ -217,6 +217,20 @@ func testChannels(t *testing.T, open Opener) {
 		wantCode(t, err, forum.EInvalid, "bad_parent")
 	})
 
+	t.Run("an archive lists live messages, replies after their parent", func(t *testing.T) {
+		f := setup(t)
+		s := f.s
+		a := must(s.CreateMessage(ctx, msg(f.general, f.member, 0, "a", t0))).ok(t)
+		b := must(s.CreateMessage(ctx, msg(f.general, f.member, 0, "b", t0))).ok(t)
+		ra := must(s.CreateMessage(ctx, msg(f.general, f.lead, a.ID, "reply to a", t0))).ok(t)
+		gone := must(s.CreateMessage(ctx, msg(f.general, f.lead, 0, "gone", t0))).ok(t)
+		check(t, s.DeleteMessage(ctx, gone.ID, f.lead, t0))
+		got := must(s.ChannelArchive(ctx, f.general.ID)).ok(t)
+		if len(got) != 3 || got[0].ID != a.ID || got[1].ID != ra.ID || got[2].ID != b.ID {
+			t.Fatalf("archive = %+v", got)
+		}
+	})
+
 	t.Run("edits keep revisions; only the author edits", func(t *testing.T) {
 		f := setup(t)
 		s := f.s

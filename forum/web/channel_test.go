@@ -405,3 +405,43 @@ func TestChannelPage(t *testing.T) {
 		t.Errorf("anonymous page: %d", r.StatusCode)
 	}
 }
+
+// TestChannelProviders: what channels give the collaborative's home page and its export.
+func TestChannelProviders(t *testing.T) {
+	s := newChannelSite(t)
+	ctx := context.Background()
+	id := s.post(s.member, s.priv, "Our **reading list**", 0)
+	s.post(s.lead, s.priv, "Adding two titles\nand a link", id)
+	access := func(a *account) forum.CollaborativeAccess {
+		u, err := s.db.UserByID(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc, err := s.db.CollaborativeAccess(ctx, "ell-resources", u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return acc
+	}
+	list, err := s.server.CollaborativeChannels(ctx, access(s.member))
+	if err != nil || !strings.Contains(jsonBody(list), `"name":"general"`) {
+		t.Fatalf("channels for the home page: %s %v", jsonBody(list), err)
+	}
+	if _, err := s.server.CollaborativeChannels(ctx, access(s.outsider)); forum.KindOf(err) != forum.ENotFound {
+		t.Fatalf("an outsider's list: %v", err)
+	}
+	files, err := s.server.ChannelExportFiles(ctx, access(s.lead))
+	if err != nil {
+		t.Fatal(err)
+	}
+	md, js := string(files["channels/general.md"]), string(files["channels/general.json"])
+	if !strings.Contains(md, "# #general") || !strings.Contains(md, "Our **reading list**") || !strings.Contains(md, "> Adding two titles\n> and a link") {
+		t.Fatalf("markdown:\n%s", md)
+	}
+	if !strings.Contains(js, `"reading list`) && !strings.Contains(js, "reading list") {
+		t.Fatalf("json: %s", js)
+	}
+	if _, err := s.server.ChannelExportFiles(ctx, access(s.member)); forum.KindOf(err) != forum.EForbidden {
+		t.Fatalf("a member exports: %v", err)
+	}
+}

@@ -209,6 +209,22 @@
       (p.count > names.length ? (names.length ? " and " : "") + plural(p.count - names.length, "other", "others") : "");
   }
 
+  // "Ana is typing…", for as long as the event says, per person.
+  var typists = {};
+  function showTyping(d) {
+    var u = d.user || {};
+    if (!u.id || u.id === viewerID) { return; }
+    clearTimeout(typists[u.id] && typists[u.id].timer);
+    typists[u.id] = { name: u.name, timer: setTimeout(function () { delete typists[u.id]; drawTyping(); }, d.expires_ms || 5000) };
+    drawTyping();
+  }
+  function drawTyping() {
+    var box = document.getElementById("channel-typing");
+    if (!box) { return; }
+    var names = Object.keys(typists).map(function (id) { return typists[id].name; });
+    box.textContent = names.length === 0 ? "" : names.join(", ") + (names.length === 1 ? " is typing…" : " are typing…");
+  }
+
   // ---- the last-read marker ----
 
   // Moved a second after the newest message arrives, and only while the page is seen.
@@ -275,6 +291,7 @@
 
   var lastTyping = 0;
   function typing() {
+    if (!viewerID) { return; }
     var now = Date.now();
     if (now - lastTyping < 3000) { return; }
     lastTyping = now;
@@ -307,6 +324,7 @@
       return;
     case "event":
       if (f.event === "presence.changed") { showPresence(f.data || {}); return; }
+      if (f.event === "typing") { showTyping(f.data || {}); return; }
       if (f.ephemeral) { return; }
       if (typeof f.seq === "number") {
         if (f.seq <= lastSeq) { return; }
