@@ -84,7 +84,8 @@ func channelSetup(ctx context.Context, a *api, dbPath, run string, lead account,
 // accounts at once for --duration: messages/s stored and the delay to each follower.
 func runChannel(ctx context.Context, o *options, rep *Report, args []string, fs *flag.FlagSet) error {
 	o.register(fs, 500, 50)
-	posters := fs.Int("posters", 16, "accounts posting at once")
+	posters := fs.Int("posters", 64, "messages in flight at once")
+	postAccounts := fs.Int("post-accounts", 4, "members who post (the posters take turns with their tokens)")
 	duration := fs.Duration("duration", 10*time.Second, "how long to post")
 	dbPath := fs.String("db", "", "the server's SQLite file, to set the collaborative up where the server lacks the collaboratives API")
 	if err := fs.Parse(args); err != nil {
@@ -95,7 +96,7 @@ func runChannel(ctx context.Context, o *options, rep *Report, args []string, fs 
 		return err
 	}
 	run := runID()
-	ps, err := a.signup(ctx, run, "p", *posters+1, 8)
+	ps, err := a.signup(ctx, run, "p", max(*postAccounts, 1)+1, 1) // one at a time: each costs the server an argon2id hash
 	if err != nil {
 		return err
 	}
@@ -138,7 +139,8 @@ func runChannel(ctx context.Context, o *options, rep *Report, args []string, fs 
 	start := time.Now()
 	deadline := start.Add(*duration)
 	var wg sync.WaitGroup
-	for _, poster := range ps[1:] {
+	for w := range *posters {
+		poster := ps[1+w%(len(ps)-1)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -147,7 +149,7 @@ func runChannel(ctx context.Context, o *options, rep *Report, args []string, fs 
 				if k >= maxMessages {
 					return
 				}
-				body := fmt.Sprintf("Load message %s%d from staffroom-load.", marker, k)
+				body := fmt.Sprintf("Load message %s%d. Posted by staffroom-load.", marker, k)
 				t0 := time.Now()
 				sent[k].Store(t0.UnixNano())
 				err := a.do(ctx, "POST", "/api/v1/channels/"+strconv.FormatInt(channel, 10)+"/messages", poster.Token, map[string]any{"body": body}, nil)

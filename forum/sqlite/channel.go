@@ -205,8 +205,7 @@ func (db *DB) UpdateChannel(ctx context.Context, channelID int64, actor *forum.U
 // message as m and its author as u.
 const messageColumns = `m.id, m.channel_id, COALESCE(m.parent_id, 0), m.author_id, u.username, u.display_name, u.reputation,
 	m.body, m.body_html, m.created_at, m.edited_at, m.deleted_at, m.reply_count, m.last_reply_at, m.pinned_at,
-	COALESCE(m.pinned_by, 0), m.reactions,
-	COALESCE((SELECT group_concat(user_id) FROM message_mentions mm WHERE mm.message_id = m.id), '')`
+	COALESCE(m.pinned_by, 0), m.reactions, m.mentions`
 
 const messageFrom = ` FROM messages m JOIN users u ON u.id = m.author_id `
 
@@ -401,6 +400,15 @@ func mentionMembers(ctx context.Context, tx *txn, messageID, collaborativeID int
 		}
 		ids = append(ids, uid)
 	}
+	if len(ids) > 0 {
+		parts := make([]string, len(ids))
+		for i, id := range ids {
+			parts[i] = strconv.FormatInt(id, 10)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET mentions = ? WHERE id = ?`, strings.Join(parts, ","), messageID); err != nil {
+			return nil, err
+		}
+	}
 	return ids, nil
 }
 
@@ -448,6 +456,9 @@ func (db *DB) EditMessage(ctx context.Context, messageID int64, actor *forum.Use
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM message_mentions WHERE message_id = ?`, messageID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET mentions = '' WHERE id = ?`, messageID); err != nil {
 			return err
 		}
 		if _, err := mentionMembers(ctx, tx, messageID, a.Collaborative.ID, mentions); err != nil {

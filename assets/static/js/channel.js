@@ -199,14 +199,16 @@
     });
   }
 
+  // presence.changed: who else is here (members by name; the count includes this reader).
   function showPresence(p) {
     var box = document.getElementById("channel-presence");
     if (!box) { return; }
-    var names = (p.users || []).map(function (u) { return u.id === viewerID ? "you" : u.name; });
-    if (!p.count) { box.hidden = true; return; }
+    var named = (p.users || []).filter(function (u) { return u.id !== viewerID; }).map(function (u) { return u.name; });
+    var rest = (p.count || 0) - 1 - named.length; // readers not named: not signed in
+    if (!named.length && rest <= 0) { box.hidden = true; return; }
     box.hidden = false;
-    box.textContent = "Here now: " + (names.length ? names.join(", ") : "") +
-      (p.count > names.length ? (names.length ? " and " : "") + plural(p.count - names.length, "other", "others") : "");
+    box.textContent = "Here now: " + named.join(", ") +
+      (rest > 0 ? (named.length ? " and " : "") + plural(rest, "other reader", "other readers") : "");
   }
 
   // "Ana is typing…", for as long as the event says, per person.

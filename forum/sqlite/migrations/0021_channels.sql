@@ -31,7 +31,10 @@ CREATE TABLE messages (
     pinned_by     INTEGER REFERENCES users (id),
     -- The reactions summarized as JSON [{"emoji","users":[ids]}], rewritten from
     -- message_reactions in each reaction's transaction, so that a history page is one query.
-    reactions     TEXT NOT NULL DEFAULT '[]'
+    reactions     TEXT NOT NULL DEFAULT '[]',
+    -- The ids of the members it mentions, comma-separated: message_mentions' rows for this
+    -- message, kept beside it for the same reason.
+    mentions      TEXT NOT NULL DEFAULT ''
 );
 -- History: a channel's top-level messages by id; threads: a parent's replies by id.
 CREATE INDEX messages_channel ON messages (channel_id, id) WHERE parent_id IS NULL;
