@@ -111,6 +111,13 @@ func (s *Server) channelPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "channel", p)
 }
 
+func messageAnchor(id int64, inThread bool) string {
+	if inThread {
+		return "t" + strconv.FormatInt(id, 10)
+	}
+	return "m" + strconv.FormatInt(id, 10)
+}
+
 // channelFormTarget is where a channel form goes back to: the thread it was sent from, or
 // the channel.
 func channelFormTarget(c *fiber.Ctx, channel string) string {
@@ -144,7 +151,7 @@ func (s *Server) messageSubmit(c *fiber.Ctx) error {
 		return s.formFailed(c, err, failedForm{page: page, anchor: form + "-form", values: map[string]string{"form": form, "body": body},
 			inPlace: func(ff *formFlash) error { return s.renderError(c, ff.status, forum.AsError(err)) }})
 	}
-	return c.Redirect(page+"#m"+strconv.FormatInt(m.ID, 10), fiber.StatusSeeOther)
+	return c.Redirect(page+"#"+messageAnchor(m.ID, parent != 0), fiber.StatusSeeOther)
 }
 
 // messageForm reads a message form's ids: the viewer, the channel and the message.
@@ -175,7 +182,7 @@ func (s *Server) reactionSubmit(c *fiber.Ctx) error {
 	if _, err := s.channels.React(c.UserContext(), v.User, mid, c.FormValue("emoji"), c.FormValue("remove") == ""); err != nil {
 		return s.channelActionFailed(c, page, err)
 	}
-	return c.Redirect(page+"#m"+strconv.FormatInt(mid, 10), fiber.StatusSeeOther)
+	return c.Redirect(page+"#"+messageAnchor(mid, c.FormValue("thread") != ""), fiber.StatusSeeOther)
 }
 
 func (s *Server) pinSubmit(c *fiber.Ctx) error {
@@ -186,7 +193,7 @@ func (s *Server) pinSubmit(c *fiber.Ctx) error {
 	if _, err := s.channels.Pin(c.UserContext(), v.User, mid, c.FormValue("unpin") == ""); err != nil {
 		return s.channelActionFailed(c, page, err)
 	}
-	return c.Redirect(page+"#m"+strconv.FormatInt(mid, 10), fiber.StatusSeeOther)
+	return c.Redirect(page+"#"+messageAnchor(mid, c.FormValue("thread") != ""), fiber.StatusSeeOther)
 }
 
 func (s *Server) messageDeleteSubmit(c *fiber.Ctx) error {
@@ -212,7 +219,9 @@ var channelFuncs = map[string]any{
 		}
 		return false
 	},
-	"messageAnchor": func(id int64) string { return "m" + strconv.FormatInt(id, 10) },
+	// messageAnchor is a message's id on the page: m{id} in the history, t{id} in the
+	// thread panel (a thread's parent shows in both).
+	"messageAnchor": messageAnchor,
 	// canDelete reports whether the reader may delete the message (the form is offered).
 	"canDelete": func(a forum.ChannelAccess, m *forum.Message) bool {
 		_, err := a.CheckDeleteMessage(m)

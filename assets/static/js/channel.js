@@ -69,7 +69,7 @@
       el("time", { datetime: m.created_at, title: when.toUTCString() }, [m.edited_at ? "" : "just now"]),
       m.edited ? el("span", { class: "edited" }, [" (edited)"]) : null,
       m.pinned ? el("span", { class: "pinned-badge" }, [" pinned"]) : null]);
-    var li = el("li", { class: "message" + (m.deleted ? " deleted" : "") + (m.pinned ? " pinned" : ""), id: "m" + m.id, "data-id": m.id }, [meta]);
+    var li = el("li", { class: "message" + (m.deleted ? " deleted" : "") + (m.pinned ? " pinned" : ""), id: (inThread ? "t" : "m") + m.id, "data-id": m.id }, [meta]);
     if (m.deleted) {
       li.appendChild(el("p", { class: "muted message-body" }, ["This message was deleted."]));
       return li;
@@ -112,7 +112,7 @@
   // place puts a message where it belongs: replacing its old self, else at the end.
   function place(container, m, inThread) {
     if (!container) { return null; }
-    var old = container.querySelector("[id='m" + m.id + "']");
+    var old = container.querySelector("[data-id='" + m.id + "']");
     var node = messageNode(m, inThread);
     if (old) {
       // Keep the server's richer time text and any open actions.
@@ -140,7 +140,7 @@
   }
 
   function forEachCopy(id, f) {
-    document.querySelectorAll("[id='m" + id + "']").forEach(f);
+    document.querySelectorAll(".message[data-id='" + id + "']").forEach(f);
   }
 
   var handlers = {
@@ -148,11 +148,11 @@
       if (m.parent_id) {
         if (seenReplies[m.id]) { return; }
         seenReplies[m.id] = true;
-        if (m.parent_id === threadID && replies && !replies.querySelector("[id='m" + m.id + "']")) { place(replies, m, true); }
+        if (m.parent_id === threadID && replies && !replies.querySelector("[data-id='" + m.id + "']")) { place(replies, m, true); }
         bumpReplies(m.parent_id, 1);
         return;
       }
-      if (!newest || document.querySelector("#messages [id='m" + m.id + "']")) { return; }
+      if (!newest || document.querySelector("#messages [data-id='" + m.id + "']")) { return; }
       var node = place(list, m, false);
       if (node && m.author && m.author.id === viewerID) { node.scrollIntoView({ block: "nearest" }); }
       markRead(m.id);
