@@ -79,6 +79,15 @@ async function fillSite() {
   await api("POST", "/collaboratives", { slug: "ell-resources", name: "ELL resources review", description: "Reviewing resources for English-language learners.", visibility: "private" }, site.asker.token);
   await api("POST", "/collaboratives/ct-framework/join", null, site.answerer.token);
   await api("POST", "/collaboratives/ell-resources/join", null, site.answerer.token);
+  // A public collaborative's #general with a conversation: a thread, a reaction, a pin.
+  const channels = await api("GET", "/collaboratives/ct-framework/channels", null, site.asker.token);
+  site.channel = channels.items.find((c) => c.name === "general").id;
+  const m1 = await api("POST", `/channels/${site.channel}/messages`, { body: "Welcome! The **draft framework** is pinned.\n\n- strand A\n- strand B" }, site.answerer.token);
+  await api("POST", `/channels/${site.channel}/messages`, { body: "Thanks @answerer, reading it now." }, site.asker.token);
+  await api("POST", `/channels/${site.channel}/messages`, { body: "Which grade band first?", parent_id: m1.id }, site.asker.token);
+  await api("POST", `/messages/${m1.id}/reactions/${encodeURIComponent("👍")}`, null, site.asker.token);
+  await api("POST", `/messages/${m1.id}/pin`, null, site.answerer.token);
+  site.channelMessage = m1.id;
 }
 
 // failedForm posts a form that fails, as the browser of context, and returns the address
@@ -154,6 +163,7 @@ function pagesToCheck() {
       collaborative: "/c/ct-framework",
       "collaborative-private-outside": "/c/ell-resources",
       "tag-curated": "/tags/grading/curated",
+      channel: `/c/ct-framework/channels/${site.channel}`,
     },
     signedin: {
       "home-signedin": "/",
@@ -169,6 +179,8 @@ function pagesToCheck() {
       "collaborative-private-lead": "/c/ell-resources",
       "collaborative-settings": "/c/ct-framework/settings",
       flags: "/flags",
+      "channel-signedin": `/c/ct-framework/channels/${site.channel}`,
+      "channel-thread": `/c/ct-framework/channels/${site.channel}/threads/${site.channelMessage}`,
     },
     // The first account ("admin") runs the site: its welcome and the admin area.
     admin: {

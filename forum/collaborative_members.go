@@ -229,6 +229,10 @@ type MemberChange struct {
 // rules to them; lead actions on others are written to the audit log in the same
 // transaction, and changes are logged as events on the collaborative's topic.
 type MembershipStore interface {
+	// AddCollaborativeMember gives a person a role in a collaborative with no rule
+	// checked: for seeding (the demo) and tests; people join through AddMember, Join
+	// and invitations. Returns conflict "already_member".
+	AddCollaborativeMember(ctx context.Context, collaborativeID, userID int64, role MemberRole, now time.Time) error
 	// Collaboratives lists a page of collaboratives by name with the total, each with
 	// its districts and Leads; f is normalized.
 	Collaboratives(ctx context.Context, f CollaborativeFilter) ([]*Collaborative, int, error)

@@ -31,6 +31,9 @@ type Event struct {
 	// PostID is the post whose words Data carries, if any: deleting the post blanks its
 	// logged events, so a replay cannot show what the site no longer does.
 	PostID int64
+	// MessageID is the channel message whose words Data carries, if any: deleting the
+	// message blanks its logged events likewise.
+	MessageID int64
 }
 
 // LoggedEvent is an event as the log keeps it: numbered in its topic, data encoded.

@@ -140,6 +140,8 @@ type Topics struct {
 	QA       *QA
 	// Collaboratives answers for collaborative:{slug}; nil: no collaborative topic exists.
 	Collaboratives CollaborativeStore
+	// Channels answers for channel topics; nil: there are none.
+	Channels ChannelStore
 }
 
 // CanFollow returns nil when the person viewerID (0: not signed in) may follow t. Returns
@@ -187,7 +189,18 @@ func (s *Topics) CanFollow(ctx context.Context, viewerID int64, t Topic) error {
 		}
 		return noTopic(a.CheckSeeInside(ErrNotFound))
 	case TopicKindChannel:
-		return noTopic(ErrNotFound) // none exist yet: answered exactly as a missing one
+		if s.Channels == nil {
+			return noTopic(ErrNotFound)
+		}
+		u, err := s.viewer(ctx, viewerID)
+		if err != nil {
+			return noTopic(err)
+		}
+		a, err := s.Channels.ChannelAccess(ctx, t.ID, u)
+		if err == nil {
+			err = a.CheckSee()
+		}
+		return noTopic(err)
 	}
 	return errBadTopic()
 }

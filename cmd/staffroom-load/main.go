@@ -103,6 +103,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		scenario = runLoginAttack
 	case "search":
 		scenario = runSearch
+	case "channel":
+		scenario = runChannel
+	case "channel-history":
+		scenario = runChannelHistory
 	default:
 		fmt.Fprintf(stderr, "staffroom-load: unknown scenario %q\n\n%s", args[0], usage)
 		return exitSetup
@@ -167,6 +171,12 @@ Scenarios:
              Run it against a server with rate limits ON (the default) and a fresh database.
   search     GET /api/v1/search (or, with --similar, /questions/similar) from --workers clients for
              --duration, with 1-3 word queries drawn from the site's titles; queries/s and latency
+  channel    --conns followers of a channel (a public collaborative's #general); --posters post
+             messages for --duration; messages/s stored and the delay to each follower
+  channel-history
+             GET a channel's newest --limit (50) messages from --workers clients; requests/s
+             (both make their collaborative through the API, or with --db FILE, the server's
+             database, where the server has no collaboratives API yet)
 
 For the websocket scenarios, start the server with rate limits off (and open privileges for votes), e.g.
   STAFFROOM_RATE_LIMITS=off staffroom serve --db /tmp/load.db --addr 127.0.0.1:8091 \

@@ -30,6 +30,7 @@ type Report struct {
 	Floor    *floorResult    `json:"tcp_floor,omitempty"`
 	Attack   *AttackReport   `json:"login_attack,omitempty"`
 	Search   *SearchReport   `json:"search,omitempty"`
+	Channel  *ChannelReport  `json:"channel,omitempty"`
 
 	Notes      []string `json:"notes,omitempty"`
 	Problems   []string `json:"problems,omitempty"`

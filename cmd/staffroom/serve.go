@@ -179,7 +179,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Unlimited: !on, Logger: m.Log, Recheck: web.Recheck(m.Accounts),
 		MaxConns: m.Config.WSConns, MaxConnsPerAddr: m.Config.WSConnsPerIP, MaxAnonConnsPerAddr: m.Config.WSAnonConnsPerIP,
 		HasPresence: web.HasPresence, NamesPresence: web.NamesPresence, AllowsTyping: web.AllowsTyping,
-	}, realtime.NewLocal(), web.History{Log: m.DB}, web.Authorizer(&forum.Topics{Accounts: m.Accounts, QA: m.QA, Collaboratives: m.DB}))
+	}, realtime.NewLocal(), web.History{Log: m.DB}, web.Authorizer(&forum.Topics{Accounts: m.Accounts, QA: m.QA, Collaboratives: m.DB, Channels: m.DB}))
 	m.Accounts.SignOuts = web.SignOuts{Hub: m.Hub} // sign-outs close the live connections they end
 	m.DB.SetPublisher(web.LivePublisher{Hub: m.Hub, Log: m.Log})
 	registerHubMetrics(reg, m.Hub.Stats())
@@ -204,7 +204,8 @@ func (m *Main) Open(ctx context.Context) error {
 		Search:         &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB, Scopes: m.DB},
 		Synonyms:       &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now},
 		Moderation: &forum.Moderation{Store: m.DB, Posts: m.DB, Revisions: m.DB, Render: render, Privileges: m.Settings,
-			Rules: forum.DefaultFlagRules, Now: m.Now}})
+			Rules: forum.DefaultFlagRules, Now: m.Now},
+		Channels: &forum.Channels{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now}})
 	if err != nil {
 		return err
 	}

@@ -78,6 +78,9 @@ func (db *DB) CreateCollaborative(ctx context.Context, nc forum.NewCollaborative
 			VALUES (?, ?, 'lead', ?)`, id, nc.CreatedBy, nc.Now); err != nil {
 			return err
 		}
+		if err := createGeneral(ctx, tx, id, nc.Now); err != nil { // every collaborative starts with #general
+			return err
+		}
 		for _, d := range nc.DistrictIDs {
 			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO collaborative_districts (collaborative_id, district_id)
 				VALUES (?, ?)`, id, d); err != nil {

@@ -40,9 +40,10 @@ func (t *txn) emit(ctx context.Context, now time.Time, events ...forum.Event) er
 		}
 		var seq int64
 		postID := sql.NullInt64{Int64: e.PostID, Valid: e.PostID != 0}
-		if err := t.QueryRowContext(ctx, `INSERT INTO events (topic, seq, name, data, created_at, post_id)
-			VALUES (?1, COALESCE((SELECT seq FROM topic_heads WHERE topic = ?1), 0) + 1, ?2, ?3, ?4, ?5) RETURNING seq`,
-			e.Topic, e.Name, string(data), now, postID).Scan(&seq); err != nil {
+		messageID := sql.NullInt64{Int64: e.MessageID, Valid: e.MessageID != 0}
+		if err := t.QueryRowContext(ctx, `INSERT INTO events (topic, seq, name, data, created_at, post_id, message_id)
+			VALUES (?1, COALESCE((SELECT seq FROM topic_heads WHERE topic = ?1), 0) + 1, ?2, ?3, ?4, ?5, ?6) RETURNING seq`,
+			e.Topic, e.Name, string(data), now, postID, messageID).Scan(&seq); err != nil {
 			return fmt.Errorf("log %s event: %w", e.Name, err)
 		}
 		t.pending = append(t.pending, forum.LoggedEvent{Topic: e.Topic, Seq: seq, Name: e.Name, Data: data, At: now})

@@ -43,6 +43,7 @@ type Store interface {
 	forum.CollaborativeStore
 	forum.MembershipStore
 	forum.CollaborativeScopes
+	forum.ChannelStore
 	Tapped
 }
 
@@ -102,6 +103,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("collaboratives", func(t *testing.T) { testCollaboratives(t, open) })
 	t.Run("collaborative members", func(t *testing.T) { testMembership(t, open) })
 	t.Run("scoped questions", func(t *testing.T) { testScopedQuestions(t, open) })
+	t.Run("channels", func(t *testing.T) { testChannels(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

@@ -49,8 +49,8 @@ func TestCollaborativeCreate(t *testing.T) {
 		len(districts) != 2 || m["cluster"].(map[string]any)["slug"] != "great-lakes" || m["url"] != "/c/ct-framework" {
 		t.Fatalf("created %s", r.body)
 	}
-	if ch, ok := m["channels"].([]any); !ok || len(ch) != 0 {
-		t.Fatalf("channels = %v, want []", m["channels"])
+	if ch, ok := m["channels"].([]any); !ok || len(ch) != 1 || ch[0].(map[string]any)["name"] != "general" {
+		t.Fatalf("channels = %v, want #general alone", m["channels"])
 	}
 	for _, tc := range []struct {
 		name        string

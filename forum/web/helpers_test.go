@@ -147,7 +147,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 			s.hubCfg.Recheck = web.Recheck(s.accounts)
 		}
 		s.hubCfg.HasPresence, s.hubCfg.NamesPresence, s.hubCfg.AllowsTyping = web.HasPresence, web.NamesPresence, web.AllowsTyping
-		s.hub = realtime.NewHub(s.hubCfg, realtime.NewLocal(), web.History{Log: db}, web.Authorizer(&forum.Topics{Accounts: s.accounts, QA: s.qa, Collaboratives: db}))
+		s.hub = realtime.NewHub(s.hubCfg, realtime.NewLocal(), web.History{Log: db}, web.Authorizer(&forum.Topics{Accounts: s.accounts, QA: s.qa, Collaboratives: db, Channels: db}))
 		s.accounts.SignOuts = web.SignOuts{Hub: s.hub}
 		db.SetPublisher(web.LivePublisher{Hub: s.hub})
 		svc.Live, svc.Events = realtime.NewUpgrader(s.hub), db
@@ -156,6 +156,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	s.collaboratives = &forum.Collaboratives{Store: db, Members: db, Directory: db, Users: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
 	svc.Collaboratives = s.collaboratives
 	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now, Collaboratives: s.collaboratives}
+	svc.Channels = &forum.Channels{Store: db, Collaboratives: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
 	s.server, err = web.New(s.cfg, svc)
 	if err != nil {
 		t.Fatal(err)

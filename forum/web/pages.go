@@ -96,7 +96,7 @@ var pageFuncs = template.FuncMap{
 // templateFuncs returns the page helpers together with the question page's.
 func templateFuncs() template.FuncMap {
 	all := template.FuncMap{}
-	for _, m := range []map[string]any{pageFuncs, questionFuncs, directoryFuncs, moderationFuncs} {
+	for _, m := range []map[string]any{pageFuncs, questionFuncs, directoryFuncs, moderationFuncs, channelFuncs} {
 		for k, v := range m {
 			all[k] = v
 		}

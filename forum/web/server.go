@@ -106,6 +106,8 @@ type Services struct {
 	// Moderation serves flags, the review queue, curated answers and moderators' actions
 	// (moderation.go, page_moderation.go); nil: none of their routes.
 	Moderation *forum.Moderation
+	// Channels serves collaboratives' channels and messages; nil: no channel routes.
+	Channels *forum.Channels
 }
 
 // Server is the Staffroom web application.
@@ -143,6 +145,7 @@ type Server struct {
 	synonyms       *forum.TagSynonyms
 	collaboratives *forum.Collaboratives // nil: no collaboratives' routes
 	moderation     *forum.Moderation     // nil: no moderation routes
+	channels       *forum.Channels // nil: no channel routes
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -181,6 +184,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
 		search: svc.Search, synonyms: svc.Synonyms, moderation: svc.Moderation,
 		collaboratives: svc.Collaboratives,
+		channels: svc.Channels,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -190,6 +194,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		return nil, err
 	}
 	s.directory = svc.Directory
+	s.plugCollaborativeParts()
 	if svc.Threads != nil {
 		if s.lists, err = newListCache(s.pages["home"], s.now); err != nil {
 			return nil, err
@@ -316,6 +321,7 @@ func (s *Server) routes() {
 	api.Post("/preview", s.apiPreview)
 	s.accessAPIRoutes(api)
 	s.moderationAPIRoutes(api)
+	s.channelAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
@@ -364,6 +370,7 @@ func (s *Server) routes() {
 	app.Post("/settings/tokens/:id/revoke", s.settingsRevokeToken)
 	s.accessRoutes(app)
 	s.moderationRoutes(app)
+	s.channelRoutes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
 	})
