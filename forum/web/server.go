@@ -145,7 +145,7 @@ type Server struct {
 	synonyms       *forum.TagSynonyms
 	collaboratives *forum.Collaboratives // nil: no collaboratives' routes
 	moderation     *forum.Moderation     // nil: no moderation routes
-	channels       *forum.Channels // nil: no channel routes
+	channels       *forum.Channels       // nil: no channel routes
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -184,7 +184,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
 		search: svc.Search, synonyms: svc.Synonyms, moderation: svc.Moderation,
 		collaboratives: svc.Collaboratives,
-		channels: svc.Channels,
+		channels:       svc.Channels,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
