@@ -366,3 +366,18 @@ type MeetingStore interface {
 	// CalendarOwner returns the person whose feed key is key, or NotFoundUser(0).
 	CalendarOwner(ctx context.Context, key string) (int64, error)
 }
+
+// AgendaGone is the data of agenda.deleted.
+type AgendaGone struct {
+	ID        int64
+	MeetingID int64
+}
+
+// CheckAgendaRoom refuses an item past MaxAgendaItems (n is how many the agenda has):
+// conflict "agenda_full".
+func CheckAgendaRoom(n int) error {
+	if n >= MaxAgendaItems {
+		return Coded(EConflict, "agenda_full", "This agenda has %d items, the most a meeting takes; remove one first.", MaxAgendaItems)
+	}
+	return nil
+}

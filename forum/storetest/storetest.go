@@ -41,6 +41,7 @@ type Store interface {
 	forum.RevisionStore // edits move what search finds
 	forum.TagSynonymStore
 	forum.CollaborativeStore
+	forum.MeetingStore
 	Tapped
 }
 
@@ -98,6 +99,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("tag synonyms", func(t *testing.T) { testTagSynonyms(t, open) })
 	t.Run("search long phrase", func(t *testing.T) { testSearchLongPhrase(t, open) })
 	t.Run("collaboratives", func(t *testing.T) { testCollaboratives(t, open) })
+	t.Run("meetings", func(t *testing.T) { testMeetings(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.
