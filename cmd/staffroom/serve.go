@@ -197,7 +197,8 @@ func (m *Main) Open(ctx context.Context) error {
 		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Now: m.Now},
 		Admin:    &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now},
 		Search:   &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB},
-		Synonyms: &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now}})
+		Synonyms: &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now},
+		Meetings: &forum.Meetings{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now}})
 	if err != nil {
 		return err
 	}

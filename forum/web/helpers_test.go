@@ -148,6 +148,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		t.Cleanup(func() { s.hub.Close(context.Background()) })
 	}
 	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
+	svc.Meetings = &forum.Meetings{Store: db, Collaboratives: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
 	s.server, err = web.New(s.cfg, svc)
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,9 @@ type LivePublisher struct {
 // Encode implements forum.Publisher: the object as the API returns it, so that a page can
 // apply the event without a fetch.
 func (LivePublisher) Encode(e forum.Event) ([]byte, error) {
+	if j, ok := presentMeetingEvent(e.Data); ok {
+		return json.Marshal(j)
+	}
 	switch d := e.Data.(type) {
 	case *forum.Post:
 		j := presentPost(d, true)

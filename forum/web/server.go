@@ -101,6 +101,8 @@ type Services struct {
 	// Search answers /search and the search API; Synonyms the tag synonyms API.
 	Search   *forum.Searcher
 	Synonyms *forum.TagSynonyms
+	// Meetings serves collaboratives' meetings, agendas, notes and action items; nil: none.
+	Meetings *forum.Meetings
 }
 
 // Server is the Staffroom web application.
@@ -136,6 +138,7 @@ type Server struct {
 	admin          *forum.Admin       // nil: no admin area
 	search         *forum.Searcher
 	synonyms       *forum.TagSynonyms
+	meetings       *forum.Meetings // nil: no meeting routes
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -173,6 +176,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		pause:    sleep,
 		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
 		search: svc.Search, synonyms: svc.Synonyms,
+		meetings: svc.Meetings,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -259,6 +263,9 @@ func (s *Server) routes() {
 	app.Use(compress.New())
 	app.Get("/static/*", s.staticFile)
 	app.Use(etags)
+	if s.meetings != nil {
+		app.Get(calendarFeedPath, s.calendarFeed) // its key is its credential: no session, no members-only wall
+	}
 	app.Use(s.authenticate, s.requireReader, s.noStore, s.checkCSRF, s.refuseSuspendedWrites)
 
 	api := app.Group("/api/v1")
@@ -306,6 +313,7 @@ func (s *Server) routes() {
 	}
 	api.Post("/preview", s.apiPreview)
 	s.accessAPIRoutes(api)
+	s.meetingAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
