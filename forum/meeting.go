@@ -175,6 +175,30 @@ func ParseMeetingTime(field, s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// localTimeLayout is a time as an HTML datetime-local input sends it.
+const localTimeLayout = "2006-01-02T15:04"
+
+// LocalMeetingTime turns a wall-clock time in zone, as a form's datetime-local input
+// sends it ("2027-03-04T15:30"), into the RFC 3339 instant the API takes. An empty value
+// or an unknown zone passes through unchanged, for ParseMeetingTime and ParseMeetingZone
+// to refuse in their words. Returns invalid "invalid_time" naming field.
+func LocalMeetingTime(field, local, zone string) (string, error) {
+	local = strings.TrimSpace(local)
+	loc, err := time.LoadLocation(strings.TrimSpace(zone))
+	if local == "" || err != nil || strings.TrimSpace(zone) == "" {
+		return local, nil
+	}
+	layout := localTimeLayout
+	if len(local) == len(localTimeLayout)+3 {
+		layout += ":05" // browsers add seconds when a step asks for them
+	}
+	t, err := time.ParseInLocation(layout, local, loc)
+	if err != nil {
+		return "", Invalid(field, "invalid_time", "%s must be a date and a time, like 2027-03-04 15:30.", fieldLabel(field))
+	}
+	return t.Format(time.RFC3339), nil
+}
+
 // ParseMeetingZone reads a required IANA zone name. Returns invalid "invalid_time_zone"
 // (an unknown zone) or "required", naming field.
 func ParseMeetingZone(field, s string) (string, error) {
@@ -359,6 +383,9 @@ type MeetingStore interface {
 	SaveNotes(ctx context.Context, e NotesEdit) (*Meeting, error)
 
 	ActionStore
+	// Assignees lists the people an action item of the collaborative may be given to:
+	// its members, by name.
+	Assignees(ctx context.Context, collaborativeID int64) ([]*User, error)
 
 	// CalendarKey returns userID's feed key, storing newKey first when they have none (or
 	// always, with reset).

@@ -523,3 +523,13 @@ func (s *Meetings) Overview(ctx context.Context, a CollaborativeAccess) (*Overvi
 	o.OpenActions, err = s.Store.Actions(ctx, ActionFilter{CollaborativeID: a.Collaborative.ID, Status: ActionOpen, Limit: overviewActions})
 	return o, err
 }
+
+// Assignees lists the people an action item of the collaborative may go to, for a viewer
+// who may take part (nobody else needs the list: a non-member of a public group sees
+// none).
+func (s *Meetings) Assignees(ctx context.Context, a CollaborativeAccess) ([]*User, error) {
+	if !a.CanTakePart() {
+		return []*User{}, nil
+	}
+	return s.Store.Assignees(ctx, a.Collaborative.ID)
+}

@@ -226,6 +226,10 @@ func testMeetings(t *testing.T, open Opener) {
 		s := open(t)
 		p := newMeetingPeople(t, s, "ell-resources")
 		elsewhere := MustCollaborative(t, s, p.lead, "ct-framework", forum.VisibilityPublic)
+		if us := must(s.Assignees(ctx, p.g.ID)).ok(t); len(us) != 2 || us[0].ID != p.lead.ID || us[1].ID != p.member.ID ||
+			us[0].DisplayName != "Person lead" {
+			t.Fatalf("assignees %+v", us)
+		}
 		m := MustMeeting(t, s, p.g, p.lead, "Convening", next)
 		foreign := MustMeeting(t, s, elsewhere, p.lead, "Other group's", next)
 		na := forum.NewAction{CollaborativeID: p.g.ID, Actor: p.member, Title: "Collect rubrics", AssigneeID: p.member.ID,

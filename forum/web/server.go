@@ -360,6 +360,7 @@ func (s *Server) routes() {
 	app.Post("/settings/tokens", s.settingsCreateToken)
 	app.Post("/settings/tokens/:id/revoke", s.settingsRevokeToken)
 	s.accessRoutes(app)
+	s.meetingRoutes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
 	})
