@@ -552,14 +552,14 @@ func (s *Server) myActionsPage(c *fiber.Ctx) error {
 
 // sinceView is /c/{slug}/since-last-meeting.
 type sinceView struct {
-	Group   groupView
-	Since   *forum.SinceLastMeeting
-	Last    *meetingRow
-	From    string
-	Opened  []actionRow
-	Closed  []actionRow
-	Back    string
-	Quiet   bool // nothing happened: the page says so once
+	Group  groupView
+	Since  *forum.SinceLastMeeting
+	Last   *meetingRow
+	From   string
+	Opened []actionRow
+	Closed []actionRow
+	Back   string
+	Quiet  bool // nothing happened: the page says so once
 }
 
 func (s *Server) sinceLastMeetingPage(c *fiber.Ctx) error {
