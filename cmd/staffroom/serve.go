@@ -127,6 +127,10 @@ func (m *Main) Open(ctx context.Context) error {
 			if err := forum.SeedDemoDirectory(ctx, m.DB, m.DB, render, m.Now().UTC()); err != nil {
 				return fmt.Errorf("demo directory: %w", err)
 			}
+			// After the demo collaboratives (it finds them by slug, and skips those missing).
+			if err := forum.SeedDemoMeetings(ctx, m.DB, m.DB, m.DB, render, m.Now().UTC()); err != nil {
+				return fmt.Errorf("demo meetings: %w", err)
+			}
 			m.Log.Info("created the demo community on the new database (--demo=off to skip)")
 		}
 	}

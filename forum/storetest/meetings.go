@@ -341,3 +341,37 @@ func wantActions(t *testing.T, items []*forum.ActionItem, want ...int64) {
 	}
 	wantIDs(t, "action items", got, want...)
 }
+
+func testDemoMeetings(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	check(t, forum.SeedDemoMeetings(ctx, s, s, s, escapeRenderer{}, t0)) // no demo collaboratives yet: nothing to do
+	p := newMeetingPeople(t, s, "ell-resources")
+	MustCollaborative(t, s, p.lead, "ct-framework", forum.VisibilityPublic)
+	check(t, forum.SeedDemoMeetings(ctx, s, s, s, escapeRenderer{}, t0))
+	check(t, forum.SeedDemoMeetings(ctx, s, s, s, escapeRenderer{}, t0)) // once only
+	all := must(s.Meetings(ctx, p.g.ID, forum.MeetingFilter{Now: t0})).ok(t)
+	if len(all) != 2 {
+		t.Fatalf("%d demo meetings", len(all))
+	}
+	upcoming, past := all[0], all[1]
+	if !upcoming.StartsAt.After(t0) || !past.EndsAt.Before(t0) || past.Notes.Revision != 1 || past.Notes.HTML == "" {
+		t.Fatalf("upcoming %+v, past %+v", upcoming, past)
+	}
+	if a := must(s.Agenda(ctx, upcoming.ID)).ok(t); len(a) == 0 {
+		t.Fatal("the upcoming meeting has no agenda")
+	}
+	actions := must(s.Actions(ctx, forum.ActionFilter{MeetingID: past.ID})).ok(t)
+	overdue := 0
+	for _, a := range actions {
+		if a.Assignee == nil {
+			t.Fatalf("a demo action item without an assignee: %+v", a)
+		}
+		if a.Overdue(forum.Today(t0, "")) {
+			overdue++
+		}
+	}
+	if len(actions) < 2 || overdue == 0 {
+		t.Fatalf("%d action items, %d overdue", len(actions), overdue)
+	}
+}

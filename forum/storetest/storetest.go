@@ -100,6 +100,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("search long phrase", func(t *testing.T) { testSearchLongPhrase(t, open) })
 	t.Run("collaboratives", func(t *testing.T) { testCollaboratives(t, open) })
 	t.Run("meetings", func(t *testing.T) { testMeetings(t, open) })
+	t.Run("demo meetings", func(t *testing.T) { testDemoMeetings(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.
