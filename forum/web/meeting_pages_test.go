@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"staffroom/forum"
 )
 
 // bodyHas fails unless the page holds every one of want.
@@ -180,5 +183,36 @@ func TestSinceAndCalendarPages(t *testing.T) {
 	}
 	if r := s.pageAs(nil, "/actions"); r.StatusCode != 303 {
 		t.Fatalf("anonymous /actions: %d", r.StatusCode)
+	}
+}
+
+func TestMeetingsOverviewFragment(t *testing.T) {
+	s := newMeetingSite(t)
+	s.schedule("ct-framework", meetingBody("Spring convening"))
+	mustStatus(t, s.apiAs(s.lead, "POST", "/api/v1/collaboratives/ct-framework/actions", map[string]any{"title": "Draft the rubric", "due": "2026-11-01"}), 201, "action")
+	ctx := context.Background()
+	a, err := s.db.CollaborativeAccess(ctx, "ct-framework", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := s.server.RenderMeetingsOverview(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Next meeting", "Spring convening", "Thu 4 Mar 2027, 15:30–17:00 CST", "Draft the rubric", "action-overdue",
+		`href="/c/ct-framework/meetings"`, `href="/c/ct-framework/since-last-meeting"`} {
+		if !strings.Contains(html, want) {
+			t.Fatalf("the overview lacks %q:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, "Schedule a meeting") {
+		t.Fatal("an anonymous reader is offered the schedule link")
+	}
+	a, err = s.db.CollaborativeAccess(ctx, "ell-resources", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.server.RenderMeetingsOverview(a); forum.KindOf(err) != forum.ENotFound {
+		t.Fatalf("a private group's overview for an outsider: %v", err)
 	}
 }
