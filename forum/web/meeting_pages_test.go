@@ -216,3 +216,14 @@ func TestMeetingsOverviewFragment(t *testing.T) {
 		t.Fatalf("a private group's overview for an outsider: %v", err)
 	}
 }
+
+func TestMeetingFormsWriteOnlyValidDateValues(t *testing.T) {
+	s := newMeetingSite(t)
+	r := s.formAs("/c/ct-framework/meetings", s.lead, "meeting_title", "x", "starts_at", "next tuesday", "ends_at", "2027-02-30T10:00",
+		"time_zone", "America/Chicago")
+	mustStatus(t, r, 400, "bad times")
+	bodyHas(t, r, `id="f-starts_at-error"`, `name="starts_at" type="datetime-local" value=""`, `name="ends_at" type="datetime-local" value=""`)
+	r = s.formAs("/c/ct-framework/actions", s.lead, "action_title", "x", "due", "soon")
+	mustStatus(t, r, 400, "bad due date")
+	bodyHas(t, r, `id="f-due-error"`, `name="due" type="date" value=""`)
+}

@@ -686,4 +686,27 @@ var meetingFuncs = template.FuncMap{
 	},
 	"meetingFields": func(p *Page, zones []string) meetingFieldsView { return meetingFieldsView{P: p, Zones: zones} },
 	"overviewOn":    func(p *Page, v *meetingsOverviewView) overviewView { return overviewView{P: p, V: v} },
+	"meetingTimeField": func(p *Page, name, label string) meetingTimeView {
+		return meetingTimeView{P: p, Name: name, Label: label}
+	},
+	"localTimeValue": func(s string) string { return inputValue(s, "2006-01-02T15:04", "2006-01-02T15:04:05") },
+	"dateValue":      func(s string) string { return inputValue(s, "2006-01-02") },
+}
+
+// meetingTimeView is what the "meeting-time" template draws.
+type meetingTimeView struct {
+	P           *Page
+	Name, Label string
+}
+
+// inputValue returns s when it is a value a date or datetime-local input can hold (HTML's
+// valid date string, and local date and time string) in one of layouts, else "": the
+// input could not show anything else.
+func inputValue(s string, layouts ...string) string {
+	for _, l := range layouts {
+		if _, err := time.Parse(l, s); err == nil {
+			return s
+		}
+	}
+	return ""
 }
