@@ -88,6 +88,31 @@ async function fillSite() {
   await api("POST", `/messages/${m1.id}/reactions/${encodeURIComponent("👍")}`, null, site.asker.token);
   await api("POST", `/messages/${m1.id}/pin`, null, site.answerer.token);
   site.channelMessage = m1.id;
+  await fillMeetings();
+}
+
+// A collaborative of its own (the collaboratives' pages have theirs) led by the asker,
+// with the answerer as a member: a past meeting with agenda, notes and action items (one
+// overdue), an upcoming one.
+async function fillMeetings() {
+  const slug = "pages-meetings";
+  await api("POST", "/collaboratives", { slug, name: "Grading practices working group", description: "Meets each term.", visibility: "public" }, site.asker.token);
+  await api("POST", `/collaboratives/${slug}/members`, { user_id: site.answerer.id, role: "member" }, site.asker.token);
+  const past = await api("POST", `/collaboratives/${slug}/meetings`, {
+    title: "Fall convening: report card drafts", starts_at: "2026-10-01T13:00:00-05:00", ends_at: "2026-10-01T16:00:00-05:00",
+    time_zone: "America/Chicago", location: "Riverside Unified Central Office, Room 204", description: "Bring your *draft* report card.",
+  }, site.asker.token);
+  const next = await api("POST", `/collaboratives/${slug}/meetings`, {
+    title: "Spring convening: pilot review", starts_at: "2030-04-02T09:00:00-05:00", ends_at: "2030-04-02T15:00:00-05:00",
+    time_zone: "America/Chicago", video_url: "https://meet.example.org/grading",
+  }, site.asker.token);
+  await api("POST", `/meetings/${past.id}/agenda`, { title: "Report card layout", note: "Ten minutes" }, site.answerer.token);
+  await api("POST", `/meetings/${past.id}/agenda`, { title: "Family night plan" }, site.asker.token);
+  await api("POST", `/meetings/${next.id}/agenda`, { title: "Pilot reports" }, site.answerer.token);
+  await api("PUT", `/meetings/${past.id}/notes`, { body: "## Decisions\n\n- One page per student, **standards** first.\n- Family night in January.", revision: 0 }, site.asker.token);
+  await api("POST", `/collaboratives/${slug}/actions`, { title: "Translate the family guide", assignee_id: site.asker.id, due: "2026-10-15", meeting_id: past.id }, site.asker.token);
+  await api("POST", `/collaboratives/${slug}/actions`, { title: "Book the library for family night", assignee_id: site.answerer.id, due: "2030-01-10" }, site.asker.token);
+  site.meetings = { slug, past: past.id, next: next.id };
 }
 
 // failedForm posts a form that fails, as the browser of context, and returns the address
@@ -118,6 +143,9 @@ function failurePages(context, signedIn) {
     "settings-failed": fail("/settings/password", { current_password: "wrong", new_password: "short", new_password_confirm: "other" }),
     "collaborative-new-failed": fail("/c/new", { slug: "Bad Slug", name: "x", visibility: "public" }),
     "collaborative-add-failed": fail("/c/ct-framework/members", { username: "nobody-here", role: "member" }),
+    "meeting-schedule-failed": fail(`/c/${site.meetings.slug}/meetings`, { meeting_title: "", starts_at: "2030-05-01T10:00", ends_at: "2030-05-01T09:00", time_zone: "Nowhere/Land" }),
+    "meeting-notes-conflict": fail(`/c/${site.meetings.slug}/meetings/${site.meetings.past}/notes`, { body: "An older draft", revision: "0" }),
+    "meeting-action-failed": fail(`/c/${site.meetings.slug}/meetings/${site.meetings.past}/actions`, { action_title: "", due: "soon" }),
   };
 }
 
@@ -164,6 +192,9 @@ function pagesToCheck() {
       "collaborative-private-outside": "/c/ell-resources",
       "tag-curated": "/tags/grading/curated",
       channel: `/c/ct-framework/channels/${site.channel}`,
+      meetings: `/c/${site.meetings.slug}/meetings`,
+      meeting: `/c/${site.meetings.slug}/meetings/${site.meetings.past}`,
+      "since-last-meeting": `/c/${site.meetings.slug}/since-last-meeting`,
     },
     signedin: {
       "home-signedin": "/",
@@ -181,6 +212,11 @@ function pagesToCheck() {
       flags: "/flags",
       "channel-signedin": `/c/ct-framework/channels/${site.channel}`,
       "channel-thread": `/c/ct-framework/channels/${site.channel}/threads/${site.channelMessage}`,
+      "meetings-lead": `/c/${site.meetings.slug}/meetings`,
+      "meeting-lead": `/c/${site.meetings.slug}/meetings/${site.meetings.past}`,
+      "meeting-upcoming-lead": `/c/${site.meetings.slug}/meetings/${site.meetings.next}`,
+      actions: "/actions",
+      calendar: "/settings/calendar",
     },
     // The first account ("admin") runs the site: its welcome and the admin area.
     admin: {

@@ -130,6 +130,10 @@ func (m *Main) Open(ctx context.Context) error {
 			if err := forum.SeedDemoCollaboratives(ctx, m.DB, m.DB, m.DB, m.DB, render, m.Now().UTC()); err != nil {
 				return fmt.Errorf("demo collaboratives: %w", err)
 			}
+			// After the demo collaboratives (it finds them by slug, and skips those missing).
+			if err := forum.SeedDemoMeetings(ctx, m.DB, m.DB, m.DB, render, m.Now().UTC()); err != nil {
+				return fmt.Errorf("demo meetings: %w", err)
+			}
 			m.Log.Info("created the demo community on the new database (--demo=off to skip)")
 		}
 	}
@@ -165,7 +169,9 @@ func (m *Main) Open(ctx context.Context) error {
 		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB, Suggestions: m.DB, Scopes: m.DB,
 	}
 	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
-	collaboratives := &forum.Collaboratives{Store: m.DB, Members: m.DB, Directory: m.DB, Users: m.DB, Render: render, Now: m.Now}
+	meetings := &forum.Meetings{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now, Channels: m.DB, Questions: m.DB}
+	collaboratives := &forum.Collaboratives{Store: m.DB, Members: m.DB, Directory: m.DB, Users: m.DB, Render: render, Now: m.Now,
+		Meetings: meetings, Actions: meetings, Questions: m.QA}
 	directory := &forum.Directory{Store: m.DB, Render: render, Now: m.Now, Collaboratives: collaboratives}
 	if !on {
 		// Quotas and intervals are lifted with the rate limits; the reputation cap and the
@@ -205,7 +211,8 @@ func (m *Main) Open(ctx context.Context) error {
 		Synonyms:       &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now},
 		Moderation: &forum.Moderation{Store: m.DB, Posts: m.DB, Revisions: m.DB, Render: render, Privileges: m.Settings,
 			Rules: forum.DefaultFlagRules, Now: m.Now},
-		Channels: &forum.Channels{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now}})
+		Channels: &forum.Channels{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now},
+		Meetings: meetings})
 	if err != nil {
 		return err
 	}

@@ -151,11 +151,6 @@ func flagRecord(ctx context.Context, q rowQuerier, userID int64) (forum.FlagReco
 	return r, err
 }
 
-// rowQuerier is a transaction or the read pool.
-type rowQuerier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 func standingFlags(ctx context.Context, tx *txn, kind string, id int64) ([]forum.StandingFlag, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT reason, weight FROM flags WHERE target_kind = ? AND target_id = ? AND status = 'open' ORDER BY id`, kind, id)
 	if err != nil {

@@ -44,6 +44,7 @@ type Store interface {
 	forum.MembershipStore
 	forum.CollaborativeScopes
 	forum.ChannelStore
+	forum.MeetingStore
 	Tapped
 }
 
@@ -104,6 +105,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("collaborative members", func(t *testing.T) { testMembership(t, open) })
 	t.Run("scoped questions", func(t *testing.T) { testScopedQuestions(t, open) })
 	t.Run("channels", func(t *testing.T) { testChannels(t, open) })
+	t.Run("meetings", func(t *testing.T) { testMeetings(t, open) })
+	t.Run("demo meetings", func(t *testing.T) { testDemoMeetings(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

@@ -153,7 +153,9 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		svc.Live, svc.Events = realtime.NewUpgrader(s.hub), db
 		t.Cleanup(func() { s.hub.Close(context.Background()) })
 	}
-	s.collaboratives = &forum.Collaboratives{Store: db, Members: db, Directory: db, Users: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
+	svc.Meetings = &forum.Meetings{Store: db, Collaboratives: db, Render: moderation.NewRenderer(), Now: s.clock.Now, Channels: db, Questions: db}
+	s.collaboratives = &forum.Collaboratives{Store: db, Members: db, Directory: db, Users: db, Render: moderation.NewRenderer(), Now: s.clock.Now,
+		Meetings: svc.Meetings, Actions: svc.Meetings, Questions: s.qa}
 	svc.Collaboratives = s.collaboratives
 	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now, Collaboratives: s.collaboratives}
 	svc.Channels = &forum.Channels{Store: db, Collaboratives: db, Render: moderation.NewRenderer(), Now: s.clock.Now}

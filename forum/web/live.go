@@ -36,6 +36,9 @@ func (LivePublisher) Encode(e forum.Event) ([]byte, error) {
 	if j, ok := encodeChannelEvent(e.Data); ok {
 		return json.Marshal(j)
 	}
+	if j, ok := presentMeetingEvent(e.Data); ok {
+		return json.Marshal(j)
+	}
 	switch d := e.Data.(type) {
 	case *forum.Post:
 		j := presentPost(d, true)

@@ -96,7 +96,7 @@ var pageFuncs = template.FuncMap{
 // templateFuncs returns the page helpers together with the question page's.
 func templateFuncs() template.FuncMap {
 	all := template.FuncMap{}
-	for _, m := range []map[string]any{pageFuncs, questionFuncs, directoryFuncs, moderationFuncs, channelFuncs} {
+	for _, m := range []map[string]any{pageFuncs, questionFuncs, directoryFuncs, moderationFuncs, channelFuncs, meetingFuncs} {
 		for k, v := range m {
 			all[k] = v
 		}
@@ -337,6 +337,15 @@ var flashes = map[string]string{
 	"reopenvote": "Your vote to reopen is counted.",
 	"reopened":   "The question is reopened.",
 	"reset":      "Your new password is set, and every other sign-in of your account has ended. Sign in with it.",
+	// Meetings (page_meeting.go).
+	"scheduled":        "The meeting is scheduled.",
+	"meetingchanged":   "The meeting is changed; calendars that imported it get the new version.",
+	"meetingcancelled": "The meeting is cancelled.",
+	"notes":            "The notes are saved.",
+	"action":           "The action item is added.",
+	"actiondone":       "The action item is marked done.",
+	"actionopen":       "The action item is open again.",
+	"calendarreset":    "Your calendar has a new address; the old one no longer works.",
 }
 
 // flash is the message a request's ?done= names, as it stands in the flashes table: what

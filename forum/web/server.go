@@ -108,6 +108,8 @@ type Services struct {
 	Moderation *forum.Moderation
 	// Channels serves collaboratives' channels and messages; nil: no channel routes.
 	Channels *forum.Channels
+	// Meetings serves collaboratives' meetings, agendas, notes and action items; nil: none.
+	Meetings *forum.Meetings
 }
 
 // Server is the Staffroom web application.
@@ -146,6 +148,7 @@ type Server struct {
 	collaboratives *forum.Collaboratives // nil: no collaboratives' routes
 	moderation     *forum.Moderation     // nil: no moderation routes
 	channels       *forum.Channels       // nil: no channel routes
+	meetings       *forum.Meetings       // nil: no meeting routes
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -185,6 +188,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		search: svc.Search, synonyms: svc.Synonyms, moderation: svc.Moderation,
 		collaboratives: svc.Collaboratives,
 		channels:       svc.Channels,
+		meetings:       svc.Meetings,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -272,6 +276,9 @@ func (s *Server) routes() {
 	app.Use(compress.New())
 	app.Get("/static/*", s.staticFile)
 	app.Use(etags)
+	if s.meetings != nil {
+		app.Get(calendarFeedPath, s.calendarFeed) // its key is its credential: no session, no members-only wall
+	}
 	app.Use(s.authenticate, s.requireReader, s.noStore, s.checkCSRF, s.refuseSuspendedWrites)
 
 	api := app.Group("/api/v1")
@@ -322,6 +329,7 @@ func (s *Server) routes() {
 	s.accessAPIRoutes(api)
 	s.moderationAPIRoutes(api)
 	s.channelAPIRoutes(api)
+	s.meetingAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
@@ -371,6 +379,7 @@ func (s *Server) routes() {
 	s.accessRoutes(app)
 	s.moderationRoutes(app)
 	s.channelRoutes(app)
+	s.meetingRoutes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
 	})
