@@ -184,14 +184,16 @@ func (m *Main) Open(ctx context.Context) error {
 	// runs at one per connection per second (staffroom-load login-attack measures it).
 	signInRefusalPause := time.Second
 	connsPerIP := m.Config.ConnsPerIP
+	actions := moderation.NewActionLimits(nil) // questions, answers, comments, votes, flags, messages, searches
 	if !on {
+		actions = nil
 		previews = moderation.Unlimited{}
 		connsPerIP = 0 // a connection cap, lifted with the rate limits
 	}
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg, MetricsToken: m.Config.MetricsToken,
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
-		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause,
+		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause, ActionLimits: actions,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images, Directory: directory,
 		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Now: m.Now},

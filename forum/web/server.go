@@ -66,6 +66,10 @@ type Config struct {
 	// it a connection is answered 429 and closed. 0: no cap. It counts the socket's peer,
 	// so it is off behind trusted proxies, whose one address carries everyone.
 	MaxConnsPerIP int
+	// ActionLimits meter questions, answers, comments, votes, searches (and the routes of
+	// flags and messages) per person and per address; nil: no such limits
+	// (STAFFROOM_RATE_LIMITS=off).
+	ActionLimits *moderation.ActionLimits
 }
 
 // Health reports whether the database answers.
@@ -279,18 +283,18 @@ func (s *Server) routes() {
 	api.Get("/questions", s.apiQuestions)
 	if s.search != nil {
 		api.Get("/questions/similar", s.apiSimilar) // before /questions/:id, which would take "similar"
-		api.Get("/search", s.apiSearch)
+		api.Get("/search", s.meter(moderation.ActionSearch), s.apiSearch)
 		api.Get("/search/suggest", s.apiSuggest)
 	}
-	api.Post("/questions", s.idempotent, s.apiAsk)
+	api.Post("/questions", s.idempotent, s.meter(moderation.ActionQuestion), s.apiAsk)
 	api.Get("/questions/:id", s.apiQuestion)
-	api.Post("/questions/:id/answers", s.idempotent, s.apiAnswer)
+	api.Post("/questions/:id/answers", s.idempotent, s.meter(moderation.ActionAnswer), s.apiAnswer)
 	api.Post("/questions/:id/close", s.apiClose)
 	api.Post("/questions/:id/reopen", s.apiReopen)
 	api.Get("/posts/:id/comments", s.apiComments)
-	api.Post("/posts/:id/comments", s.idempotent, s.apiComment)
-	api.Post("/posts/:id/vote", s.apiVote)
-	api.Post("/comments/:id/vote", s.apiVoteComment)
+	api.Post("/posts/:id/comments", s.idempotent, s.meter(moderation.ActionComment), s.apiComment)
+	api.Post("/posts/:id/vote", s.meter(moderation.ActionVote), s.apiVote)
+	api.Post("/comments/:id/vote", s.meter(moderation.ActionVote), s.apiVoteComment)
 	api.Delete("/posts/:id", s.apiDeletePost)
 	api.Patch("/posts/:id", s.apiEditPost)
 	api.Post("/posts/:id/undelete", s.apiUndelete)
@@ -313,16 +317,16 @@ func (s *Server) routes() {
 	app.Get("/", s.anonymousCache(listPageKey(false), nil), s.homePage)
 	app.Get("/questions", func(c *fiber.Ctx) error { return c.Redirect("/", fiber.StatusMovedPermanently) })
 	app.Get("/questions/ask", s.askPage)
-	app.Post("/questions/ask", s.askSubmit)
+	app.Post("/questions/ask", s.meter(moderation.ActionQuestion), s.askSubmit)
 	cachedQuestion := s.anonymousCache(questionPageKey, s.countAnonymousView)
 	app.Get("/questions/:id", cachedQuestion, s.questionPage)
 	app.Get("/questions/:id/:slug", cachedQuestion, s.questionPage)
-	app.Post("/questions/:id/answers", s.answerSubmit)
+	app.Post("/questions/:id/answers", s.meter(moderation.ActionAnswer), s.answerSubmit)
 	app.Post("/questions/:id/close", s.closeSubmit)
 	app.Post("/questions/:id/reopen", s.reopenSubmit)
-	app.Post("/posts/:id/comments", s.commentSubmit)
-	app.Post("/posts/:id/vote", s.voteSubmit)
-	app.Post("/comments/:id/vote", s.commentVoteSubmit)
+	app.Post("/posts/:id/comments", s.meter(moderation.ActionComment), s.commentSubmit)
+	app.Post("/posts/:id/vote", s.meter(moderation.ActionVote), s.voteSubmit)
+	app.Post("/comments/:id/vote", s.meter(moderation.ActionVote), s.commentVoteSubmit)
 	app.Post("/posts/:id/delete", s.deleteSubmit)
 	app.Post("/posts/:id/undelete", s.undeleteSubmit)
 	app.Get("/posts/:id/block", s.postBlock)
@@ -333,7 +337,7 @@ func (s *Server) routes() {
 	app.Post("/answers/:id/accept", s.acceptSubmit)
 	app.Get("/tags", s.tagsPage)
 	if s.search != nil {
-		app.Get("/search", s.searchPage)
+		app.Get("/search", s.meter(moderation.ActionSearch), s.searchPage)
 	}
 	app.Get("/tags/:tag", s.anonymousCache(listPageKey(true), nil), s.tagPage)
 	app.Post("/tags/:tag", s.describeTagSubmit)
