@@ -159,7 +159,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.QA = &forum.QA{
 		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: render, Privileges: m.Settings, Now: m.Now,
 		Votes:    forum.VoteRules{DailyVotes: m.Config.DailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
-		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB,
+		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB, CommentEdits: m.DB,
+		Spam: &forum.SpamGuard{Store: m.DB, Rules: forum.DefaultSpamRules, Now: m.Now},
 	}
 	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
 	directory := &forum.Directory{Store: m.DB, Render: render, Now: m.Now}
@@ -168,6 +169,7 @@ func (m *Main) Open(ctx context.Context) error {
 		// link limit are rules and stay.
 		m.QA.Votes.DailyVotes = 0
 		m.QA.NewUsers.QuestionInterval = 0
+		m.QA.NewUsers.DailyPosts = 0
 	}
 	// The live path: the store -> forum.Publisher (web.LivePublisher) -> the hub -> the
 	// connections following each topic. Topics and who may follow them are forum's.
@@ -197,9 +199,11 @@ func (m *Main) Open(ctx context.Context) error {
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images, Directory: directory,
 		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Now: m.Now},
-		Admin:    &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now},
-		Search:   &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB},
-		Synonyms: &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now}})
+		Admin:      &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now},
+		Search:     &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB},
+		Synonyms:   &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now},
+		Moderation: &forum.Moderation{Users: m.DB, Suspensions: m.DB, Audit: m.DB, Accounts: m.Accounts, Now: m.Now},
+		Spam:       m.QA.Spam})
 	if err != nil {
 		return err
 	}
@@ -365,6 +369,9 @@ func (m *Main) prune(ctx context.Context) {
 		}
 		if _, err := m.DB.PruneEvents(ctx, m.Now().Add(-m.Config.EventRetention)); err != nil && ctx.Err() == nil {
 			m.Log.Warn("pruning old live-update events", "err", err)
+		}
+		if _, err := m.DB.PruneSpamTexts(ctx, m.Now().Add(-forum.DefaultSpamRules.RepeatWindow)); err != nil && ctx.Err() == nil {
+			m.Log.Warn("pruning spam text hashes", "err", err)
 		}
 		select {
 		case <-ctx.Done():

@@ -69,6 +69,9 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 				return err
 			}
 		}
+		if err := checkDailyPosts(ctx, tx, q.AuthorID, q.DailyPosts, q.Now); err != nil {
+			return err
+		}
 		var id int64
 		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, author_id, title, body, body_html, tags, created_at, activity_at)
 			VALUES ('question', ?, ?, ?, ?, ?, ?, ?)`, q.AuthorID, q.Title, q.Body, q.BodyHTML, strings.Join(q.Tags, " "), q.Now, q.Now)
@@ -76,6 +79,9 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 			return err
 		}
 		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := screenSpam(ctx, tx, "post", id, q.AuthorID, q.Spam, q.Now); err != nil {
 			return err
 		}
 		if err := tagPost(ctx, tx, id, q.AuthorID, q.Tags, q.Now); err != nil {
@@ -193,12 +199,18 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 		if err := forum.CheckAnswer(q); err != nil {
 			return err
 		}
+		if err := checkDailyPosts(ctx, tx, a.AuthorID, a.DailyPosts, a.Now); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, question_id, author_id, body, body_html, created_at, activity_at)
 			VALUES ('answer', ?, ?, ?, ?, ?, ?)`, a.QuestionID, a.AuthorID, a.Body, a.BodyHTML, a.Now, a.Now)
 		if err != nil {
 			return err
 		}
 		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := screenSpam(ctx, tx, "post", id, a.AuthorID, a.Spam, a.Now); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1, activity_at = ? WHERE id = ?`, a.Now, a.QuestionID); err != nil {
@@ -252,6 +264,9 @@ func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Com
 			return err
 		}
 		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := screenSpam(ctx, tx, "comment", id, c.AuthorID, c.Spam, c.Now); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, c.PostID); err != nil {

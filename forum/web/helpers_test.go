@@ -54,6 +54,7 @@ type testSite struct {
 	// (else the fixed test levels); newUsers replaces the test's new-member rules.
 	sitePrivileges bool
 	newUsers       *forum.NewUserRules
+	spam           bool // new posts are scored for spam (withSpam)
 }
 
 // withEnv makes the site start with settings the environment sets (they win over the
@@ -124,7 +125,10 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	s.qa = &forum.QA{Posts: db, Revisions: db, Profiles: db, Closes: db, Render: moderation.NewRenderer(), Now: s.clock.Now,
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
-		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}, Synonyms: db}
+		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}, Synonyms: db, CommentEdits: db}
+	if s.spam {
+		s.qa.Spam = &forum.SpamGuard{Store: db, Rules: forum.DefaultSpamRules, Now: s.clock.Now}
+	}
 	if s.sitePrivileges {
 		s.qa.Privileges = s.settings
 	}
@@ -134,8 +138,10 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	s.admin = &forum.Admin{Users: db, People: db, Tags: db, Accounts: s.accounts, QA: s.qa, Now: s.clock.Now}
 	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db,
 		Settings: s.settings, Invitations: &forum.Invitations{Store: db, Now: s.clock.Now}, Admin: s.admin,
-		Search:   &forum.Searcher{Store: db, Now: s.clock.Now, Synonyms: db},
-		Synonyms: &forum.TagSynonyms{Store: db, Privileges: s.qa.Privileges, Now: s.clock.Now}}
+		Search:     &forum.Searcher{Store: db, Now: s.clock.Now, Synonyms: db},
+		Synonyms:   &forum.TagSynonyms{Store: db, Privileges: s.qa.Privileges, Now: s.clock.Now},
+		Moderation: &forum.Moderation{Users: db, Suspensions: db, Audit: db, Accounts: s.accounts, Now: s.clock.Now},
+		Spam:       s.qa.Spam}
 	if s.live {
 		if s.hubCfg.Recheck == nil {
 			s.hubCfg.Recheck = web.Recheck(s.accounts)

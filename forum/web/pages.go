@@ -36,6 +36,8 @@ type Page struct {
 	Live *LiveTopic
 	// AdminWelcome tells the site's first account, just signed up, that it runs the site.
 	AdminWelcome bool
+	// Suspension is the viewer's suspension in force: every page says why and until when.
+	Suspension *SuspensionNotice
 }
 
 // LiveTopic is a page's live-update topic and the seq its data is current to.
@@ -219,6 +221,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 		}
 		// Only the first account is an admin the moment it signs up (NewAccountRole).
 		p.AdminWelcome = v.User.Role == forum.RoleAdmin && c.Query("done") == "welcome"
+		p.Suspension = suspensionNotice(v.User, s.now())
 	}
 	return p
 }

@@ -105,6 +105,10 @@ type Services struct {
 	// Search answers /search and the search API; Synonyms the tag synonyms API.
 	Search   *forum.Searcher
 	Synonyms *forum.TagSynonyms
+	// Moderation serves suspensions and the audit log; Spam the blocked words and
+	// domains. Nil: no such routes.
+	Moderation *forum.Moderation
+	Spam       *forum.SpamGuard
 }
 
 // Server is the Staffroom web application.
@@ -140,6 +144,8 @@ type Server struct {
 	admin          *forum.Admin       // nil: no admin area
 	search         *forum.Searcher
 	synonyms       *forum.TagSynonyms
+	moderation     *forum.Moderation // nil: no moderation routes
+	spam           *forum.SpamGuard  // nil: no spam lists to manage
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -177,6 +183,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		pause:    sleep,
 		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
 		search: svc.Search, synonyms: svc.Synonyms,
+		moderation: svc.Moderation, spam: svc.Spam,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -310,6 +317,7 @@ func (s *Server) routes() {
 	}
 	api.Post("/preview", s.apiPreview)
 	s.accessAPIRoutes(api)
+	s.moderationAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
@@ -347,6 +355,7 @@ func (s *Server) routes() {
 	app.Get("/login", s.loginPage)
 	app.Post("/login", s.loginSubmit)
 	app.Post("/logout", s.logoutSubmit)
+	s.moderationRoutes(app) // before /users/:id/:username, which would take "moderation"
 	app.Get("/users/:id", s.profilePage)
 	app.Get("/users/:id/:username", s.profilePage)
 	app.Get("/settings", s.settingsPage)
