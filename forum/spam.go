@@ -37,13 +37,14 @@ type SpamRules struct {
 	RepeatWindow   time.Duration
 }
 
-// DefaultSpamRules hide a post with a blocked word or domain at once, and a new
-// account's post only when several signals agree.
+// DefaultSpamRules hide at once a post with a blocked word or domain, or a text posted
+// for the third time within the hour; the weaker signals (links, a new account, a domain
+// seen in removed spam) only when several agree.
 var DefaultSpamRules = SpamRules{
 	Threshold: 5, FreeLinks: 2, LinkWeight: 1, MaxLinkScore: 4,
 	BlockedWord: 5, BlockedDomain: 5, SpamDomain: 3,
 	NewAccount: 1, NewAccountAge: 10 * time.Minute, NewAccountLink: 1,
-	Repeated: 4, RepeatedOnce: 1, RepeatCount: 2, RepeatWindow: time.Hour,
+	Repeated: 5, RepeatedOnce: 1, RepeatCount: 2, RepeatWindow: time.Hour,
 }
 
 // Spam term kinds and sources.
@@ -213,7 +214,7 @@ func ScoreSpam(r SpamRules, p SpamPost, l *SpamLists) SpamCheck {
 		} else if removed {
 			c.add(r.SpamDomain, "a link to a domain seen in removed spam")
 		}
-		lower := strings.ToLower(p.Text)
+		lower := strings.Join(strings.Fields(strings.ToLower(p.Text)), " ") // phrases match whatever the spacing
 		for _, w := range l.Words {
 			if containsWord(lower, w) {
 				c.add(r.BlockedWord, "a blocked word")

@@ -54,11 +54,11 @@ func CheckSuspend(s Suspension, f SuspensionFacts) error {
 	if !f.Exists {
 		return NotFoundUser(s.UserID)
 	}
-	if f.Role.IsModerator() && s.By.Role != RoleAdmin {
-		return Coded(EForbidden, "moderator_target", "Only an admin can suspend a moderator or an admin, or lift their suspension.")
-	}
 	if s.UserID == s.By.ID {
 		return Invalid("user", "own_account", "You cannot suspend your own account.")
+	}
+	if f.Role.IsModerator() && s.By.Role != RoleAdmin {
+		return Coded(EForbidden, "moderator_target", "Only an admin can suspend a moderator or an admin, or lift their suspension.")
 	}
 	if s.Until != nil && !s.Until.After(s.Now) {
 		return Invalid("until", "until_past", "The suspension must end in the future; give until as an RFC 3339 time such as %s.",

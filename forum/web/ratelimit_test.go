@@ -26,7 +26,7 @@ func mustRetryAfter(t *testing.T, r *response, want int, what string) {
 	if err != nil || got != want {
 		t.Fatalf("%s: Retry-After %q, want %d: %s", what, r.Header.Get("Retry-After"), want, r.body)
 	}
-	if !strings.Contains(string(r.body), "try again in") && !strings.Contains(string(r.body), "tomorrow") {
+	if !strings.Contains(string(r.body), "again in") && !strings.Contains(string(r.body), "tomorrow") {
 		t.Fatalf("%s: the message does not say when to come back: %s", what, r.body)
 	}
 }
