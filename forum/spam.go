@@ -66,17 +66,24 @@ type SpamTerm struct {
 
 // SpamLists are the terms in force, ready for scoring.
 type SpamLists struct {
-	Words   []string          // lower case
+	Words   []string          // normalized as the text they are matched in (normalizeSpamText)
 	Domains map[string]string // domain (lower case, no "www.") -> source
+	// byFirst indexes Words by their first word, so that a post is matched in one pass
+	// over its words, whatever the length of the list.
+	byFirst map[string][]string
 }
 
 // NewSpamLists indexes terms.
 func NewSpamLists(terms []SpamTerm) *SpamLists {
-	l := &SpamLists{Domains: map[string]string{}}
+	l := &SpamLists{Domains: map[string]string{}, byFirst: map[string][]string{}}
 	for _, t := range terms {
 		switch t.Kind {
 		case SpamWord:
-			l.Words = append(l.Words, t.Value)
+			if w := string(normalizeSpamText(t.Value)); w != "" {
+				l.Words = append(l.Words, w)
+				first, _, _ := strings.Cut(w, " ")
+				l.byFirst[first] = append(l.byFirst[first], w)
+			}
 		case SpamDomainKind:
 			if l.Domains[t.Value] != SpamFromAdmin { // an admin's block outweighs the record of removed spam
 				l.Domains[t.Value] = t.Source
@@ -118,24 +125,43 @@ func (v SpamVerdict) Reason() string {
 	return "Suspected spam: " + strings.Join(v.Reasons, "; ") + "."
 }
 
+// normalizeSpamText is text as scoring reads it: its letters and digits in lower case,
+// every run of anything else one space. Trivial variations (case, spacing, punctuation)
+// read alike, and blocked words match on word boundaries.
+func normalizeSpamText(text string) []byte {
+	b := make([]byte, 0, len(text))
+	space := false
+	for _, r := range text {
+		if r < utf8.RuneSelf { // ASCII, most text: no tables
+			switch {
+			case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
+			case 'A' <= r && r <= 'Z':
+				r += 'a' - 'A'
+			default:
+				space = true
+				continue
+			}
+		} else if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			r = unicode.ToLower(r)
+		} else {
+			space = true
+			continue
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		b = utf8.AppendRune(b, r)
+	}
+	return b
+}
+
 // SpamTextHash hashes text normalized so that trivial variations (case, spacing,
 // punctuation) hash alike.
-func SpamTextHash(text string) []byte {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(text) {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteRune(r)
-			space = false
-		default:
-			space = true
-		}
-	}
-	sum := sha256.Sum256([]byte(b.String()))
+func SpamTextHash(text string) []byte { return spamHash(normalizeSpamText(text)) }
+
+func spamHash(norm []byte) []byte {
+	sum := sha256.Sum256(norm)
 	return sum[:16]
 }
 
@@ -164,28 +190,28 @@ func (l *SpamLists) domainListed(d string) (string, bool) {
 	return "", false
 }
 
-// containsWord reports whether lower (already lower case) holds w on word boundaries.
-func containsWord(lower, w string) bool {
-	for i := 0; ; {
-		j := strings.Index(lower[i:], w)
-		if j < 0 {
-			return false
-		}
-		start, end := i+j, i+j+len(w)
-		before, _ := utf8.DecodeLastRuneInString(lower[:start])
-		after, _ := utf8.DecodeRuneInString(lower[end:])
-		if (start == 0 || !isWordRune(before)) && (end == len(lower) || !isWordRune(after)) {
-			return true
-		}
-		i = start + 1
+// hasBlockedWord reports whether norm (normalizeSpamText's: words separated by single
+// spaces) holds one of the blocked words or phrases, on word boundaries.
+func (l *SpamLists) hasBlockedWord(norm string) bool {
+	if len(l.byFirst) == 0 {
+		return false
 	}
+	for rest := norm; rest != ""; {
+		word, after, _ := strings.Cut(rest, " ")
+		for _, w := range l.byFirst[word] {
+			if strings.HasPrefix(rest, w) && (len(rest) == len(w) || rest[len(w)] == ' ') {
+				return true
+			}
+		}
+		rest = after
+	}
+	return false
 }
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // ScoreSpam scores a post from its own signals. Moderators are never scored.
 func ScoreSpam(r SpamRules, p SpamPost, l *SpamLists) SpamCheck {
-	c := SpamCheck{Hash: SpamTextHash(p.Text), rules: r}
+	norm := normalizeSpamText(p.Text)
+	c := SpamCheck{Hash: spamHash(norm), rules: r}
 	if r.Threshold <= 0 || (p.Author != nil && p.Author.Role.IsModerator()) {
 		c.rules.Threshold = 0
 		return c
@@ -214,12 +240,8 @@ func ScoreSpam(r SpamRules, p SpamPost, l *SpamLists) SpamCheck {
 		} else if removed {
 			c.add(r.SpamDomain, "a link to a domain seen in removed spam")
 		}
-		lower := strings.Join(strings.Fields(strings.ToLower(p.Text)), " ") // phrases match whatever the spacing
-		for _, w := range l.Words {
-			if containsWord(lower, w) {
-				c.add(r.BlockedWord, "a blocked word")
-				break
-			}
+		if l.hasBlockedWord(string(norm)) {
+			c.add(r.BlockedWord, "a blocked word")
 		}
 	}
 	if a := p.Author; a != nil && !a.Known && r.NewAccountAge > 0 && p.Now.Sub(a.CreatedAt) < r.NewAccountAge {
