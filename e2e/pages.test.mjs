@@ -69,6 +69,13 @@ async function fillSite() {
   await api("POST", "/districts", { name: "North Prairie Schools", state: "NE", locale: "rural", enrollment: 1100 }, site.admin.token);
   await api("PATCH", "/me", { district: "riverside", position: "teacher", subjects: ["ela", "social-studies"], grade_bands: ["6-8"], time_zone: "America/Detroit" }, site.asker.token);
   await api("PATCH", "/me", { district: "riverside", position: "coach", subjects: ["math"], grade_bands: ["9-12"] }, site.answerer.token);
+  // Moderation: a suspended person (with their history), a moderator's comment edit, and
+  // the spam lists, so that the audit log and the admin's spam page have content.
+  site.suspended = await signUp("suspended");
+  const until = new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+  await api("POST", `/moderation/users/${site.suspended.id}/suspend`, { until, reason: "Advertising in answers" }, site.admin.token);
+  await api("PATCH", `/comments/${c.id}`, { body: "Which grade levels are you starting with, and when?" }, site.admin.token);
+  await api("PUT", "/admin/spam", { words: ["casino", "buy essays"], domains: ["spam.example"] }, site.admin.token);
 }
 
 // failedForm posts a form that fails, as the browser of context, and returns the address
@@ -146,6 +153,11 @@ function pagesToCheck() {
       "search-signedin": "/search?q=report+-homework+%5Bgrading%5D&status=answered",
       "profile-own": `/users/${site.asker.id}/${site.asker.username}`,
     },
+    // A suspended person: the banner that says why and until when.
+    suspended: {
+      "suspended-home": "/",
+      "suspended-settings": "/settings",
+    },
     // The first account ("admin") runs the site: its welcome and the admin area.
     admin: {
       "admin-welcome": "/?done=welcome",
@@ -153,6 +165,10 @@ function pagesToCheck() {
       "admin-people": "/admin/people",
       "admin-invites": "/admin/invites",
       "admin-tags": "/admin/tags",
+      "admin-spam": "/admin/spam",
+      "moderation-audit": "/moderation/audit",
+      "moderation-audit-filtered": `/moderation/audit?target=user:${site.suspended.id}`,
+      "person-moderation": `/users/${site.suspended.id}/moderation`,
     },
   };
 }
@@ -228,6 +244,9 @@ describe("every main page is accessible, valid and fits a phone", () => {
       const admin = await signedInContext(width, site.admin);
       for (const [name, path] of Object.entries(pages.admin)) await checkPage(admin, name, path, width);
       await admin.close();
+      const suspended = await signedInContext(width, site.suspended);
+      for (const [name, path] of Object.entries(pages.suspended)) await checkPage(suspended, name, path, width);
+      await suspended.close();
     }
     for (const n of notes) console.log(`# note: ${n}`);
     assert.deepEqual(problems, []);
