@@ -162,6 +162,12 @@ func (m *Main) Open(ctx context.Context) error {
 		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB, CommentEdits: m.DB,
 		Spam: &forum.SpamGuard{Store: m.DB, Rules: forum.DefaultSpamRules, Now: m.Now},
 	}
+	if m.Config.NewUserReputation > 0 { // unset (0) in a Config built by hand: the default
+		m.QA.NewUsers.Reputation = m.Config.NewUserReputation
+	}
+	if m.Config.NewUserDailyPosts > 0 {
+		m.QA.NewUsers.DailyPosts = m.Config.NewUserDailyPosts
+	}
 	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
 	directory := &forum.Directory{Store: m.DB, Render: render, Now: m.Now}
 	if !on {

@@ -317,3 +317,22 @@ func TestAuditLogRead(t *testing.T) {
 		mustError(t, s.apiAs(member, "GET", "/api/v1/moderation/audit?format=csv", nil), 403, "not_moderator", "")
 	})
 }
+
+// Moderators find a person's moderation page from the profile; nobody else sees the link.
+func TestProfileLinksModeration(t *testing.T) {
+	s := newSite(t)
+	s.signup("founder")
+	mod := s.moderator("moderator")
+	member := s.signup("member")
+	target := s.signup("target")
+	link := fmt.Sprintf(`href="/users/%d/moderation"`, target.ID)
+	path := fmt.Sprintf("/users/%d/target", target.ID)
+	if !strings.Contains(string(s.pageAs(mod, path).body), link) {
+		t.Fatal("a moderator sees no link")
+	}
+	for _, a := range []*account{member, target, nil} {
+		if strings.Contains(string(s.pageAs(a, path).body), link) {
+			t.Fatalf("%v sees the link", a)
+		}
+	}
+}
