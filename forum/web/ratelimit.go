@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/moderation"
@@ -30,7 +32,9 @@ func (s *Server) meter(action moderation.Action) fiber.Handler {
 			return err
 		}
 		err = c.Next()
-		if err != nil || c.Response().StatusCode() >= fiber.StatusBadRequest {
+		// A failed form answers with a redirect to its page showing the failure (?form=).
+		failedForm := strings.Contains(string(c.Response().Header.Peek(fiber.HeaderLocation)), "?form=")
+		if err != nil || c.Response().StatusCode() >= fiber.StatusBadRequest || failedForm {
 			taken.Refund(s.now())
 		}
 		return err

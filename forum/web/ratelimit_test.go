@@ -213,3 +213,24 @@ func askInput(title string) forum.AskInput {
 func askBody(title string) map[string]any {
 	return map[string]any{"title": title, "body": goodBody + " What do you do?", "tags": []string{"pacing"}}
 }
+
+// The page's forms are metered with the API; a form that fails is not counted.
+func TestFormsShareTheActionLimits(t *testing.T) {
+	s := newSite(t, withActionLimits(map[moderation.Action]moderation.ActionRate{
+		moderation.ActionAnswer: {PerPerson: moderation.Rate{Burst: 2, Per: 2 * time.Minute}, PerIP: moderation.Rate{Burst: 100, Per: time.Minute}},
+	}))
+	admin := s.signup("founder")
+	a := s.signup("teacher")
+	qid := s.ask(admin, "How do you pace a unit on fractions?", "math")
+	path := fmt.Sprintf("/questions/%d/answers", qid)
+	for range 5 {
+		mustStatus(t, s.formAs(path, a, "body", "short"), 400, "a failed form")
+	}
+	mustStatus(t, s.formAs(path, a, "body", goodBody), 303, "first answer")
+	mustStatus(t, s.apiAs(a, "POST", "/api"+"/v1"+path, map[string]any{"body": goodBody}), 201, "second, by the API")
+	r := s.formAs(path, a, "body", goodBody)
+	mustStatus(t, r, 429, "third, by the form")
+	if r.Header.Get("Retry-After") != "60" || !strings.Contains(string(r.body), "try again in 1 minute") {
+		t.Fatalf("Retry-After %q: %.500s", r.Header.Get("Retry-After"), r.body)
+	}
+}
