@@ -471,3 +471,33 @@ func (g *SpamGuard) SetLists(ctx context.Context, by *User, words, domains []str
 	g.forget()
 	return g.Lists(ctx, by)
 }
+
+// SpamDomainsOf returns the distinct off-site domains links point to (Renderer.Links of a
+// post's HTML), as the spam lists record them.
+func SpamDomainsOf(links []string) []string {
+	var out []string
+	for _, l := range links {
+		if d := linkDomain(l); d != "" && !slices.Contains(out, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// RecordRemovedSpam records the domains a post removed as spam linked to, so that new
+// posts linking there score higher. The moderators' "delete as spam" calls it with
+// Renderer.Links of the post's HTML. A nil guard records nothing.
+func (g *SpamGuard) RecordRemovedSpam(ctx context.Context, links []string) error {
+	if g == nil {
+		return nil
+	}
+	domains := SpamDomainsOf(links)
+	if len(domains) == 0 {
+		return nil
+	}
+	if err := g.Store.AddSpamDomains(ctx, domains, g.Now().UTC()); err != nil {
+		return err
+	}
+	g.forget()
+	return nil
+}

@@ -109,3 +109,10 @@ func TestNormalizeSpamTerms(t *testing.T) {
 		}
 	}
 }
+
+func TestSpamDomainsOf(t *testing.T) {
+	got := forum.SpamDomainsOf([]string{"https://www.Deals.example/a", "http://deals.example/b", "/questions/1", "mailto:x@y.example", "https://other.example:8443/"})
+	if strings.Join(got, "|") != "deals.example|other.example" {
+		t.Fatalf("domains %q", got)
+	}
+}
