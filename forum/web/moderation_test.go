@@ -115,6 +115,9 @@ func TestSuspensionLifecycle(t *testing.T) {
 		}
 	}
 	mustStatus(t, s.apiAs(target, "GET", fmt.Sprintf("/api/v1/questions/%d", qid), nil), 200, "reading while suspended")
+	if me := s.apiAs(target, "GET", "/api/v1/me", nil).json(t)["user"].(map[string]any); me["suspend_reason"] != "Posting advertisements" || me["suspended_until"] != until.Format(time.RFC3339) {
+		t.Fatalf("/me: %v", me)
+	}
 	for _, path := range []string{"/", "/settings", fmt.Sprintf("/questions/%d", qid)} {
 		page := s.pageAs(target, path)
 		mustStatus(t, page, 200, path)
@@ -125,7 +128,9 @@ func TestSuspensionLifecycle(t *testing.T) {
 	if page := s.pageAs(mod, "/"); strings.Contains(string(page.body), "suspension-banner") {
 		t.Fatal("someone else sees the banner")
 	}
-	mustError(t, s.formAs(fmt.Sprintf("/questions/%d/answers", qid), target, "body", goodBody), 403, "suspended", "")
+	if r := s.formAs(fmt.Sprintf("/questions/%d/answers", qid), target, "body", goodBody); r.StatusCode != 403 || !strings.Contains(string(r.body), "Posting advertisements") {
+		t.Fatalf("the answer form while suspended: %d %.300s", r.StatusCode, r.body)
+	}
 
 	// It ends by itself: a second before, still refused; at the time, writes pass.
 	s.clock.Add(until.Sub(s.clock.Now()) - time.Second)
