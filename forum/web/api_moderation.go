@@ -114,7 +114,9 @@ func (s *Server) auditFilter(c *fiber.Ctx) (forum.AuditFilter, error) {
 	var fe forum.FieldErrors
 	var err error
 	f.ActorID, err = s.moderation.ParseAuditActor(c.UserContext(), c.Query("actor"))
-	fe.Add(err)
+	if err := fe.Add(err); err != nil {
+		return f, err // not a bad filter: the store failed
+	}
 	f.TargetKind, f.TargetID, err = forum.ParseAuditTarget(c.Query("target"))
 	fe.Add(err)
 	f.Action = c.Query("action")
