@@ -88,6 +88,13 @@ async function fillSite() {
   await api("POST", `/messages/${m1.id}/reactions/${encodeURIComponent("👍")}`, null, site.asker.token);
   await api("POST", `/messages/${m1.id}/pin`, null, site.answerer.token);
   site.channelMessage = m1.id;
+  // Moderation: a suspended person (with their history), a moderator's comment edit, and
+  // the spam lists, so that the audit log and the admin's spam page have content.
+  site.suspended = await signUp("suspended");
+  const until = new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+  await api("POST", `/moderation/users/${site.suspended.id}/suspend`, { until, reason: "Advertising in answers" }, site.admin.token);
+  await api("PATCH", `/comments/${c.id}`, { body: "Which grade levels are you starting with, and when?" }, site.admin.token);
+  await api("PUT", "/admin/spam", { words: ["casino", "buy essays"], domains: ["spam.example"] }, site.admin.token);
   await fillMeetings();
 }
 
@@ -218,6 +225,11 @@ function pagesToCheck() {
       actions: "/actions",
       calendar: "/settings/calendar",
     },
+    // A suspended person: the banner that says why and until when.
+    suspended: {
+      "suspended-home": "/",
+      "suspended-settings": "/settings",
+    },
     // The first account ("admin") runs the site: its welcome and the admin area.
     admin: {
       "admin-welcome": "/?done=welcome",
@@ -228,6 +240,10 @@ function pagesToCheck() {
       moderation: "/moderation",
       "moderation-flags": "/moderation?kind=flags",
       "question-moderator": slugged,
+      "admin-spam": "/admin/spam",
+      "moderation-audit": "/moderation/audit",
+      "moderation-audit-filtered": `/moderation/audit?target=user:${site.suspended.id}`,
+      "person-moderation": `/users/${site.suspended.id}/moderation`,
     },
   };
 }
@@ -309,6 +325,9 @@ describe("every main page is accessible, valid and fits a phone", () => {
       };
       for (const [name, path] of Object.entries(adminPages)) await checkPage(admin, name, typeof path === "string" ? path : await path(), width);
       await admin.close();
+      const suspended = await signedInContext(width, site.suspended);
+      for (const [name, path] of Object.entries(pages.suspended)) await checkPage(suspended, name, path, width);
+      await suspended.close();
     }
     for (const n of notes) console.log(`# note: ${n}`);
     assert.deepEqual(problems, []);

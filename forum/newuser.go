@@ -1,6 +1,7 @@
 package forum
 
 import (
+	"strings"
 	"time"
 )
 
@@ -10,14 +11,16 @@ type NewUserRules struct {
 	Reputation       int           // below this, the rules apply
 	MaxLinks         int           // links to other sites per post or comment
 	QuestionInterval time.Duration // between two questions; 0: none (rate limits off)
+	NoImages         bool          // images in posts and comments are refused
+	DailyPosts       int           // questions and answers per UTC day; 0: no quota (rate limits off)
 	// SiteHost is this site's host (and port, if the base URL names one): links to it are
 	// not counted. Empty: every link with a host counts.
 	SiteHost string
 }
 
 // DefaultNewUserRules are DESIGN.md's: under 125 reputation, 2 links per post and 40
-// minutes between questions.
-var DefaultNewUserRules = NewUserRules{Reputation: 125, MaxLinks: 2, QuestionInterval: 40 * time.Minute}
+// minutes between questions; no images, and 10 questions and answers a day.
+var DefaultNewUserRules = NewUserRules{Reputation: 125, MaxLinks: 2, QuestionInterval: 40 * time.Minute, NoImages: true, DailyPosts: 10}
 
 // applies reports whether u is held to the new-member rules. Known members (an
 // invitation, an allowed domain or an admin vouched for them) never are.
@@ -61,4 +64,34 @@ func CheckQuestionInterval(interval time.Duration, last, now time.Time) error {
 		return RateLimited(wait, "New members can ask one question every %d minutes; you can ask again in %s.", int(interval.Minutes()), humanDuration(wait))
 	}
 	return nil
+}
+
+// checkNewUserImages refuses a post or comment with an image from a new account: images
+// are how spam shows what the sanitizer would not let it write.
+func (s *QA) checkNewUserImages(u *User, field, html string) error {
+	r := s.NewUsers
+	if !r.NoImages || !r.applies(u) || !strings.Contains(html, "<img") {
+		return nil
+	}
+	return Invalid(field, "no_images", "New members cannot include images until they reach %d reputation; link to the image instead.", r.Reputation)
+}
+
+// dailyPosts is u's quota of questions and answers today: the store counts the day's
+// posts (CheckDailyPosts) in the transaction that adds the next.
+func (s *QA) dailyPosts(u *User) int {
+	if r := s.NewUsers; r.DailyPosts > 0 && r.applies(u) {
+		return r.DailyPosts
+	}
+	return 0
+}
+
+// CheckDailyPosts is the rule a store applies, inside the transaction that adds a
+// question or an answer, to the author's questions and answers since the UTC day began
+// (deleted ones too). Returns rate_limited until the next UTC day once quota is reached.
+func CheckDailyPosts(quota, today int, now time.Time) error {
+	if quota <= 0 || today < quota {
+		return nil
+	}
+	return RateLimited(UTCDay(now).Add(24*time.Hour).Sub(now),
+		"New members can post %d questions and answers a day; you can post again tomorrow (UTC), or sooner once you have more reputation.", quota)
 }

@@ -280,6 +280,12 @@ type NewQuestion struct {
 	// included; the store applies CheckQuestionInterval in its transaction. 0: none.
 	Interval time.Duration
 	Now      time.Time
+	// DailyPosts is the author's quota of questions and answers today (CheckDailyPosts,
+	// applied by the store in its transaction); 0: none. Spam is the post's spam score,
+	// which the store completes with the repeats of its text (SpamCheck.WithRepeats) and
+	// which may store it hidden; nil: not scored.
+	DailyPosts int
+	Spam       *SpamCheck
 }
 
 // NewAnswer is an answer ready to store.
@@ -288,6 +294,8 @@ type NewAnswer struct {
 	AuthorID       int64
 	Body, BodyHTML string
 	Now            time.Time
+	DailyPosts     int        // as NewQuestion's
+	Spam           *SpamCheck // as NewQuestion's
 }
 
 // NewComment is a comment ready to store.
@@ -297,6 +305,7 @@ type NewComment struct {
 	AuthorID       int64
 	Body, BodyHTML string
 	Now            time.Time
+	Spam           *SpamCheck // as NewQuestion's
 }
 
 // VoteRules are the limits a vote is counted under.

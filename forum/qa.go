@@ -27,6 +27,10 @@ type QA struct {
 	// Scopes answers who sees inside collaboratives (scope.go); nil: no collaborative can
 	// be asked into, and private posts are visible to moderators only.
 	Scopes CollaborativeScopes
+	// Spam scores new posts and comments; nil: none is scored.
+	Spam *SpamGuard
+	// CommentEdits edits and deletes comments.
+	CommentEdits CommentEditStore
 }
 
 func (s *QA) now() time.Time { return s.Now().UTC() }
@@ -91,8 +95,13 @@ func (s *QA) Ask(ctx context.Context, u *User, in AskInput) (*Post, error) {
 	if err := s.checkNewUserLinks(u, "body", html); err != nil {
 		return nil, err
 	}
+	now := s.now()
+	spam, err := s.screen(ctx, u, "body", title+"\n"+body, html, now)
+	if err != nil {
+		return nil, err
+	}
 	return s.Posts.CreateQuestion(ctx, NewQuestion{AuthorID: u.ID, Title: title, Body: body, BodyHTML: html, Tags: tags,
-		CollaborativeID: collaborativeID, Interval: s.questionInterval(u), Now: s.now()})
+		CollaborativeID: collaborativeID, Interval: s.questionInterval(u), Now: now, DailyPosts: s.dailyPosts(u), Spam: spam})
 }
 
 // Answer posts an answer. Returns invalid "body" (too_many_links among them), not_found for a missing question, or
@@ -109,7 +118,13 @@ func (s *QA) Answer(ctx context.Context, u *User, questionID int64, body string)
 	if err := s.checkNewUserLinks(u, "body", html); err != nil {
 		return nil, err
 	}
-	return s.Posts.CreateAnswer(ctx, NewAnswer{QuestionID: questionID, AuthorID: u.ID, Body: body, BodyHTML: html, Now: s.now()})
+	now := s.now()
+	spam, err := s.screen(ctx, u, "body", body, html, now)
+	if err != nil {
+		return nil, err
+	}
+	return s.Posts.CreateAnswer(ctx, NewAnswer{QuestionID: questionID, AuthorID: u.ID, Body: body, BodyHTML: html, Now: now,
+		DailyPosts: s.dailyPosts(u), Spam: spam})
 }
 
 // Comment posts a comment (a reply when parentID is set). Returns invalid "body" (15-600
@@ -137,7 +152,12 @@ func (s *QA) Comment(ctx context.Context, u *User, postID, parentID int64, body 
 	if err := s.checkNewUserLinks(u, "body", html); err != nil {
 		return nil, err
 	}
-	return s.Posts.CreateComment(ctx, NewComment{PostID: postID, ParentID: parentID, AuthorID: u.ID, Body: body, BodyHTML: html, Now: s.now()})
+	now := s.now()
+	spam, err := s.screen(ctx, u, "body", body, html, now)
+	if err != nil {
+		return nil, err
+	}
+	return s.Posts.CreateComment(ctx, NewComment{PostID: postID, ParentID: parentID, AuthorID: u.ID, Body: body, BodyHTML: html, Now: now, Spam: spam})
 }
 
 // Vote votes a post up (1), down (-1) or takes the vote back (0). Returns invalid "value",
@@ -282,4 +302,16 @@ func (s *QA) DescribeTag(ctx context.Context, u *User, name, excerpt string) (*T
 	}
 	t.Excerpt = excerpt
 	return t, nil
+}
+
+// screen applies the new-member image rule to a new post or comment and scores it for
+// spam (nil when no guard is set).
+func (s *QA) screen(ctx context.Context, u *User, field, text, html string, now time.Time) (*SpamCheck, error) {
+	if err := s.checkNewUserImages(u, field, html); err != nil {
+		return nil, err
+	}
+	if s.Spam == nil {
+		return nil, nil
+	}
+	return s.Spam.Check(ctx, u, text, s.Render.Links(html), now)
 }

@@ -12,6 +12,9 @@
 //   - privileges.go: the privilege presets (open, moderate, strict) of
 //     STAFFROOM_PRIVILEGES. The rules that apply them are forum's (forum.Privileges).
 //   - ratelimit.go: Limiter, the token bucket behind sign-in, sign-up and preview limits.
+//   - actions.go: ActionLimits, the per-person and per-address rates of questions, answers,
+//     comments, votes, flags, messages and searches, built from forum.RateLimiter values so
+//     that a shared limiter (several nodes) can stand in for the in-memory ones.
 //
 // Flags, the review queue, moderator actions and the audit log (DESIGN.md) come later; they
 // will use forum's interfaces, never the other way round: forum reaches this package only

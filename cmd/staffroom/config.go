@@ -36,6 +36,10 @@ type Config struct {
 	LogFormat   string
 	SessionIdle time.Duration
 	DailyVotes  int
+	// NewUserReputation is the reputation below which open sign-ups keep the new-member
+	// limits; NewUserDailyPosts their questions and answers per UTC day.
+	NewUserReputation int
+	NewUserDailyPosts int
 	// EventRetention is how long live-update events are kept for clients that resume.
 	EventRetention time.Duration
 	// TrustedProxies is a comma-separated list of reverse proxy addresses or CIDRs.
@@ -196,6 +200,16 @@ func addServeFlags(fs *flag.FlagSet, c *Config) error {
 		return fmt.Errorf("STAFFROOM_DAILY_VOTES must be a whole number of 1 or more, not %q", votes)
 	}
 	fs.IntVar(&c.DailyVotes, "daily-votes", c.DailyVotes, "votes one person may cast per UTC day (STAFFROOM_DAILY_VOTES)")
+	newRep := envOr("NEW_USER_REPUTATION", strconv.Itoa(forum.DefaultNewUserRules.Reputation))
+	if c.NewUserReputation, err = strconv.Atoi(newRep); err != nil || c.NewUserReputation < 1 {
+		return fmt.Errorf("STAFFROOM_NEW_USER_REPUTATION must be a whole number of 1 or more, not %q", newRep)
+	}
+	fs.IntVar(&c.NewUserReputation, "new-user-reputation", c.NewUserReputation, "below this reputation, people who signed up openly keep the new-member limits: 2 links, no images, 40 minutes between questions, a daily quota (STAFFROOM_NEW_USER_REPUTATION)")
+	newPosts := envOr("NEW_USER_DAILY_POSTS", strconv.Itoa(forum.DefaultNewUserRules.DailyPosts))
+	if c.NewUserDailyPosts, err = strconv.Atoi(newPosts); err != nil || c.NewUserDailyPosts < 1 {
+		return fmt.Errorf("STAFFROOM_NEW_USER_DAILY_POSTS must be a whole number of 1 or more, not %q", newPosts)
+	}
+	fs.IntVar(&c.NewUserDailyPosts, "new-user-daily-posts", c.NewUserDailyPosts, "questions and answers a new member may post per UTC day (STAFFROOM_NEW_USER_DAILY_POSTS; lifted with --rate-limits=off)")
 	keep := envOr("EVENT_RETENTION", defaultEventRetention.String())
 	if c.EventRetention, err = time.ParseDuration(keep); err != nil || c.EventRetention <= 0 {
 		return fmt.Errorf("STAFFROOM_EVENT_RETENTION must be a duration like 168h, not %q", keep)
@@ -282,6 +296,9 @@ func (c *Config) check() (*url.URL, error) {
 	}
 	if c.DailyVotes < 1 {
 		return nil, fmt.Errorf("daily votes must be 1 or more")
+	}
+	if c.NewUserReputation < 0 || c.NewUserDailyPosts < 0 {
+		return nil, fmt.Errorf("the new-member reputation and daily posts must be 1 or more")
 	}
 	if c.EventRetention <= 0 {
 		return nil, fmt.Errorf("event retention must be positive")

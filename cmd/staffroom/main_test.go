@@ -121,7 +121,7 @@ func TestCommandLine(t *testing.T) {
 }
 
 // startMain opens the whole server on a free port, as the binary does.
-func startMain(t *testing.T, db string) (*Main, context.CancelFunc, chan error) {
+func startMain(t *testing.T, db string, tune ...func(*Config)) (*Main, context.CancelFunc, chan error) {
 	t.Helper()
 	m := NewMain()
 	m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -129,6 +129,9 @@ func startMain(t *testing.T, db string) (*Main, context.CancelFunc, chan error) 
 	m.Config = Config{Addr: "127.0.0.1:0", DB: db, SiteName: "Staffroom", Privileges: "moderate", RateLimits: true, Demo: true,
 		LogLevel: "info", LogFormat: "text", SessionIdle: forum.DefaultSessionIdle, DailyVotes: forum.DefaultDailyVotes,
 		EventRetention: defaultEventRetention}
+	for _, f := range tune {
+		f(&m.Config)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := m.Open(ctx); err != nil {
 		t.Fatal(err)

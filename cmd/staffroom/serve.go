@@ -166,7 +166,14 @@ func (m *Main) Open(ctx context.Context) error {
 	m.QA = &forum.QA{
 		Posts: m.DB, Revisions: m.DB, Profiles: m.DB, Closes: m.DB, Render: render, Privileges: m.Settings, Now: m.Now,
 		Votes:    forum.VoteRules{DailyVotes: m.Config.DailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
-		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB, Suggestions: m.DB, Scopes: m.DB,
+		NewUsers: forum.DefaultNewUserRules, Synonyms: m.DB, Suggestions: m.DB, Scopes: m.DB, CommentEdits: m.DB,
+		Spam: &forum.SpamGuard{Store: m.DB, Rules: forum.DefaultSpamRules, Now: m.Now},
+	}
+	if m.Config.NewUserReputation > 0 { // unset (0) in a Config built by hand: the default
+		m.QA.NewUsers.Reputation = m.Config.NewUserReputation
+	}
+	if m.Config.NewUserDailyPosts > 0 {
+		m.QA.NewUsers.DailyPosts = m.Config.NewUserDailyPosts
 	}
 	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
 	meetings := &forum.Meetings{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now, Channels: m.DB, Questions: m.DB}
@@ -178,6 +185,7 @@ func (m *Main) Open(ctx context.Context) error {
 		// link limit are rules and stay.
 		m.QA.Votes.DailyVotes = 0
 		m.QA.NewUsers.QuestionInterval = 0
+		m.QA.NewUsers.DailyPosts = 0
 	}
 	// The live path: the store -> forum.Publisher (web.LivePublisher) -> the hub -> the
 	// connections following each topic. Topics and who may follow them are forum's.
@@ -194,14 +202,16 @@ func (m *Main) Open(ctx context.Context) error {
 	// runs at one per connection per second (staffroom-load login-attack measures it).
 	signInRefusalPause := time.Second
 	connsPerIP := m.Config.ConnsPerIP
+	actions := moderation.NewActionLimits(nil) // questions, answers, comments, votes, flags, messages, searches
 	if !on {
+		actions = nil
 		previews = moderation.Unlimited{}
 		connsPerIP = 0 // a connection cap, lifted with the rate limits
 	}
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg, MetricsToken: m.Config.MetricsToken,
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
-		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause,
+		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause, ActionLimits: actions,
 	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images, Directory: directory,
 		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Collaboratives: m.DB, Now: m.Now},
@@ -211,8 +221,10 @@ func (m *Main) Open(ctx context.Context) error {
 		Synonyms:       &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now},
 		Moderation: &forum.Moderation{Store: m.DB, Posts: m.DB, Revisions: m.DB, Render: render, Privileges: m.Settings,
 			Rules: forum.DefaultFlagRules, Now: m.Now},
-		Channels: &forum.Channels{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now},
-		Meetings: meetings})
+		Channels:  &forum.Channels{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now},
+		Meetings:  meetings,
+		Oversight: &forum.Oversight{Users: m.DB, Suspensions: m.DB, Audit: m.DB, Accounts: m.Accounts, Now: m.Now},
+		Spam:      m.QA.Spam})
 	if err != nil {
 		return err
 	}
@@ -378,6 +390,9 @@ func (m *Main) prune(ctx context.Context) {
 		}
 		if _, err := m.DB.PruneEvents(ctx, m.Now().Add(-m.Config.EventRetention)); err != nil && ctx.Err() == nil {
 			m.Log.Warn("pruning old live-update events", "err", err)
+		}
+		if _, err := m.DB.PruneSpamTexts(ctx, m.Now().Add(-forum.DefaultSpamRules.RepeatWindow)); err != nil && ctx.Err() == nil {
+			m.Log.Warn("pruning spam text hashes", "err", err)
 		}
 		select {
 		case <-ctx.Done():

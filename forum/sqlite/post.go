@@ -77,6 +77,9 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 				return err
 			}
 		}
+		if err := checkDailyPosts(ctx, tx, q.AuthorID, q.DailyPosts, q.Now); err != nil {
+			return err
+		}
 		var id int64
 		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, author_id, title, body, body_html, tags, created_at, activity_at, collaborative_id)
 			VALUES ('question', ?, ?, ?, ?, ?, ?, ?, ?)`, q.AuthorID, q.Title, q.Body, q.BodyHTML, strings.Join(q.Tags, " "), q.Now, q.Now,
@@ -85,6 +88,10 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 			return err
 		}
 		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		spam, err := spamVerdict(ctx, tx, q.AuthorID, q.Spam, q.Now)
+		if err != nil {
 			return err
 		}
 		if err := tagPost(ctx, tx, id, q.AuthorID, q.Tags, q.CollaborativeID != 0, q.Now); err != nil {
@@ -104,7 +111,12 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 		if err := queueNewPost(ctx, tx, id, q.AuthorID, 0, q.Now); err != nil {
 			return err
 		}
-		if created, err = postTx(ctx, tx, id); err != nil {
+		if spam.Hidden {
+			if err := hideSpam(ctx, tx, forum.FlagOnPost, id, id, spam, q.Now); err != nil {
+				return err
+			}
+		}
+		if created, err = postTx(ctx, tx, id); err != nil || spam.Hidden {
 			return err
 		}
 		return tx.emit(ctx, q.Now, forum.QuestionCreatedEvents(created)...)
@@ -220,6 +232,9 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 		if err := forum.CheckAnswer(q); err != nil {
 			return err
 		}
+		if err := checkDailyPosts(ctx, tx, a.AuthorID, a.DailyPosts, a.Now); err != nil {
+			return err
+		}
 		// The answer carries its question's collaborative, so that reading it reads its scope.
 		res, err := tx.ExecContext(ctx, `INSERT INTO posts (kind, question_id, author_id, body, body_html, created_at, activity_at, collaborative_id)
 			VALUES ('answer', ?, ?, ?, ?, ?, ?, ?)`, a.QuestionID, a.AuthorID, a.Body, a.BodyHTML, a.Now, a.Now, nullID(q.CollaborativeID))
@@ -227,6 +242,10 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 			return err
 		}
 		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		spam, err := spamVerdict(ctx, tx, a.AuthorID, a.Spam, a.Now)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET answer_count = answer_count + 1, activity_at = ? WHERE id = ?`, a.Now, a.QuestionID); err != nil {
@@ -244,7 +263,12 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 		if err := queueNewPost(ctx, tx, id, a.AuthorID, a.QuestionID, a.Now); err != nil {
 			return err
 		}
-		if created, err = postTx(ctx, tx, id); err != nil {
+		if spam.Hidden {
+			if err := hideSpam(ctx, tx, forum.FlagOnPost, id, id, spam, a.Now); err != nil {
+				return err
+			}
+		}
+		if created, err = postTx(ctx, tx, id); err != nil || spam.Hidden {
 			return err
 		}
 		return tx.emit(ctx, a.Now, forum.Event{Topic: forum.TopicQuestion(a.QuestionID), Name: forum.EventAnswerCreated, Data: created, PostID: id})
@@ -288,11 +312,20 @@ func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Com
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		spam, err := spamVerdict(ctx, tx, c.AuthorID, c.Spam, c.Now)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?`, c.PostID); err != nil {
 			return err
 		}
 		if _, err = tx.ExecContext(ctx, `UPDATE posts SET activity_at = ? WHERE id = ?`, c.Now, questionID); err != nil {
 			return err
+		}
+		if spam.Hidden {
+			if err := hideSpam(ctx, tx, forum.FlagOnComment, id, c.PostID, spam, c.Now); err != nil {
+				return err
+			}
 		}
 		rows, err := tx.QueryContext(ctx, selectComments+`c.id = ?`, id)
 		if err != nil {
@@ -303,6 +336,9 @@ func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Com
 			return fmt.Errorf("read comment %d back: %w", id, err)
 		}
 		created = cs[0]
+		if spam.Hidden {
+			return nil
+		}
 		return tx.emit(ctx, c.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventCommentCreated, Data: created, PostID: c.PostID})
 	})
 	if err != nil {

@@ -239,7 +239,3 @@ func TestRevoteAfterAFlooredUndo(t *testing.T) {
 		t.Fatalf("author's reputation %d after the re-vote, want 100", got)
 	}
 }
-
-func TestModerationStore(t *testing.T) {
-	storetest.RunModeration(t, func(t *testing.T) storetest.ModerationStore { return openTestDB(t) })
-}

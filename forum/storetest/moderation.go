@@ -11,16 +11,9 @@ import (
 	"staffroom/forum"
 )
 
-// ModerationStore is what the moderation tests need of a store beyond Store.
-type ModerationStore interface {
-	Store
-	forum.ModerationStore
-	forum.SuggestionStore
-}
-
-// RunModeration runs the moderation suite (flags, the review queue, curations, moderator
-// actions) against a store that has them.
-func RunModeration(t *testing.T, open func(t *testing.T) ModerationStore) {
+// testModeration runs the moderation part of the suite: flags, the review queue,
+// curations, moderator actions.
+func testModeration(t *testing.T, open Opener) {
 	t.Run("flag rules", func(t *testing.T) { testFlagRules(t, open(t)) })
 	t.Run("three flags hide, six delete", func(t *testing.T) { testFlagThresholds(t, open(t)) })
 	t.Run("a moderator's flag acts at once", func(t *testing.T) { testModeratorFlag(t, open(t)) })
@@ -34,10 +27,7 @@ func RunModeration(t *testing.T, open func(t *testing.T) ModerationStore) {
 // mustModerator creates a moderator.
 func mustModerator(t *testing.T, s Store, name string) *forum.User {
 	t.Helper()
-	u := MustCreateUser(t, s, name)
-	check(t, s.SetRole(context.Background(), u.ID, forum.RoleModerator))
-	u.Role = forum.RoleModerator
-	return u
+	return mustWithRole(t, s, name, forum.RoleModerator)
 }
 
 func flag(s forum.ModerationStore, kind string, id int64, by *forum.User, reason string, at time.Time) (*forum.Flag, forum.FlagDecision, error) {
@@ -79,7 +69,7 @@ func wantAudit(t *testing.T, s forum.ModerationStore, action string, target int6
 	t.Fatalf("no audit row %s on %d", action, target)
 }
 
-func testFlagRules(t *testing.T, s ModerationStore) {
+func testFlagRules(t *testing.T, s Store) {
 	ctx := context.Background()
 	author := MustCreateUser(t, s, "author")
 	flagger := MustCreateUser(t, s, "flagger")
@@ -131,7 +121,7 @@ func testFlagRules(t *testing.T, s ModerationStore) {
 	})
 }
 
-func testFlagThresholds(t *testing.T, s ModerationStore) {
+func testFlagThresholds(t *testing.T, s Store) {
 	ctx := context.Background()
 	author := MustCreateUser(t, s, "spammer")
 	reader := MustCreateUser(t, s, "reader")
@@ -206,7 +196,7 @@ func flagsOf(t *testing.T, s forum.ModerationStore, userID int64) ([]*forum.Flag
 	return fs, rec
 }
 
-func testModeratorFlag(t *testing.T, s ModerationStore) {
+func testModeratorFlag(t *testing.T, s Store) {
 	ctx := context.Background()
 	mod := mustModerator(t, s, "mod")
 	author := MustCreateUser(t, s, "writer")
@@ -243,7 +233,7 @@ func testModeratorFlag(t *testing.T, s ModerationStore) {
 	})
 }
 
-func testFlagWeight(t *testing.T, s ModerationStore) {
+func testFlagWeight(t *testing.T, s Store) {
 	ctx := context.Background()
 	mod := mustModerator(t, s, "mod")
 	author := MustCreateUser(t, s, "writer")
@@ -279,7 +269,7 @@ func testFlagWeight(t *testing.T, s ModerationStore) {
 
 func errOf[A, B any](_ A, _ B, err error) error { return err }
 
-func testClaimRace(t *testing.T, s ModerationStore) {
+func testClaimRace(t *testing.T, s Store) {
 	ctx := context.Background()
 	author := MustCreateUser(t, s, "newcomer")
 	q := MustAsk(t, s, author, "My very first question about phonics", "phonics")
@@ -345,7 +335,7 @@ func testClaimRace(t *testing.T, s ModerationStore) {
 
 func errOf2[A any](_ A, err error) error { return err }
 
-func testResolutions(t *testing.T, s ModerationStore) {
+func testResolutions(t *testing.T, s Store) {
 	ctx := context.Background()
 	mod := mustModerator(t, s, "mod")
 	author := MustCreateUser(t, s, "author")
@@ -440,7 +430,7 @@ func testResolutions(t *testing.T, s ModerationStore) {
 	})
 }
 
-func testCurations(t *testing.T, s ModerationStore) {
+func testCurations(t *testing.T, s Store) {
 	ctx := context.Background()
 	mod := mustModerator(t, s, "mod")
 	member := MustCreateUser(t, s, "member")
@@ -481,7 +471,7 @@ func testCurations(t *testing.T, s ModerationStore) {
 	wantCode(t, s.Uncurate(ctx, a.ID, mod, t0), forum.ENotFound, "")
 }
 
-func testModeratorActions(t *testing.T, s ModerationStore) {
+func testModeratorActions(t *testing.T, s Store) {
 	ctx := context.Background()
 	mod := mustModerator(t, s, "mod")
 	member := MustCreateUser(t, s, "member")

@@ -45,6 +45,12 @@ type Store interface {
 	forum.CollaborativeScopes
 	forum.ChannelStore
 	forum.MeetingStore
+	forum.ModerationStore
+	forum.SuggestionStore
+	forum.SuspensionStore
+	forum.AuditReader
+	forum.CommentEditStore
+	forum.SpamStore
 	Tapped
 }
 
@@ -102,6 +108,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("tag synonyms", func(t *testing.T) { testTagSynonyms(t, open) })
 	t.Run("search long phrase", func(t *testing.T) { testSearchLongPhrase(t, open) })
 	t.Run("collaboratives", func(t *testing.T) { testCollaboratives(t, open) })
+	t.Run("moderation", func(t *testing.T) { testModeration(t, open) })
+	t.Run("oversight", func(t *testing.T) { testOversight(t, open) })
 	t.Run("collaborative members", func(t *testing.T) { testMembership(t, open) })
 	t.Run("scoped questions", func(t *testing.T) { testScopedQuestions(t, open) })
 	t.Run("channels", func(t *testing.T) { testChannels(t, open) })

@@ -28,11 +28,12 @@ var adminFlashes = map[string]string{
 	"renamed":   "The tag is renamed on every question that carries it.",
 	"merged":    "The tags are merged.",
 	"described": "The tag's description is saved.",
+	"spam":      "The blocked words and domains are saved and in force.",
 }
 
 // adminSections are the admin area's pages, in the order its menu lists them.
 var adminSections = []struct{ Path, Name string }{
-	{"/admin", "Settings"}, {"/admin/people", "People"}, {"/admin/invites", "Invitations"}, {"/admin/tags", "Tags"},
+	{"/admin", "Settings"}, {"/admin/people", "People"}, {"/admin/invites", "Invitations"}, {"/admin/tags", "Tags"}, {"/admin/spam", "Spam"},
 }
 
 // adminView is what every admin page shows around its own data.

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/forum"
+	"staffroom/moderation"
 )
 
 // The channels API: a collaborative's channels, their messages, threads, reactions, pins
@@ -23,7 +24,7 @@ func (s *Server) channelAPIRoutes(api fiber.Router) {
 	api.Get("/channels/:id", s.apiChannel)
 	api.Patch("/channels/:id", s.apiUpdateChannel)
 	api.Get("/channels/:id/messages", s.apiMessages)
-	api.Post("/channels/:id/messages", s.idempotent, s.apiPostMessage)
+	api.Post("/channels/:id/messages", s.meter(moderation.ActionMessage), s.idempotent, s.apiPostMessage)
 	api.Get("/channels/:id/pins", s.apiPins)
 	api.Post("/channels/:id/read", s.apiMarkRead)
 	api.Get("/messages/:id", s.apiMessage)

@@ -57,6 +57,7 @@ type testSite struct {
 	// collaboratives is the service the site runs; tests plug providers into it.
 	collaboratives *forum.Collaboratives
 	moderation     *forum.Moderation
+	spam           bool // new posts are scored for spam (withSpam)
 }
 
 // withEnv makes the site start with settings the environment sets (they win over the
@@ -127,7 +128,10 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	s.qa = &forum.QA{Posts: db, Revisions: db, Profiles: db, Closes: db, Render: moderation.NewRenderer(), Now: s.clock.Now,
 		Privileges: forum.Privileges{forum.PrivUpvote: 15, forum.PrivDownvote: 125, forum.PrivComment: 1, forum.PrivCreateTag: 1, forum.PrivEdit: 1000, forum.PrivCloseVote: 500},
 		Votes:      forum.VoteRules{DailyVotes: forum.DefaultDailyVotes, DailyRepCap: forum.DefaultDailyRepCap},
-		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}, Synonyms: db, Suggestions: db, Scopes: db}
+		NewUsers:   forum.NewUserRules{Reputation: 125, MaxLinks: 2}, Synonyms: db, Suggestions: db, Scopes: db, CommentEdits: db}
+	if s.spam {
+		s.qa.Spam = &forum.SpamGuard{Store: db, Rules: forum.DefaultSpamRules, Now: s.clock.Now}
+	}
 	if s.sitePrivileges {
 		s.qa.Privileges = s.settings
 	}
@@ -137,8 +141,10 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	s.admin = &forum.Admin{Users: db, People: db, Tags: db, Accounts: s.accounts, QA: s.qa, Now: s.clock.Now}
 	svc := web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: db, Views: s.views, Idem: db, Threads: db,
 		Settings: s.settings, Invitations: &forum.Invitations{Store: db, Collaboratives: db, Now: s.clock.Now}, Admin: s.admin,
-		Search:   &forum.Searcher{Store: db, Now: s.clock.Now, Synonyms: db, Scopes: db},
-		Synonyms: &forum.TagSynonyms{Store: db, Privileges: s.qa.Privileges, Now: s.clock.Now}}
+		Search:    &forum.Searcher{Store: db, Now: s.clock.Now, Synonyms: db, Scopes: db},
+		Synonyms:  &forum.TagSynonyms{Store: db, Privileges: s.qa.Privileges, Now: s.clock.Now},
+		Oversight: &forum.Oversight{Users: db, Suspensions: db, Audit: db, Accounts: s.accounts, Now: s.clock.Now},
+		Spam:      s.qa.Spam}
 	s.moderation = &forum.Moderation{Store: db, Posts: db, Revisions: db, Render: moderation.NewRenderer(), Privileges: s.qa.Privileges,
 		Rules: forum.DefaultFlagRules, Now: s.clock.Now}
 	svc.Moderation = s.moderation

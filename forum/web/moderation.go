@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/forum"
+	"staffroom/moderation"
 )
 
 // The moderation API: flags, the review queue, curated answers and moderators' actions.
@@ -17,8 +18,8 @@ func (s *Server) moderationAPIRoutes(api fiber.Router) {
 	if s.moderation == nil {
 		return
 	}
-	api.Post("/posts/:id/flags", s.apiFlagPost)
-	api.Post("/comments/:id/flags", s.apiFlagComment)
+	api.Post("/posts/:id/flags", s.meter(moderation.ActionFlag), s.apiFlagPost)
+	api.Post("/comments/:id/flags", s.meter(moderation.ActionFlag), s.apiFlagComment)
 	// Channel messages take flags through the same service once channels exist:
 	// api.Post("/messages/:id/flags", ...) with forum.FlagOnMessage (flag.go).
 	api.Get("/me/flags", s.apiMyFlags)
@@ -474,18 +475,6 @@ func (s *Server) apiDeleteSpammer(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"user_id": id, "deleted_posts": n, "disabled": true})
 }
 
-type auditJSON struct {
-	ID         int64     `json:"id"`
-	ActorID    int64     `json:"actor_id,omitempty"`
-	Action     string    `json:"action"`
-	TargetKind string    `json:"target_kind"`
-	TargetID   int64     `json:"target_id"`
-	Before     string    `json:"before"`
-	After      string    `json:"after"`
-	Reason     string    `json:"reason,omitempty"`
-	At         time.Time `json:"at"`
-}
-
 func (s *Server) apiRecentActions(c *fiber.Ctx) error {
 	v, err := requireViewer(c)
 	if err != nil {
@@ -497,8 +486,12 @@ func (s *Server) apiRecentActions(c *fiber.Ctx) error {
 	}
 	items := make([]auditJSON, 0, len(es))
 	for _, e := range es {
-		items = append(items, auditJSON{ID: e.ID, ActorID: e.ActorID, Action: e.Action, TargetKind: e.TargetKind, TargetID: e.TargetID,
-			Before: e.Before, After: e.After, Reason: e.Reason, At: e.At})
+		j := auditJSON{ID: e.ID, Action: e.Action, TargetKind: e.TargetKind, TargetID: e.TargetID,
+			Before: rawOrNull(e.Before), After: rawOrNull(e.After), Reason: e.Reason, At: e.At}
+		if e.ActorID != 0 {
+			j.Actor = &actorJSON{ID: e.ActorID}
+		}
+		items = append(items, j)
 	}
 	return c.JSON(fiber.Map{"items": items})
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/forum"
+	"staffroom/moderation"
 )
 
 // The channel's page, /c/{slug}/channels/{id}: its history (newest at the bottom, older
@@ -42,7 +43,7 @@ func (s *Server) channelRoutes(app *fiber.App) {
 	}
 	app.Get("/c/:slug/channels/:id", s.channelPage)
 	app.Get("/c/:slug/channels/:id/threads/:mid", s.channelPage)
-	app.Post("/c/:slug/channels/:id/messages", s.messageSubmit)
+	app.Post("/c/:slug/channels/:id/messages", s.meter(moderation.ActionMessage), s.messageSubmit)
 	app.Post("/c/:slug/channels/:id/messages/:mid/reactions", s.reactionSubmit)
 	app.Post("/c/:slug/channels/:id/messages/:mid/pin", s.pinSubmit)
 	app.Post("/c/:slug/channels/:id/messages/:mid/delete", s.messageDeleteSubmit)

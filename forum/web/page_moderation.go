@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"staffroom/forum"
+	"staffroom/moderation"
 )
 
 // The moderation pages: the dashboard (/moderation: the queues with their counts, the items
@@ -25,7 +26,7 @@ func (s *Server) moderationRoutes(app *fiber.App) {
 	app.Post("/moderation/queue/:id/resolve", s.resolveSubmit)
 	app.Get("/flags", s.flagsPage)
 	app.Get("/tags/:tag/curated", s.curatedPage)
-	app.Post("/posts/:id/flags", s.flagSubmit)
+	app.Post("/posts/:id/flags", s.meter(moderation.ActionFlag), s.flagSubmit)
 	app.Post("/posts/:id/moderate", s.moderateSubmit)
 	app.Post("/posts/:id/curate", s.curateSubmit)
 }

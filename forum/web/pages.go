@@ -40,6 +40,8 @@ type Page struct {
 	// items (counted at most every few seconds: forum.Moderation.Counts).
 	Moderator bool
 	ModQueue  int
+	// Suspension is the viewer's suspension in force: every page says why and until when.
+	Suspension *SuspensionNotice
 }
 
 // LiveTopic is a page's live-update topic and the seq its data is current to.
@@ -237,6 +239,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 				p.ModQueue += n
 			}
 		}
+		p.Suspension = suspensionNotice(v.User, s.now())
 	}
 	return p
 }

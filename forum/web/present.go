@@ -21,6 +21,7 @@ type userJSON struct {
 	CreatedAt      time.Time     `json:"created_at"`
 	Email          string        `json:"email,omitempty"`
 	SuspendedUntil *time.Time    `json:"suspended_until,omitempty"`
+	SuspendReason  string        `json:"suspend_reason,omitempty"`
 	// Known says, to the person themselves, that the new-member limits do not apply.
 	Known bool `json:"known,omitempty"`
 }
@@ -50,6 +51,9 @@ func presentUser(u *forum.User, self bool) userJSON {
 	if self {
 		j.Email = u.Email
 		j.SuspendedUntil = u.SuspendedUntil
+		if u.SuspendedUntil != nil {
+			j.SuspendReason = u.SuspendReason
+		}
 		j.Known = u.Known
 	}
 	return j

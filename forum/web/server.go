@@ -66,6 +66,10 @@ type Config struct {
 	// it a connection is answered 429 and closed. 0: no cap. It counts the socket's peer,
 	// so it is off behind trusted proxies, whose one address carries everyone.
 	MaxConnsPerIP int
+	// ActionLimits meter questions, answers, comments, votes, searches (and the routes of
+	// flags and messages) per person and per address; nil: no such limits
+	// (STAFFROOM_RATE_LIMITS=off).
+	ActionLimits *moderation.ActionLimits
 }
 
 // Health reports whether the database answers.
@@ -110,6 +114,10 @@ type Services struct {
 	Channels *forum.Channels
 	// Meetings serves collaboratives' meetings, agendas, notes and action items; nil: none.
 	Meetings *forum.Meetings
+	// Oversight serves suspensions and the audit log; Spam the blocked words and
+	// domains. Nil: no such routes.
+	Oversight *forum.Oversight
+	Spam      *forum.SpamGuard
 }
 
 // Server is the Staffroom web application.
@@ -149,6 +157,8 @@ type Server struct {
 	moderation     *forum.Moderation     // nil: no moderation routes
 	channels       *forum.Channels       // nil: no channel routes
 	meetings       *forum.Meetings       // nil: no meeting routes
+	oversight      *forum.Oversight      // nil: no suspension or audit routes
+	spam           *forum.SpamGuard      // nil: no spam lists to manage
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -189,6 +199,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 		collaboratives: svc.Collaboratives,
 		channels:       svc.Channels,
 		meetings:       svc.Meetings,
+		oversight:      svc.Oversight, spam: svc.Spam,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -300,18 +311,18 @@ func (s *Server) routes() {
 	api.Get("/questions", s.apiQuestions)
 	if s.search != nil {
 		api.Get("/questions/similar", s.apiSimilar) // before /questions/:id, which would take "similar"
-		api.Get("/search", s.apiSearch)
+		api.Get("/search", s.meter(moderation.ActionSearch), s.apiSearch)
 		api.Get("/search/suggest", s.apiSuggest)
 	}
-	api.Post("/questions", s.idempotent, s.apiAsk)
+	api.Post("/questions", s.idempotent, s.meter(moderation.ActionQuestion), s.apiAsk)
 	api.Get("/questions/:id", s.apiQuestion)
-	api.Post("/questions/:id/answers", s.idempotent, s.apiAnswer)
+	api.Post("/questions/:id/answers", s.idempotent, s.meter(moderation.ActionAnswer), s.apiAnswer)
 	api.Post("/questions/:id/close", s.apiClose)
 	api.Post("/questions/:id/reopen", s.apiReopen)
 	api.Get("/posts/:id/comments", s.apiComments)
-	api.Post("/posts/:id/comments", s.idempotent, s.apiComment)
-	api.Post("/posts/:id/vote", s.apiVote)
-	api.Post("/comments/:id/vote", s.apiVoteComment)
+	api.Post("/posts/:id/comments", s.idempotent, s.meter(moderation.ActionComment), s.apiComment)
+	api.Post("/posts/:id/vote", s.meter(moderation.ActionVote), s.apiVote)
+	api.Post("/comments/:id/vote", s.meter(moderation.ActionVote), s.apiVoteComment)
 	api.Delete("/posts/:id", s.apiDeletePost)
 	api.Patch("/posts/:id", s.apiEditPost)
 	api.Post("/posts/:id/undelete", s.apiUndelete)
@@ -330,6 +341,7 @@ func (s *Server) routes() {
 	s.moderationAPIRoutes(api)
 	s.channelAPIRoutes(api)
 	s.meetingAPIRoutes(api)
+	s.oversightAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
@@ -337,16 +349,16 @@ func (s *Server) routes() {
 	app.Get("/", s.anonymousCache(listPageKey(false), nil), s.homePage)
 	app.Get("/questions", func(c *fiber.Ctx) error { return c.Redirect("/", fiber.StatusMovedPermanently) })
 	app.Get("/questions/ask", s.askPage)
-	app.Post("/questions/ask", s.askSubmit)
+	app.Post("/questions/ask", s.meter(moderation.ActionQuestion), s.askSubmit)
 	cachedQuestion := s.anonymousCache(questionPageKey, s.countAnonymousView)
 	app.Get("/questions/:id", cachedQuestion, s.questionPage)
 	app.Get("/questions/:id/:slug", cachedQuestion, s.questionPage)
-	app.Post("/questions/:id/answers", s.answerSubmit)
+	app.Post("/questions/:id/answers", s.meter(moderation.ActionAnswer), s.answerSubmit)
 	app.Post("/questions/:id/close", s.closeSubmit)
 	app.Post("/questions/:id/reopen", s.reopenSubmit)
-	app.Post("/posts/:id/comments", s.commentSubmit)
-	app.Post("/posts/:id/vote", s.voteSubmit)
-	app.Post("/comments/:id/vote", s.commentVoteSubmit)
+	app.Post("/posts/:id/comments", s.meter(moderation.ActionComment), s.commentSubmit)
+	app.Post("/posts/:id/vote", s.meter(moderation.ActionVote), s.voteSubmit)
+	app.Post("/comments/:id/vote", s.meter(moderation.ActionVote), s.commentVoteSubmit)
 	app.Post("/posts/:id/delete", s.deleteSubmit)
 	app.Post("/posts/:id/undelete", s.undeleteSubmit)
 	app.Get("/posts/:id/block", s.postBlock)
@@ -357,7 +369,7 @@ func (s *Server) routes() {
 	app.Post("/answers/:id/accept", s.acceptSubmit)
 	app.Get("/tags", s.tagsPage)
 	if s.search != nil {
-		app.Get("/search", s.searchPage)
+		app.Get("/search", s.meter(moderation.ActionSearch), s.searchPage)
 	}
 	app.Get("/tags/:tag", s.anonymousCache(listPageKey(true), nil), s.tagPage)
 	app.Post("/tags/:tag", s.describeTagSubmit)
@@ -368,6 +380,7 @@ func (s *Server) routes() {
 	app.Get("/login", s.loginPage)
 	app.Post("/login", s.loginSubmit)
 	app.Post("/logout", s.logoutSubmit)
+	s.oversightRoutes(app) // before /users/:id/:username, which would take "moderation"
 	app.Get("/users/:id", s.profilePage)
 	app.Get("/users/:id/:username", s.profilePage)
 	app.Get("/settings", s.settingsPage)
