@@ -77,6 +77,18 @@ func TestSpamSignalsHidePosts(t *testing.T) {
 			if tc.hidden && (rows[0]["actor"] != nil || rows[0]["action"] != "post.hide" || !strings.Contains(rows[0]["reason"].(string), tc.reason)) {
 				t.Fatalf("audit row %v", rows[0])
 			}
+			// A hidden answer is never announced to the question's readers, and waits in the
+			// flags queue.
+			var announced, queued int
+			if err := s.db.Reader().QueryRow(`SELECT COUNT(*) FROM events WHERE name = 'answer.created' AND post_id = ?`, id).Scan(&announced); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.db.Reader().QueryRow(`SELECT COUNT(*) FROM review_items WHERE kind = 'flags' AND target_kind = 'post' AND target_id = ? AND status = 'open'`, id).Scan(&queued); err != nil {
+				t.Fatal(err)
+			}
+			if tc.hidden == (announced == 1) || tc.hidden != (queued == 1) {
+				t.Fatalf("hidden %v: announced %d, queued %d", tc.hidden, announced, queued)
+			}
 		})
 	}
 	t.Run("the same text posted repeatedly", func(t *testing.T) {
