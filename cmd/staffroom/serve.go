@@ -178,7 +178,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.QA.NewUsers.SiteHost = base.Host // links to the site itself are not counted against new members
 	meetings := &forum.Meetings{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now, Channels: m.DB, Questions: m.DB}
 	collaboratives := &forum.Collaboratives{Store: m.DB, Members: m.DB, Directory: m.DB, Users: m.DB, Render: render, Now: m.Now,
-		Meetings: meetings, Actions: meetings, Questions: m.QA}
+		Meetings: meetings, Actions: meetings, Questions: m.QA, ExportParts: []forum.ExportPart{meetings, m.QA}}
 	directory := &forum.Directory{Store: m.DB, Render: render, Now: m.Now, Collaboratives: collaboratives}
 	if !on {
 		// Quotas and intervals are lifted with the rate limits; the reputation cap and the

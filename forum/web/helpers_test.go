@@ -161,7 +161,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	}
 	svc.Meetings = &forum.Meetings{Store: db, Collaboratives: db, Render: moderation.NewRenderer(), Now: s.clock.Now, Channels: db, Questions: db}
 	s.collaboratives = &forum.Collaboratives{Store: db, Members: db, Directory: db, Users: db, Render: moderation.NewRenderer(), Now: s.clock.Now,
-		Meetings: svc.Meetings, Actions: svc.Meetings, Questions: s.qa}
+		Meetings: svc.Meetings, Actions: svc.Meetings, Questions: s.qa, ExportParts: []forum.ExportPart{svc.Meetings, s.qa}}
 	svc.Collaboratives = s.collaboratives
 	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now, Collaboratives: s.collaboratives}
 	svc.Channels = &forum.Channels{Store: db, Collaboratives: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
