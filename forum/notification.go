@@ -545,3 +545,8 @@ func notFoundNotification(id int64) error {
 
 // NotFoundNotification is exported for stores.
 func NotFoundNotification(id int64) error { return notFoundNotification(id) }
+
+// NotFollowing is the answer to unfollowing what one does not follow.
+func NotFollowing(k FollowKind) *Error {
+	return Coded(ENotFound, "not_following", "You do not follow that %s.", k)
+}

@@ -83,6 +83,9 @@ type Main struct {
 	// fixture. Nothing in the configuration sets it.
 	Images     *imageproxy.Proxy
 	TuneImages func(*imageproxy.Config)
+
+	// Notify is notifications, mail and digests (notify.go).
+	Notify *notifyServices
 }
 
 // NewMain returns a Main with defaults; set Config before Open.
@@ -188,16 +191,22 @@ func (m *Main) Open(ctx context.Context) error {
 		previews = moderation.Unlimited{}
 		connsPerIP = 0 // a connection cap, lifted with the rate limits
 	}
+	if m.Notify, err = m.openNotifications(ctx); err != nil {
+		return err
+	}
+	svc := web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
+		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images, Directory: directory,
+		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Now: m.Now},
+		Admin:          &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now},
+		Search:         &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB},
+		Synonyms:       &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now},
+		Collaboratives: m.DB}
+	m.Notify.webServices(&svc, m.DB)
 	m.Server, err = web.New(web.Config{
 		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg, MetricsToken: m.Config.MetricsToken,
 		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
 		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause,
-	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
-		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images, Directory: directory,
-		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Now: m.Now},
-		Admin:    &forum.Admin{Users: m.DB, People: m.DB, Tags: m.DB, Accounts: m.Accounts, QA: m.QA, Now: m.Now},
-		Search:   &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB},
-		Synonyms: &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now}})
+	}, svc)
 	if err != nil {
 		return err
 	}
@@ -302,6 +311,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.prune(ctx)
 	go m.flushViews(ctx)
 	go m.backfillSearch(ctx)
+	m.Notify.run(ctx)
 	select {
 	case err := <-errc:
 		hctx, hcancel := context.WithTimeout(context.Background(), hubGrace)

@@ -371,7 +371,7 @@ func (db *DB) Follow(ctx context.Context, userID int64, kind forum.FollowKind, t
 // Unfollow implements forum.NotificationStore.
 func (db *DB) Unfollow(ctx context.Context, userID int64, kind forum.FollowKind, target string) error {
 	return db.write(ctx, func(tx *txn) error {
-		return mustAffect(forum.Coded(forum.ENotFound, "not_following", "You do not follow that %s.", kind))(
+		return mustAffect(forum.NotFollowing(kind))(
 			tx.ExecContext(ctx, `DELETE FROM follows WHERE kind = ? AND target = ? AND user_id = ?`, string(kind), target, userID))
 	})
 }

@@ -36,6 +36,15 @@ type Page struct {
 	Live *LiveTopic
 	// AdminWelcome tells the site's first account, just signed up, that it runs the site.
 	AdminWelcome bool
+	// Bell is the header's notification bell (nil: nobody signed in, or no notifications).
+	Bell *Bell
+}
+
+// Bell is the unread count in the header, live over the person's own topic from Seq.
+type Bell struct {
+	Unread int
+	Topic  string
+	Seq    int64
 }
 
 // LiveTopic is a page's live-update topic and the seq its data is current to.
@@ -219,6 +228,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 		}
 		// Only the first account is an admin the moment it signs up (NewAccountRole).
 		p.AdminWelcome = v.User.Role == forum.RoleAdmin && c.Query("done") == "welcome"
+		p.Bell = s.bell(c, v.User)
 	}
 	return p
 }

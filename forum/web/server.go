@@ -101,6 +101,19 @@ type Services struct {
 	// Search answers /search and the search API; Synonyms the tag synonyms API.
 	Search   *forum.Searcher
 	Synonyms *forum.TagSynonyms
+
+	// Notifications serves the inbox, follows and mail settings (nil: none). AccountMail,
+	// MailStatus and Unsubscribes are set when mail is on (nil: off).
+	Notifications  *forum.Notifications
+	AccountMail    *forum.AccountMail
+	MailStatus     MailStatusSource
+	Unsubscribes   *forum.Unsubscribes
+	Collaboratives forum.CollaborativeStore // the feeds' (nil: no collaborative feeds)
+}
+
+// MailStatusSource says what state a person's address is in.
+type MailStatusSource interface {
+	MailStatus(ctx context.Context, userID int64) (forum.MailStatus, error)
 }
 
 // Server is the Staffroom web application.
@@ -136,6 +149,11 @@ type Server struct {
 	admin          *forum.Admin       // nil: no admin area
 	search         *forum.Searcher
 	synonyms       *forum.TagSynonyms
+	notes          *forum.Notifications // nil: no notifications
+	accountMail    *forum.AccountMail   // nil: mail is off
+	mailStatus     MailStatusSource
+	unsubscribes   *forum.Unsubscribes
+	collaboratives forum.CollaborativeStore
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -173,6 +191,8 @@ func New(cfg Config, svc Services) (*Server, error) {
 		pause:    sleep,
 		settings: svc.Settings, invitations: svc.Invitations, admin: svc.Admin,
 		search: svc.Search, synonyms: svc.Synonyms,
+		notes: svc.Notifications, accountMail: svc.AccountMail, mailStatus: svc.MailStatus, unsubscribes: svc.Unsubscribes,
+		collaboratives: svc.Collaboratives,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -306,6 +326,7 @@ func (s *Server) routes() {
 	}
 	api.Post("/preview", s.apiPreview)
 	s.accessAPIRoutes(api)
+	s.notifyAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
@@ -352,6 +373,8 @@ func (s *Server) routes() {
 	app.Post("/settings/tokens", s.settingsCreateToken)
 	app.Post("/settings/tokens/:id/revoke", s.settingsRevokeToken)
 	s.accessRoutes(app)
+	s.notifyRoutes(app)
+	s.feedRoutes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
 	})
