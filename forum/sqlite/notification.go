@@ -173,6 +173,9 @@ func (db *DB) expandJob(ctx context.Context, tx *txn, id int64, n *forum.Notific
 	var cands []forum.RecipientFacts
 	var skip map[int64]bool
 	done := false
+	if stage == 0 && len(n.Direct) == 0 {
+		stage = 1 // nobody named: straight to the followers
+	}
 	if stage == 0 {
 		ids, _ := json.Marshal(n.Direct)
 		rows, err := tx.QueryContext(ctx, `SELECT `+recipientColumns+` FROM users u`+recipientJoins+`

@@ -41,6 +41,9 @@ type Store interface {
 	forum.RevisionStore // edits move what search finds
 	forum.TagSynonymStore
 	forum.CollaborativeStore
+	forum.NotificationStore
+	forum.MailStore
+	forum.DigestStore
 	Tapped
 }
 
@@ -54,6 +57,9 @@ type Tapped interface {
 	// WriteEvents runs one write that logs events, as a change does, and then commits, or
 	// rolls back and returns fail when fail is not nil.
 	WriteEvents(ctx context.Context, fail error, events ...forum.Event) error
+	// Notify runs one write that describes n through the store's notification seam, as a
+	// feature's store does in its transaction.
+	Notify(ctx context.Context, n forum.Notification) error
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -98,6 +104,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("tag synonyms", func(t *testing.T) { testTagSynonyms(t, open) })
 	t.Run("search long phrase", func(t *testing.T) { testSearchLongPhrase(t, open) })
 	t.Run("collaboratives", func(t *testing.T) { testCollaboratives(t, open) })
+	t.Run("notifications", func(t *testing.T) { testNotifications(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.
