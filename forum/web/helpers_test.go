@@ -54,6 +54,29 @@ type testSite struct {
 	// (else the fixed test levels); newUsers replaces the test's new-member rules.
 	sitePrivileges bool
 	newUsers       *forum.NewUserRules
+	// notes and notifier are the notification services; drain runs the fan-out (a test
+	// with withNotifier also has it run in the background, as the server does). unsub signs
+	// unsubscribe links (withMailLinks).
+	notes    *forum.Notifications
+	notifier *forum.Notifier
+	unsub    *forum.Unsubscribes
+	bgNotify bool
+}
+
+// withNotifier runs the notifier in the background, woken by commits, as the server does.
+func withNotifier() siteOption { return func(s *testSite) { s.bgNotify = true } }
+
+// withMailLinks turns on one-click unsubscribe links (the web side of mail).
+func withMailLinks() siteOption {
+	return func(s *testSite) { s.unsub = &forum.Unsubscribes{Secret: []byte("0123456789abcdef0123456789abcdef")} }
+}
+
+// drain expands every queued notification, as the notifier does after commit.
+func (s *testSite) drain() {
+	s.t.Helper()
+	if err := s.notifier.Drain(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 // withEnv makes the site start with settings the environment sets (they win over the
@@ -148,6 +171,20 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		t.Cleanup(func() { s.hub.Close(context.Background()) })
 	}
 	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
+	s.notes = &forum.Notifications{Store: db, QA: s.qa, Collaboratives: db, Now: s.clock.Now}
+	s.notifier = forum.NewNotifier(db, "", s.clock.Now, s.cfg.Logger)
+	svc.Notifications, svc.Collaboratives = s.notes, db
+	if s.unsub != nil {
+		s.unsub.Now = s.clock.Now
+		svc.Unsubscribes = s.unsub
+	}
+	if s.bgNotify {
+		db.OnNotify(s.notifier.Wake)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { s.notifier.Run(ctx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
 	s.server, err = web.New(s.cfg, svc)
 	if err != nil {
 		t.Fatal(err)
