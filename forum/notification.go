@@ -214,7 +214,7 @@ const (
 	NotificationPageSize = 30
 	// FanOutBatch is how many recipients one fan-out transaction handles: small enough that
 	// other writes interleave, large enough that 10,000 followers take a few dozen commits.
-	FanOutBatch = 500
+	FanOutBatch = 100
 )
 
 // mentionRE finds @username where a username may start: not after a letter, digit or

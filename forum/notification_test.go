@@ -236,4 +236,3 @@ func TestMailBackoff(t *testing.T) {
 		t.Errorf("capped at %v, got %v", forum.MaxMailBackoff, got)
 	}
 }
-

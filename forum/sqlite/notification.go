@@ -215,47 +215,138 @@ func (db *DB) expandJob(ctx context.Context, tx *txn, id int64, n *forum.Notific
 			return false, err
 		}
 	}
-	for _, r := range forum.NotificationRecipients(n, cands, skip, mailDomain != "") {
-		if err := db.deliver(ctx, tx, id, n, r, private, mailDomain, now); err != nil {
-			return false, err
-		}
+	if err := deliver(ctx, tx, id, n, forum.NotificationRecipients(n, cands, skip, mailDomain != ""), private, mailDomain, now); err != nil {
+		return false, err
 	}
 	return done, nil
 }
 
-// deliver writes one recipient's inbox row (collapsing into their unread row of the same
-// group), its event, and its mail.
-func (db *DB) deliver(ctx context.Context, tx *txn, jobID int64, n *forum.Notification, r forum.Recipient, private sql.NullInt64, mailDomain string, now time.Time) error {
-	actor := sql.NullInt64{Int64: n.ActorID, Valid: n.ActorID != 0}
-	post := sql.NullInt64{Int64: n.PostID, Valid: n.PostID != 0}
-	notice := &forum.Notice{Kind: n.Kind, Title: n.Title, URL: n.URL, Excerpt: n.Excerpt, UpdatedAt: now}
-	if n.ActorID != 0 {
-		notice.Actor = &forum.UserRef{ID: n.ActorID, DisplayName: n.Actor}
-	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO notifications (user_id, kind, group_key, actor_id, title, url, excerpt, post_id, private_to, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (user_id, group_key) WHERE read_at IS NULL DO UPDATE SET count = count + 1, actor_id = excluded.actor_id,
-			url = excluded.url, excerpt = excluded.excerpt, updated_at = excluded.updated_at
-		RETURNING id, count, created_at`, r.UserID, string(n.Kind), n.GroupKeyOf(), actor, n.Title, n.URL, n.Excerpt, post, private, now, now).
-		Scan(&notice.ID, &notice.Count, &notice.CreatedAt)
-	if err != nil {
-		return fmt.Errorf("notify %d: %w", r.UserID, err)
-	}
-	notice.CreatedAt = notice.CreatedAt.UTC()
-	unread, err := unreadCount(ctx, tx, r.UserID)
-	if err != nil {
-		return err
-	}
-	if err := tx.emit(ctx, now, forum.Event{Topic: forum.TopicUser(r.UserID), Name: forum.EventNotificationCreated,
-		Data: forum.NoticeEvent{Notice: notice, Unread: unread}}); err != nil {
-		return err
-	}
-	if r.MailTo == "" {
+// deliver writes the recipients' inbox rows (each collapsing into its unread row of the
+// same group), their events and their mail. Rows and events go in one statement each for
+// the whole batch: per-row statements made the fan-out's cost mostly the calls into SQLite,
+// and the fan-out holds the one writer meanwhile.
+func deliver(ctx context.Context, tx *txn, jobID int64, n *forum.Notification, rs []forum.Recipient, private sql.NullInt64, mailDomain string, now time.Time) error {
+	if len(rs) == 0 {
 		return nil
 	}
-	m := forum.NoticeMail(n, notice)
-	key := "n:" + strconv.FormatInt(jobID, 10) + ":" + strconv.FormatInt(r.UserID, 10)
-	return queueMail(ctx, tx, forum.OutboxMail{IdemKey: key, UserID: r.UserID, To: r.MailTo, Kind: string(n.Kind), Data: m}, mailDomain, now)
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.UserID
+	}
+	list, _ := json.Marshal(ids)
+	actor := sql.NullInt64{Int64: n.ActorID, Valid: n.ActorID != 0}
+	post := sql.NullInt64{Int64: n.PostID, Valid: n.PostID != 0}
+	rows, err := tx.QueryContext(ctx, `INSERT INTO notifications (user_id, kind, group_key, actor_id, title, url, excerpt, post_id, private_to, created_at, updated_at)
+		SELECT j.value, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM json_each(?) j WHERE true
+		ON CONFLICT (user_id, group_key) WHERE read_at IS NULL DO UPDATE SET count = count + 1, actor_id = excluded.actor_id,
+			url = excluded.url, excerpt = excluded.excerpt, updated_at = excluded.updated_at
+		RETURNING user_id, id, count, created_at`,
+		string(n.Kind), n.GroupKeyOf(), actor, n.Title, n.URL, n.Excerpt, post, private, now, now, string(list))
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	notices := make(map[int64]*forum.Notice, len(rs))
+	for rows.Next() {
+		var userID int64
+		nt := &forum.Notice{Kind: n.Kind, Title: n.Title, URL: n.URL, Excerpt: n.Excerpt, UpdatedAt: now}
+		if err := rows.Scan(&userID, &nt.ID, &nt.Count, &nt.CreatedAt); err != nil {
+			rows.Close()
+			return err
+		}
+		nt.CreatedAt = nt.CreatedAt.UTC()
+		if n.ActorID != 0 {
+			nt.Actor = &forum.UserRef{ID: n.ActorID, DisplayName: n.Actor}
+		}
+		notices[userID] = nt
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	unread, err := unreadCounts(ctx, tx, string(list))
+	if err != nil {
+		return err
+	}
+	events := make([]forum.Event, 0, len(rs))
+	for _, r := range rs {
+		events = append(events, forum.Event{Topic: forum.TopicUser(r.UserID), Name: forum.EventNotificationCreated,
+			Data: forum.NoticeEvent{Notice: notices[r.UserID], Unread: unread[r.UserID]}})
+	}
+	if err := tx.emitEach(ctx, now, events); err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if r.MailTo == "" {
+			continue
+		}
+		m := forum.NoticeMail(n, notices[r.UserID])
+		key := "n:" + strconv.FormatInt(jobID, 10) + ":" + strconv.FormatInt(r.UserID, 10)
+		if err := queueMail(ctx, tx, forum.OutboxMail{IdemKey: key, UserID: r.UserID, To: r.MailTo, Kind: string(n.Kind), Data: m}, mailDomain, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unreadCounts counts the unread visible notices of each person in the JSON array list.
+func unreadCounts(ctx context.Context, tx *txn, list string) (map[int64]int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT n.user_id, COUNT(*) FROM notifications n
+		WHERE n.user_id IN (SELECT value FROM json_each(?)) AND n.read_at IS NULL`+visibleNotice+` GROUP BY n.user_id`, list)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var c int
+		if err := rows.Scan(&id, &c); err != nil {
+			return nil, err
+		}
+		out[id] = c
+	}
+	return out, rows.Err()
+}
+
+// emitEach logs events whose topics are all different (one person's each), in one
+// statement: each numbered one past its topic's head, as emit numbers them.
+func (t *txn) emitEach(ctx context.Context, now time.Time, events []forum.Event) error {
+	pub := t.db.events.Load()
+	type row struct {
+		Topic string `json:"t"`
+		Name  string `json:"n"`
+		Data  string `json:"d"`
+	}
+	batch := make([]row, len(events))
+	for i, e := range events {
+		data, err := pub.Encode(e)
+		if err != nil {
+			return fmt.Errorf("encode %s event: %w", e.Name, err)
+		}
+		batch[i] = row{e.Topic, e.Name, string(data)}
+	}
+	list, err := json.Marshal(batch)
+	if err != nil {
+		return err
+	}
+	rows, err := t.QueryContext(ctx, `INSERT INTO events (topic, seq, name, data, created_at)
+		SELECT json_extract(j.value, '$.t'), COALESCE((SELECT seq FROM topic_heads WHERE topic = json_extract(j.value, '$.t')), 0) + 1,
+			json_extract(j.value, '$.n'), json_extract(j.value, '$.d'), ? FROM json_each(?) j WHERE true
+		RETURNING topic, seq, name, data`, now, string(list))
+	if err != nil {
+		return fmt.Errorf("log events: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e := forum.LoggedEvent{At: now}
+		var data string
+		if err := rows.Scan(&e.Topic, &e.Seq, &e.Name, &data); err != nil {
+			return err
+		}
+		e.Data = []byte(data)
+		t.pending = append(t.pending, e)
+	}
+	return rows.Err()
 }
 
 // visibleNotice is the condition an inbox row must meet to be shown to its owner n.user_id:
@@ -265,15 +356,6 @@ const visibleNotice = ` AND (n.post_id IS NULL OR EXISTS (SELECT 1 FROM posts p 
 		WHERE p.id = n.post_id AND p.deleted_at IS NULL AND q.deleted_at IS NULL))
 	AND (n.private_to IS NULL OR EXISTS (SELECT 1 FROM collaborative_members m WHERE m.collaborative_id = n.private_to AND m.user_id = n.user_id)
 		OR EXISTS (SELECT 1 FROM users r WHERE r.id = n.user_id AND r.role IN ('moderator', 'admin')))`
-
-// unreadCount counts a person's unread visible notices.
-func unreadCount(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, userID int64) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications n WHERE n.user_id = ? AND n.read_at IS NULL`+visibleNotice, userID).Scan(&n)
-	return n, err
-}
 
 // UnreadCount implements forum.NotificationStore.
 func (db *DB) UnreadCount(ctx context.Context, userID int64) (int, error) {
