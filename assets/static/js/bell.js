@@ -37,6 +37,7 @@
       var f;
       try { f = JSON.parse(msg.data); } catch (e) { return; }
       if (f.topic && f.topic !== topic) return;
+      if (f.type === "subscribed") { bell.dataset.live = "subscribed"; return; }
       if (f.type === "reset") { refresh(); return; }
       if (f.type !== "event" || f.event !== "notification.created") return;
       if (f.seq) {
@@ -48,6 +49,7 @@
     };
     sock.onclose = function () {
       sock = null;
+      delete bell.dataset.live;
       retries++;
       setTimeout(connect, Math.min(30000, 1000 * Math.pow(2, retries)) * (0.5 + Math.random() / 2));
     };
