@@ -223,6 +223,7 @@ func TestInboxPageAndBell(t *testing.T) {
 	qid := s.ask(asker, "Seating charts that rotate weekly?", "classroom")
 	s.answer(ben, qid)
 	s.drain()
+	s.do(req{method: "GET", path: fmt.Sprintf("/questions/%d", qid), cookie: asker.Cookie}) // cached with this header
 	home := s.do(req{method: "GET", path: "/", cookie: asker.Cookie})
 	body := string(home.body)
 	if !strings.Contains(body, `class="bell"`) || !strings.Contains(body, `data-bell-count>1<`) {
@@ -242,6 +243,12 @@ func TestInboxPageAndBell(t *testing.T) {
 	}
 	if s.inbox(asker, "")["unread"].(float64) != 0 {
 		t.Error("opening did not mark it read")
+	}
+	// The pages drawn from caches keep the header's count current too.
+	for _, path := range []string{"/", fmt.Sprintf("/questions/%d", qid)} {
+		if body := string(s.do(req{method: "GET", path: path, cookie: asker.Cookie}).body); !strings.Contains(body, `data-bell-count hidden>0<`) {
+			t.Errorf("%s after reading still shows an unread count", path)
+		}
 	}
 	if r := s.do(req{method: "GET", path: fmt.Sprintf("/notifications/%d/open", id), cookie: ben.Cookie}); r.StatusCode != 404 {
 		t.Errorf("someone else's notice: %d", r.StatusCode)

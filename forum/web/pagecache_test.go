@@ -18,7 +18,8 @@ import (
 // reference the cached pages must equal byte for byte.
 func (s *testSite) wholePages() *testSite {
 	s.t.Helper()
-	srv, err := web.New(s.cfg, web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: s.db, Views: s.views, Idem: s.db})
+	srv, err := web.New(s.cfg, web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: s.db, Views: s.views, Idem: s.db,
+		Notifications: s.notes})
 	if err != nil {
 		s.t.Fatal(err)
 	}
