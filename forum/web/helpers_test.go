@@ -61,7 +61,13 @@ type testSite struct {
 	notifier *forum.Notifier
 	unsub    *forum.Unsubscribes
 	bgNotify bool
+	acctMail *forum.AccountMail // withAccountMail
+	mailOn   bool
 }
+
+// withAccountMail turns mail on for accounts: verification at sign-up, reset links by
+// mail, the address's state on the settings page (into the outbox; nothing sends it).
+func withAccountMail() siteOption { return func(s *testSite) { s.mailOn = true } }
 
 // withNotifier runs the notifier in the background, woken by commits, as the server does.
 func withNotifier() siteOption { return func(s *testSite) { s.bgNotify = true } }
@@ -137,6 +143,10 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		t.Fatal(err)
 	}
 	s.accounts.Settings, s.accounts.Invites, s.accounts.Resets = s.settings, db, db
+	if s.mailOn {
+		s.acctMail = &forum.AccountMail{Store: db, Domain: "staffroom.test", Now: s.clock.Now}
+		s.accounts.ResetMail, s.accounts.VerifyMail = s.acctMail, s.acctMail
+	}
 	if s.tune != nil {
 		s.tune(s.accounts)
 	}
@@ -177,6 +187,9 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	if s.unsub != nil {
 		s.unsub.Now = s.clock.Now
 		svc.Unsubscribes = s.unsub
+	}
+	if s.acctMail != nil {
+		svc.AccountMail, svc.MailStatus = s.acctMail, db
 	}
 	if s.bgNotify {
 		db.OnNotify(s.notifier.Wake)

@@ -341,3 +341,80 @@ func TestLiveBell(t *testing.T) {
 		t.Errorf("collapsed: %v", d)
 	}
 }
+
+// outboxMail returns the queued messages of kind.
+func (s *testSite) outboxMail(kind string) []*forum.OutboxMail {
+	s.t.Helper()
+	due, err := s.db.DueMail(context.Background(), s.clock.Now().Add(time.Hour), 100)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var out []*forum.OutboxMail
+	for _, m := range due {
+		if m.Kind == kind {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// With mail on, sign-up mails a confirmation link, and "Forgot password?" mails a reset
+// link (202 whether or not the address has an account).
+func TestMailAtSignupAndReset(t *testing.T) {
+	s := newSite(t, withAccountMail())
+	u := s.signup("newteacher")
+	sent := s.outboxMail(forum.MailKindVerifyEmail)
+	if len(sent) != 1 || sent[0].To != "newteacher@district.org" || sent[0].Data.Token == "" {
+		t.Fatalf("verification mail: %+v", sent)
+	}
+	settings := func() map[string]any {
+		return s.do(req{method: "GET", path: "/api/v1/me/notification-settings", headers: u.bearer()}).json(t)
+	}
+	if st := settings(); st["mail"] != true || st["email_verified"] != false {
+		t.Errorf("before confirming: %v", st)
+	}
+	page := s.do(req{method: "GET", path: "/verify-email/" + sent[0].Data.Token})
+	if page.StatusCode != 200 || !strings.Contains(string(page.body), "newteacher@district.org is confirmed") {
+		t.Fatalf("confirm: %d", page.StatusCode)
+	}
+	if st := settings(); st["email_verified"] != true {
+		t.Errorf("after confirming: %v", st)
+	}
+	if again := s.do(req{method: "GET", path: "/verify-email/" + sent[0].Data.Token}); again.StatusCode != 410 {
+		t.Errorf("the link again: %d", again.StatusCode)
+	}
+	if bad := s.do(req{method: "GET", path: "/verify-email/nonsense"}); bad.StatusCode != 404 {
+		t.Errorf("a made-up link: %d", bad.StatusCode)
+	}
+
+	for _, email := range []string{"newteacher@district.org", "nobody@district.org", "not an address"} {
+		r := s.do(req{method: "POST", path: "/api/v1/auth/password-reset", body: jsonBody(map[string]string{"email": email})})
+		if r.StatusCode != 202 {
+			t.Errorf("reset for %q: %d %s", email, r.StatusCode, r.body)
+		}
+	}
+	resets := s.outboxMail(forum.MailKindPasswordReset)
+	if len(resets) != 1 || resets[0].To != "newteacher@district.org" {
+		t.Fatalf("reset mail: %+v", resets)
+	}
+	r := s.do(req{method: "POST", path: "/api/v1/auth/password-reset/confirm", body: jsonBody(map[string]string{"token": resets[0].Data.Token, "password": "a brand new passphrase"})})
+	if r.StatusCode != 204 {
+		t.Fatalf("confirm reset: %d %s", r.StatusCode, r.body)
+	}
+	if r := s.do(req{method: "GET", path: "/api/v1/me", headers: u.bearer()}); r.StatusCode != 401 {
+		t.Errorf("the old token still works after the reset: %d", r.StatusCode)
+	}
+	s.clock.Add(forum.MailedResetTTL + time.Minute)
+	s.do(req{method: "POST", path: "/api/v1/auth/password-reset", body: jsonBody(map[string]string{"email": "newteacher@district.org"})})
+	late := s.outboxMail(forum.MailKindPasswordReset)
+	s.clock.Add(forum.MailedResetTTL + time.Second)
+	for _, m := range late {
+		if m.Data.Token == "" {
+			continue
+		}
+		r := s.do(req{method: "POST", path: "/api/v1/auth/password-reset/confirm", body: jsonBody(map[string]string{"token": m.Data.Token, "password": "another new passphrase"})})
+		if r.StatusCode != 410 {
+			t.Errorf("a mailed link after an hour: %d %s", r.StatusCode, r.body)
+		}
+	}
+}
