@@ -8,6 +8,7 @@
   if (!bell || !window.WebSocket) return;
   var counter = bell.querySelector("[data-bell-count]");
   var topic = bell.dataset.bellTopic;
+  if (!topic) return; // the server runs without live updates: the count is the page's
   var lastSeq = Number(bell.dataset.bellSeq) || 0;
   var sock = null, retries = 0;
 
