@@ -134,13 +134,12 @@ func (k NotificationKind) Text(actor string, count int) string {
 	if count > 1 {
 		format = i.Many
 	}
-	// %[1]s and %[2]d are both supplied; a format that uses only one is fine for Sprintf
-	// but reports the other as extra, which we trim.
-	s := fmt.Sprintf(format, actor, count)
-	if j := strings.Index(s, "%!(EXTRA"); j >= 0 {
-		s = s[:j]
+	if !strings.Contains(format, "%") {
+		return format // names nobody and counts nothing
 	}
-	return s
+	// Both are supplied; with explicit argument indexes Sprintf does not report the one a
+	// format leaves out.
+	return fmt.Sprintf(format, actor, count)
 }
 
 // FollowKind is what can be followed.
