@@ -70,6 +70,10 @@ type Accounts struct {
 	// ResetMail sends a person the password reset link they asked for by email; nil: mail
 	// is off, and asking does nothing (an admin makes links instead).
 	ResetMail ResetMailer
+	// VerifyMail mails a new account a link that confirms its address; nil: mail is off.
+	VerifyMail interface {
+		SendVerification(ctx context.Context, u *User) error
+	}
 
 	cache   authCache
 	hashing hashGate
@@ -266,6 +270,11 @@ func (a *Accounts) createAndGrant(ctx context.Context, in SignupInput, nu NewUse
 	u, err := a.Users.CreateUser(ctx, nu, now)
 	if err != nil {
 		return nil, err
+	}
+	if a.VerifyMail != nil {
+		// The account exists either way: a link that could not be queued is asked for
+		// again from the settings page, which says the address is not confirmed.
+		_ = a.VerifyMail.SendVerification(ctx, u)
 	}
 	return a.grant(ctx, u, client, now)
 }

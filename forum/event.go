@@ -20,6 +20,8 @@ const (
 	EventAnswerAccepted  = "answer.accepted"
 	EventPostDeleted     = "post.deleted"
 	EventPostLocked      = "post.locked"
+	// EventNotificationCreated goes to user:{id}: a new or grown notice (NoticeEvent).
+	EventNotificationCreated = "notification.created"
 )
 
 // Event is a change as the store logs it. Data is a domain value (*Post, *Comment,

@@ -106,7 +106,7 @@ func (a *Accounts) RequestPasswordReset(ctx context.Context, email string) (sent
 		return false, err
 	}
 	now := a.now()
-	r := &PasswordReset{UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(DefaultResetTTL)}
+	r := &PasswordReset{UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(MailedResetTTL)}
 	token, hash := newSecret("")
 	if err := a.Resets.CreatePasswordReset(ctx, r, hash); err != nil {
 		return false, err

@@ -221,3 +221,6 @@ func noTopic(err error) error {
 	}
 	return Errorf(ENotFound, "There is no such topic, or you may not see it.")
 }
+
+// TopicUser is the name of person id's own topic: their notifications.
+func TopicUser(id int64) string { return Topic{Kind: TopicKindUser, ID: id}.String() }

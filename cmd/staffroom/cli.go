@@ -38,6 +38,7 @@ func commands() []command {
 		{"backup", "write a consistent copy of the live database to PATH", runBackup},
 		{"districts", "manage the district directory: districts import FILE.csv (NCES's LEA directory file)", runDistricts},
 		{"reindex", "rebuild the search index from the posts", runReindex},
+		{"digest", "send notification digests (--now: all, at once; --user NAME: one person's)", runDigest},
 		{"recount", "recompute scores, counts and reputation from their rows; report drift (--fix corrects it)", runRecount},
 		{"bench-data", "fill an empty database with generated questions for load tests", runBenchData},
 		{"healthcheck", "exit 0 when the local server answers /readyz", runHealthcheck},

@@ -68,6 +68,8 @@ type Config struct {
 	// Set names the site settings the environment or a flag sets (forum.Setting*): they
 	// win over what the admin area stored. Nil: none.
 	Set map[string]bool
+	// Mail is off unless Mail.SMTPURL is set (notify.go).
+	Mail MailConfig
 }
 
 // siteSettingFlags pairs each site setting with its flag; the variable is
@@ -248,7 +250,7 @@ func addServeFlags(fs *flag.FlagSet, c *Config) error {
 	fs.StringVar(&c.SignupDomains, "signup-domains", envOr("SIGNUP_DOMAINS", ""), "email domains that may sign up with --signup=domains, comma-separated, e.g. district1.org,district2.k12.us (STAFFROOM_SIGNUP_DOMAINS)")
 	fs.StringVar(&c.Read, "read", envOr("READ", "public"), "who may read: public, or members (signed in) only (STAFFROOM_READ)")
 	fs.StringVar(&c.ImageProxyKey, "image-proxy-key", envOr("IMAGE_PROXY_KEY", ""), "key that signs image proxy URLs; default: one kept in the database; prefer the variable (STAFFROOM_IMAGE_PROXY_KEY)")
-	return nil
+	return addMailFlags(fs, &c.Mail)
 }
 
 // check validates the configuration and fills in the base URL.

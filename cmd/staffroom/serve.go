@@ -83,6 +83,9 @@ type Main struct {
 	// fixture. Nothing in the configuration sets it.
 	Images     *imageproxy.Proxy
 	TuneImages func(*imageproxy.Config)
+
+	// Notify is notifications, mail and digests (notify.go).
+	Notify *notifyServices
 }
 
 // NewMain returns a Main with defaults; set Config before Open.
@@ -208,11 +211,10 @@ func (m *Main) Open(ctx context.Context) error {
 		previews = moderation.Unlimited{}
 		connsPerIP = 0 // a connection cap, lifted with the rate limits
 	}
-	m.Server, err = web.New(web.Config{
-		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg, MetricsToken: m.Config.MetricsToken,
-		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
-		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause, ActionLimits: actions,
-	}, web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
+	if m.Notify, err = m.openNotifications(ctx); err != nil {
+		return err
+	}
+	svc := web.Services{Accounts: m.Accounts, QA: m.QA, Home: m.DB, Health: m.DB, Views: m.Views, Idem: m.DB,
 		Live: realtime.NewUpgrader(m.Hub), Events: m.DB, Threads: m.DB, Images: m.Images, Directory: directory,
 		Settings: m.Settings, Invitations: &forum.Invitations{Store: m.DB, Collaboratives: m.DB, Now: m.Now},
 		Collaboratives: collaboratives,
@@ -221,10 +223,17 @@ func (m *Main) Open(ctx context.Context) error {
 		Synonyms:       &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now},
 		Moderation: &forum.Moderation{Store: m.DB, Posts: m.DB, Revisions: m.DB, Render: render, Privileges: m.Settings,
 			Rules: forum.DefaultFlagRules, Now: m.Now},
-		Channels:  &forum.Channels{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now},
-		Meetings:  meetings,
-		Oversight: &forum.Oversight{Users: m.DB, Suspensions: m.DB, Audit: m.DB, Accounts: m.Accounts, Now: m.Now},
-		Spam:      m.QA.Spam})
+		Channels:           &forum.Channels{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now},
+		Meetings:           meetings,
+		Oversight:          &forum.Oversight{Users: m.DB, Suspensions: m.DB, Audit: m.DB, Accounts: m.Accounts, Now: m.Now},
+		Spam:               m.QA.Spam,
+		FeedCollaboratives: m.DB}
+	m.Notify.webServices(&svc, m.DB)
+	m.Server, err = web.New(web.Config{
+		SiteName: m.Config.SiteName, BaseURL: base, Logger: m.Log, Registry: reg, MetricsToken: m.Config.MetricsToken,
+		TrustedProxies: m.Config.trustedProxies(), ProxyHeader: m.Config.ProxyHeader, PreviewLimit: previews,
+		MaxConnsPerIP: connsPerIP, SignInRefusalPause: signInRefusalPause, ActionLimits: actions,
+	}, svc)
 	if err != nil {
 		return err
 	}
@@ -329,6 +338,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.prune(ctx)
 	go m.flushViews(ctx)
 	go m.backfillSearch(ctx)
+	m.Notify.run(ctx)
 	select {
 	case err := <-errc:
 		hctx, hcancel := context.WithTimeout(context.Background(), hubGrace)

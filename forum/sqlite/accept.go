@@ -43,8 +43,22 @@ func (db *DB) Accept(ctx context.Context, answerID, askerID int64, now time.Time
 		if _, err = tx.ExecContext(ctx, `UPDATE posts SET accepted_answer_id = ?, activity_at = ? WHERE id = ?`, next, now, questionID); err != nil {
 			return err
 		}
-		return tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventAnswerAccepted,
-			Data: forum.AcceptChange{QuestionID: questionID, AnswerID: next.Int64}})
+		if err := tx.emit(ctx, now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventAnswerAccepted,
+			Data: forum.AcceptChange{QuestionID: questionID, AnswerID: next.Int64}}); err != nil {
+			return err
+		}
+		if !accepted {
+			return nil
+		}
+		ref, err := questionRef(ctx, tx, questionID)
+		if err != nil {
+			return err
+		}
+		asker, err := actorTx(ctx, tx, askerID)
+		if err != nil {
+			return err
+		}
+		return tx.notify(ctx, forum.AcceptNotice(ref, answerID, answerAuthor, asker, now))
 	})
 	return accepted, err
 }

@@ -54,6 +54,8 @@ type DB struct {
 	events atomic.Pointer[eventSink]
 	// reputation hears whose reputation committed writes changed (OnReputation).
 	reputation atomic.Pointer[func(userIDs []int64)]
+	// notifyHook hears of commits that queued notification fan-out (OnNotify).
+	notifyHook atomic.Pointer[func()]
 
 	// search keeps what searches learn about the index (search.go).
 	search searchIndex

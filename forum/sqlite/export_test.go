@@ -25,3 +25,8 @@ func (db *DB) WriteEvents(ctx context.Context, fail error, events ...forum.Event
 		return fail
 	})
 }
+
+// Notify runs one write that describes n through tx.notify.
+func (db *DB) Notify(ctx context.Context, n forum.Notification) error {
+	return db.write(ctx, func(tx *txn) error { return tx.notify(ctx, n) })
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,7 +120,23 @@ func (db *DB) CreateQuestion(ctx context.Context, q forum.NewQuestion) (*forum.P
 		if created, err = postTx(ctx, tx, id); err != nil || spam.Hidden {
 			return err
 		}
-		return tx.emit(ctx, q.Now, forum.QuestionCreatedEvents(created)...)
+		if err := tx.emit(ctx, q.Now, forum.QuestionCreatedEvents(created)...); err != nil {
+			return err
+		}
+		// The asker follows their question; the tags' followers and the people it mentions
+		// are told (after commit, by the notifier).
+		if _, err := tx.follow(ctx, q.AuthorID, forum.FollowQuestion, strconv.FormatInt(id, 10), q.Now); err != nil {
+			return err
+		}
+		mentioned, err := tx.mentioned(ctx, forum.Mentions(q.Body))
+		if err != nil {
+			return err
+		}
+		ref, err := questionRef(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return tx.notifyAll(ctx, forum.QuestionNotices(ref, created.Author, q.Body, mentioned, q.Now))
 	})
 	if err != nil {
 		return nil, err
@@ -271,7 +288,23 @@ func (db *DB) CreateAnswer(ctx context.Context, a forum.NewAnswer) (*forum.Post,
 		if created, err = postTx(ctx, tx, id); err != nil || spam.Hidden {
 			return err
 		}
-		return tx.emit(ctx, a.Now, forum.Event{Topic: forum.TopicQuestion(a.QuestionID), Name: forum.EventAnswerCreated, Data: created, PostID: id})
+		if err := tx.emit(ctx, a.Now, forum.Event{Topic: forum.TopicQuestion(a.QuestionID), Name: forum.EventAnswerCreated, Data: created, PostID: id}); err != nil {
+			return err
+		}
+		// The answerer follows the question; the asker, its followers and the people the
+		// answer mentions are told.
+		if _, err := tx.follow(ctx, a.AuthorID, forum.FollowQuestion, strconv.FormatInt(a.QuestionID, 10), a.Now); err != nil {
+			return err
+		}
+		ref, err := questionRef(ctx, tx, a.QuestionID)
+		if err != nil {
+			return err
+		}
+		mentioned, err := tx.mentioned(ctx, forum.Mentions(a.Body))
+		if err != nil {
+			return err
+		}
+		return tx.notifyAll(ctx, forum.AnswerNotices(ref, id, created.Author, a.Body, mentioned, a.Now))
 	})
 	if err != nil {
 		return nil, err
@@ -293,9 +326,10 @@ func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Com
 		}
 		questionID := post.QuestionID
 		var parent sql.NullInt64
+		var parentAuthor int64
 		if c.ParentID != 0 {
 			var parentOn int64
-			err := tx.QueryRowContext(ctx, `SELECT post_id FROM comments WHERE id = ? AND deleted_at IS NULL`, c.ParentID).Scan(&parentOn)
+			err := tx.QueryRowContext(ctx, `SELECT post_id, author_id FROM comments WHERE id = ? AND deleted_at IS NULL`, c.ParentID).Scan(&parentOn, &parentAuthor)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
@@ -339,7 +373,18 @@ func (db *DB) CreateComment(ctx context.Context, c forum.NewComment) (*forum.Com
 		if spam.Hidden {
 			return nil
 		}
-		return tx.emit(ctx, c.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventCommentCreated, Data: created, PostID: c.PostID})
+		if err := tx.emit(ctx, c.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventCommentCreated, Data: created, PostID: c.PostID}); err != nil {
+			return err
+		}
+		ref, err := questionRef(ctx, tx, questionID)
+		if err != nil {
+			return err
+		}
+		mentioned, err := tx.mentioned(ctx, forum.Mentions(c.Body))
+		if err != nil {
+			return err
+		}
+		return tx.notifyAll(ctx, forum.CommentNotices(ref, c.PostID, post.AuthorID, id, parentAuthor, created.Author, c.Body, mentioned, c.Now))
 	})
 	if err != nil {
 		return nil, err

@@ -37,6 +37,7 @@ func applyEdit(ctx context.Context, tx *txn, e forum.StoredEdit) (*forum.Post, e
 		if err := forum.CheckRevision(e.BaseRevision, revision); err != nil {
 			return err
 		}
+		oldBody := body
 		if e.Title != nil {
 			title = *e.Title
 		}
@@ -80,7 +81,25 @@ func applyEdit(ctx context.Context, tx *txn, e forum.StoredEdit) (*forum.Post, e
 		if edited, err = postTx(ctx, tx, e.PostID); err != nil {
 			return err
 		}
-		return tx.emit(ctx, e.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostUpdated, Data: edited, PostID: e.PostID})
+		if err := tx.emit(ctx, e.Now, forum.Event{Topic: forum.TopicQuestion(questionID), Name: forum.EventPostUpdated, Data: edited, PostID: e.PostID}); err != nil {
+			return err
+		}
+		// The author hears of someone else's edit; people the edit newly mentions, of that.
+		ref, err := questionRef(ctx, tx, questionID)
+		if err != nil {
+			return err
+		}
+		editor, err := actorTx(ctx, tx, e.EditorID)
+		if err != nil {
+			return err
+		}
+		var mentioned []int64
+		if e.Body != nil {
+			if mentioned, err = tx.mentioned(ctx, forum.NewMentions(oldBody, body)); err != nil {
+				return err
+			}
+		}
+		return tx.notifyAll(ctx, forum.EditNotices(ref, e.PostID, post.AuthorID, editor, body, mentioned, e.Now))
 	}()
 	return edited, err
 }

@@ -134,7 +134,10 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd forum.UserUpdate) (*
 			}
 		}
 		if upd.Email != nil {
-			_, err := tx.ExecContext(ctx, `UPDATE users SET email = ?, email_key = ? WHERE id = ?`, *upd.Email, forum.EmailKey(*upd.Email), id)
+			// A new address is neither confirmed nor known to bounce (the old one's state goes).
+			_, err := tx.ExecContext(ctx, `UPDATE users SET email = ?1, email_key = ?2,
+				email_verified_at = CASE WHEN email_key = ?2 THEN email_verified_at END,
+				email_bounced_at = CASE WHEN email_key = ?2 THEN email_bounced_at END WHERE id = ?3`, *upd.Email, forum.EmailKey(*upd.Email), id)
 			if err != nil {
 				return userConflict(err)
 			}

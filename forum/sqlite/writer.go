@@ -43,6 +43,8 @@ type txn struct {
 	// reputed are the people whose reputation this batch's writes changed, told after
 	// commit (OnReputation).
 	reputed []int64
+	// notices counts the fan-out jobs this batch's writes queued (notify), for OnNotify.
+	notices int
 }
 
 // stmt returns the statement for query in this transaction: the cached one prepared on
@@ -189,10 +191,10 @@ func (db *DB) runBatch(batch []*writeRequest) {
 			finish(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		logged, reputed := len(tx.pending), len(tx.reputed)
+		logged, reputed, notices := len(tx.pending), len(tx.reputed), tx.notices
 		if err := req.fn(tx); err != nil {
 			results[i] = err
-			tx.pending, tx.reputed = tx.pending[:logged], tx.reputed[:reputed]
+			tx.pending, tx.reputed, tx.notices = tx.pending[:logged], tx.reputed[:reputed], notices
 			if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO write`); rerr != nil {
 				tx.Rollback()
 				finish(fmt.Errorf("rollback to savepoint: %w", rerr))
@@ -214,6 +216,9 @@ func (db *DB) runBatch(batch []*writeRequest) {
 	db.publishCommitted(tx.pending)
 	if f := db.reputation.Load(); f != nil && len(tx.reputed) > 0 {
 		(*f)(tx.reputed)
+	}
+	if f := db.notifyHook.Load(); f != nil && tx.notices > 0 {
+		(*f)()
 	}
 	finish(nil)
 }

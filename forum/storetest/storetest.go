@@ -51,6 +51,9 @@ type Store interface {
 	forum.AuditReader
 	forum.CommentEditStore
 	forum.SpamStore
+	forum.NotificationStore
+	forum.MailStore
+	forum.DigestStore
 	Tapped
 }
 
@@ -64,6 +67,9 @@ type Tapped interface {
 	// WriteEvents runs one write that logs events, as a change does, and then commits, or
 	// rolls back and returns fail when fail is not nil.
 	WriteEvents(ctx context.Context, fail error, events ...forum.Event) error
+	// Notify runs one write that describes n through the store's notification seam, as a
+	// feature's store does in its transaction.
+	Notify(ctx context.Context, n forum.Notification) error
 }
 
 // Opener returns a new, empty, migrated store for one test.
@@ -115,6 +121,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("channels", func(t *testing.T) { testChannels(t, open) })
 	t.Run("meetings", func(t *testing.T) { testMeetings(t, open) })
 	t.Run("demo meetings", func(t *testing.T) { testDemoMeetings(t, open) })
+	t.Run("notifications", func(t *testing.T) { testNotifications(t, open) })
 }
 
 // MustCreateUser creates an account with a derived email, failing the test on error.

@@ -21,7 +21,7 @@ var openPaths = map[string]bool{
 }
 
 // openPrefixes are the ways in that carry a token in their path.
-var openPrefixes = []string{"/invite/", "/password-reset/"}
+var openPrefixes = []string{"/invite/", "/password-reset/", "/unsubscribe/", "/verify-email/"}
 
 func isOpenPath(p string) bool {
 	if openPaths[p] {

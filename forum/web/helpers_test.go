@@ -58,6 +58,35 @@ type testSite struct {
 	collaboratives *forum.Collaboratives
 	moderation     *forum.Moderation
 	spam           bool // new posts are scored for spam (withSpam)
+	// notes and notifier are the notification services; drain runs the fan-out (a test
+	// with withNotifier also has it run in the background, as the server does). unsub signs
+	// unsubscribe links (withMailLinks).
+	notes    *forum.Notifications
+	notifier *forum.Notifier
+	unsub    *forum.Unsubscribes
+	bgNotify bool
+	acctMail *forum.AccountMail // withAccountMail
+	mailOn   bool
+}
+
+// withAccountMail turns mail on for accounts: verification at sign-up, reset links by
+// mail, the address's state on the settings page (into the outbox; nothing sends it).
+func withAccountMail() siteOption { return func(s *testSite) { s.mailOn = true } }
+
+// withNotifier runs the notifier in the background, woken by commits, as the server does.
+func withNotifier() siteOption { return func(s *testSite) { s.bgNotify = true } }
+
+// withMailLinks turns on one-click unsubscribe links (the web side of mail).
+func withMailLinks() siteOption {
+	return func(s *testSite) { s.unsub = &forum.Unsubscribes{Secret: []byte("0123456789abcdef0123456789abcdef")} }
+}
+
+// drain expands every queued notification, as the notifier does after commit.
+func (s *testSite) drain() {
+	s.t.Helper()
+	if err := s.notifier.Drain(context.Background()); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 // withEnv makes the site start with settings the environment sets (they win over the
@@ -118,6 +147,10 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		t.Fatal(err)
 	}
 	s.accounts.Settings, s.accounts.Invites, s.accounts.Resets = s.settings, db, db
+	if s.mailOn {
+		s.acctMail = &forum.AccountMail{Store: db, Domain: "staffroom.test", Now: s.clock.Now}
+		s.accounts.ResetMail, s.accounts.VerifyMail = s.acctMail, s.acctMail
+	}
 	if s.tune != nil {
 		s.tune(s.accounts)
 	}
@@ -165,6 +198,23 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 	svc.Collaboratives = s.collaboratives
 	svc.Directory = &forum.Directory{Store: db, Render: moderation.NewRenderer(), Now: s.clock.Now, Collaboratives: s.collaboratives}
 	svc.Channels = &forum.Channels{Store: db, Collaboratives: db, Render: moderation.NewRenderer(), Now: s.clock.Now}
+	s.notes = &forum.Notifications{Store: db, QA: s.qa, Collaboratives: db, Now: s.clock.Now}
+	s.notifier = forum.NewNotifier(db, "", s.clock.Now, s.cfg.Logger)
+	svc.Notifications, svc.FeedCollaboratives = s.notes, db
+	if s.unsub != nil {
+		s.unsub.Now = s.clock.Now
+		svc.Unsubscribes = s.unsub
+	}
+	if s.acctMail != nil {
+		svc.AccountMail, svc.MailStatus = s.acctMail, db
+	}
+	if s.bgNotify {
+		db.OnNotify(s.notifier.Wake)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { s.notifier.Run(ctx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+	}
 	s.server, err = web.New(s.cfg, svc)
 	if err != nil {
 		t.Fatal(err)

@@ -82,6 +82,7 @@ type shellOf struct {
 	userID, rep                       int64
 	username, name, csrf, flash, site string
 	role                              forum.Role // the header links to the admin area for admins
+	bell                              Bell       // the header's unread count
 }
 
 // maxShells bounds the layouts kept with one copy of a list.
@@ -153,6 +154,9 @@ func (s *Server) writeList(c *fiber.Ctx, p *Page, e *listEntry) error {
 	p.Title, p.Live, p.Flash = e.title, e.live, s.flash(c)
 	k := shellOf{userID: p.Viewer.ID, rep: int64(p.Viewer.Reputation), username: p.Viewer.Username, name: p.Viewer.DisplayName,
 		csrf: p.CSRF, flash: p.Flash, site: p.Site, role: p.Viewer.Role}
+	if p.Bell != nil {
+		k.bell = *p.Bell
+	}
 	e.mu.Lock()
 	sh, ok := e.shells[k]
 	e.mu.Unlock()

@@ -70,6 +70,8 @@ func (LivePublisher) Encode(e forum.Event) ([]byte, error) {
 			DuplicateOf  int64  `json:"duplicate_of,omitempty"`
 		}{d.PostID, d.Closed, d.Reason, d.DuplicateOf}
 		return json.Marshal(v)
+	case forum.NoticeEvent:
+		return json.Marshal(noticeEventJSON{noticeJSON: presentNotice(d.Notice), Unread: d.Unread})
 	case forum.PostGone:
 		v := struct {
 			PostID     int64 `json:"post_id"`

@@ -474,6 +474,7 @@ type shellKey struct {
 	role                              forum.Role // the header links to the admin area for admins
 	csrf                              bool       // the layout has a meta tag only for a token
 	live                              LiveTopic
+	bell                              Bell // the header's unread count
 }
 
 // shellFor returns the layout around the content for p's reader, cut at the content and
@@ -482,6 +483,9 @@ func (tc *threadCache) shellFor(e *threadEntry, p *Page) ([2]segments, error) {
 	k := shellKey{userID: -1, flash: p.Flash, path: p.Path, site: p.Site, csrf: p.CSRF != ""}
 	if p.Live != nil {
 		k.live = *p.Live
+	}
+	if p.Bell != nil {
+		k.bell = *p.Bell
 	}
 	if u := p.Viewer; u != nil {
 		k.userID, k.rep, k.username, k.name, k.role = u.ID, int64(u.Reputation), u.Username, u.DisplayName, u.Role

@@ -19,7 +19,7 @@ import (
 func (s *testSite) wholePages() *testSite {
 	s.t.Helper()
 	srv, err := web.New(s.cfg, web.Services{Accounts: s.accounts, QA: s.qa, Home: s.home, Health: s.db, Views: s.views, Idem: s.db,
-		Moderation: s.moderation})
+		Moderation: s.moderation, Notifications: s.notes})
 	if err != nil {
 		s.t.Fatal(err)
 	}

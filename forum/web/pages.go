@@ -42,6 +42,15 @@ type Page struct {
 	ModQueue  int
 	// Suspension is the viewer's suspension in force: every page says why and until when.
 	Suspension *SuspensionNotice
+	// Bell is the header's notification bell (nil: nobody signed in, or no notifications).
+	Bell *Bell
+}
+
+// Bell is the unread count in the header, live over the person's own topic from Seq.
+type Bell struct {
+	Unread int
+	Topic  string
+	Seq    int64
 }
 
 // LiveTopic is a page's live-update topic and the seq its data is current to.
@@ -240,6 +249,7 @@ func (s *Server) page(c *fiber.Ctx, title string, data any) *Page {
 			}
 		}
 		p.Suspension = suspensionNotice(v.User, s.now())
+		p.Bell = s.bell(c, v.User)
 	}
 	return p
 }

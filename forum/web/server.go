@@ -118,47 +118,65 @@ type Services struct {
 	// domains. Nil: no such routes.
 	Oversight *forum.Oversight
 	Spam      *forum.SpamGuard
+
+	// Notifications serves the inbox, follows and mail settings (nil: none). AccountMail,
+	// MailStatus and Unsubscribes are set when mail is on (nil: off).
+	Notifications      *forum.Notifications
+	AccountMail        *forum.AccountMail
+	MailStatus         MailStatusSource
+	Unsubscribes       *forum.Unsubscribes
+	FeedCollaboratives forum.CollaborativeStore // the feeds' (nil: no collaborative feeds)
+}
+
+// MailStatusSource says what state a person's address is in.
+type MailStatusSource interface {
+	MailStatus(ctx context.Context, userID int64) (forum.MailStatus, error)
 }
 
 // Server is the Staffroom web application.
 type Server struct {
-	cfg            Config
-	app            *fiber.App
-	accounts       *forum.Accounts
-	qa             *forum.QA
-	directory      *forum.Directory // nil: no directory routes
-	home           HomeSource
-	health         Health
-	views          *forum.ViewCounter
-	idem           forum.IdempotencyStore
-	log            *slog.Logger
-	static         *assets.Static
-	pages          map[string]*template.Template
-	metrics        *httpMetrics
-	secure         bool // the base URL is https: cookies get Secure
-	draining       atomic.Bool
-	pause          func(ctx context.Context, d time.Duration) // sleep, or a test's recorder
-	cache          *microcache                                // anonymous readers' pages
-	communityCache *communityCache                            // the home page's community panel
-	lists          *listCache                                 // signed-in readers' question lists
-	formFlashes    *formFlashes                               // failed form posts, until their page shows them
-	live           *realtime.Upgrader
-	events         forum.EventLog
-	threads        *threadCache // nil: no question page cache
-	proxies        proxySet     // see clientIP
-	proxyHeader    string
-	images         *imageproxy.Proxy // nil: no /img/ route
-	settings       *forum.Settings
-	invitations    *forum.Invitations // nil: no invitations
-	admin          *forum.Admin       // nil: no admin area
-	search         *forum.Searcher
-	synonyms       *forum.TagSynonyms
-	collaboratives *forum.Collaboratives // nil: no collaboratives' routes
-	moderation     *forum.Moderation     // nil: no moderation routes
-	channels       *forum.Channels       // nil: no channel routes
-	meetings       *forum.Meetings       // nil: no meeting routes
-	oversight      *forum.Oversight      // nil: no suspension or audit routes
-	spam           *forum.SpamGuard      // nil: no spam lists to manage
+	cfg                Config
+	app                *fiber.App
+	accounts           *forum.Accounts
+	qa                 *forum.QA
+	directory          *forum.Directory // nil: no directory routes
+	home               HomeSource
+	health             Health
+	views              *forum.ViewCounter
+	idem               forum.IdempotencyStore
+	log                *slog.Logger
+	static             *assets.Static
+	pages              map[string]*template.Template
+	metrics            *httpMetrics
+	secure             bool // the base URL is https: cookies get Secure
+	draining           atomic.Bool
+	pause              func(ctx context.Context, d time.Duration) // sleep, or a test's recorder
+	cache              *microcache                                // anonymous readers' pages
+	communityCache     *communityCache                            // the home page's community panel
+	lists              *listCache                                 // signed-in readers' question lists
+	formFlashes        *formFlashes                               // failed form posts, until their page shows them
+	live               *realtime.Upgrader
+	events             forum.EventLog
+	threads            *threadCache // nil: no question page cache
+	proxies            proxySet     // see clientIP
+	proxyHeader        string
+	images             *imageproxy.Proxy // nil: no /img/ route
+	settings           *forum.Settings
+	invitations        *forum.Invitations // nil: no invitations
+	admin              *forum.Admin       // nil: no admin area
+	search             *forum.Searcher
+	synonyms           *forum.TagSynonyms
+	collaboratives     *forum.Collaboratives // nil: no collaboratives' routes
+	moderation         *forum.Moderation     // nil: no moderation routes
+	channels           *forum.Channels       // nil: no channel routes
+	meetings           *forum.Meetings       // nil: no meeting routes
+	oversight          *forum.Oversight      // nil: no suspension or audit routes
+	spam               *forum.SpamGuard      // nil: no spam lists to manage
+	notes              *forum.Notifications  // nil: no notifications
+	accountMail        *forum.AccountMail    // nil: mail is off
+	mailStatus         MailStatusSource
+	unsubscribes       *forum.Unsubscribes
+	feedCollaboratives forum.CollaborativeStore
 }
 
 // HomeSource supplies the home page's picture of the community.
@@ -200,6 +218,8 @@ func New(cfg Config, svc Services) (*Server, error) {
 		channels:       svc.Channels,
 		meetings:       svc.Meetings,
 		oversight:      svc.Oversight, spam: svc.Spam,
+		notes: svc.Notifications, accountMail: svc.AccountMail, mailStatus: svc.MailStatus, unsubscribes: svc.Unsubscribes,
+		feedCollaboratives: svc.FeedCollaboratives,
 	}
 	if s.settings == nil {
 		s.settings = forum.FixedSettings(forum.SiteSettings{SiteName: cfg.SiteName})
@@ -342,6 +362,7 @@ func (s *Server) routes() {
 	s.channelAPIRoutes(api)
 	s.meetingAPIRoutes(api)
 	s.oversightAPIRoutes(api)
+	s.notifyAPIRoutes(api)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no API endpoint %s %s.", c.Method(), c.Path())
 	})
@@ -393,6 +414,8 @@ func (s *Server) routes() {
 	s.moderationRoutes(app)
 	s.channelRoutes(app)
 	s.meetingRoutes(app)
+	s.notifyRoutes(app)
+	s.feedRoutes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return forum.Errorf(forum.ENotFound, "There is no page at %s.", c.Path())
 	})
