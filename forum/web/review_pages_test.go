@@ -22,3 +22,12 @@ func TestActionStatusRefusalIsShown(t *testing.T) {
 	}
 	bodyHas(t, r, `class="form-error" role="alert"`, "Collect rubrics")
 }
+
+// A signed-in outsider reading a public collaborative's channel is told to join, with a
+// link to the collaborative's page where the Join button is.
+func TestChannelRefusalLinksToTheCollaborative(t *testing.T) {
+	s := newChannelSite(t)
+	r := s.pageAs(s.outsider, path("/c/ct-framework/channels/%d", s.pub))
+	mustStatus(t, r, 200, "a public channel as an outsider")
+	bodyHas(t, r, "Join Group ct-framework to take part in it.", `<a href="/c/ct-framework">Go to Group ct-framework</a>`)
+}
