@@ -334,9 +334,11 @@ func (s *Server) collaborativeInviteSubmit(c *fiber.Ctx) error {
 }
 
 func (s *Server) collaborativeSettingsPage(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
+	// Signed out, the page asks for signing in, as every signed-in page does; a missing
+	// and a private collaborative get the same redirect, so it tells nothing.
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
 	}
 	a, err := s.collaboratives.Access(c.UserContext(), v.User, c.Params("slug"))
 	if err != nil {
