@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -278,6 +279,60 @@ var collaborativeRows = []authzRow{
 		public: authzWant{303, 403, 403, 403, 200, 200, 200}, private: authzWant{303, 404, 404, 403, 200, 200, 200}},
 	{name: "export download", method: "GET", path: "/c/{slug}/export",
 		public: authzWant{401, 403, 403, 403, 200, 200, 200}, private: authzWant{401, 404, 404, 403, 200, 200, 200}},
+
+	// The forms of the pages (method FORM: posted as a browser does, with the session's
+	// CSRF token). 303: done, on to the next page; a refusal is the form's page showing
+	// why, with the refusal's status, and for those who may not see inside the 404 a
+	// missing collaborative gets. Signed out, the collaborative's own forms answer 401 and
+	// the channels' and meetings' send to the sign-in page (303).
+	{name: "join (form)", method: "FORM", path: "/c/{slug}/join", own: true, requesterOwn: true,
+		public: authzWant{401, 303, 303, 409, 409, 303, 303}, private: authzWant{401, 303, 409, 409, 409, 303, 303}},
+	{name: "leave (form)", method: "FORM", path: "/c/{slug}/leave", own: true,
+		public: authzWant{401, 404, 404, 303, 409, 404, 404}, private: authzWant{401, 404, 404, 303, 409, 404, 404}},
+	{name: "add a member (form)", method: "FORM", path: "/c/{slug}/members", body: "username=person{n}&role=member",
+		public: authzWant{401, 403, 403, 403, 303, 303, 303}, private: authzWant{401, 404, 404, 403, 303, 303, 303}},
+	{name: "promote (form)", method: "FORM", path: "/c/{slug}/members/{writer}/role", body: "role=lead", own: true,
+		public: authzWant{401, 403, 403, 403, 303, 303, 303}, private: authzWant{401, 404, 404, 403, 303, 303, 303}},
+	{name: "remove (form)", method: "FORM", path: "/c/{slug}/members/{writer}/remove", own: true,
+		public: authzWant{401, 403, 403, 403, 303, 303, 303}, private: authzWant{401, 404, 404, 403, 303, 303, 303}},
+	{name: "approve (form)", method: "FORM", path: "/c/{slug}/requests/{req}/approve",
+		public: authzWant{401, 403, 403, 403, 404, 404, 404}, private: authzWant{401, 404, 404, 403, 303, 303, 303}},
+	{name: "decline (form)", method: "FORM", path: "/c/{slug}/requests/{req}/decline",
+		public: authzWant{401, 403, 403, 403, 404, 404, 404}, private: authzWant{401, 404, 404, 403, 303, 303, 303}},
+	{name: "invite (form)", method: "FORM", path: "/c/{slug}/invites", body: "role=member",
+		public: authzWant{401, 403, 403, 403, 201, 201, 201}, private: authzWant{401, 404, 404, 403, 201, 201, 201}},
+	{name: "settings (form)", method: "FORM", path: "/c/{slug}/settings", body: "name=The+renamed+{vis}+group&visibility={vis}&description=x",
+		public: authzWant{401, 403, 403, 403, 303, 303, 303}, private: authzWant{401, 404, 404, 403, 303, 303, 303}},
+	{name: "post a message (form)", method: "FORM", path: "/c/{slug}/channels/{ch}/messages", body: "body=Hello+there",
+		public: authzWant{303, 403, 403, 303, 303, 303, 303}, private: authzWant{303, 404, 404, 303, 303, 303, 303}},
+	{name: "react (form)", method: "FORM", path: "/c/{slug}/channels/{ch}/messages/{m}/reactions", body: "emoji=%F0%9F%91%8D",
+		public: authzWant{303, 403, 403, 303, 303, 303, 303}, private: authzWant{303, 404, 404, 303, 303, 303, 303}},
+	{name: "pin (form)", method: "FORM", path: "/c/{slug}/channels/{ch}/messages/{m}/pin",
+		public: authzWant{303, 403, 403, 303, 303, 303, 303}, private: authzWant{303, 404, 404, 303, 303, 303, 303}},
+	{name: "delete a message (form)", method: "FORM", path: "/c/{slug}/channels/{ch}/messages/{m}/delete",
+		public: authzWant{303, 403, 403, 403, 303, 303, 303}, private: authzWant{303, 404, 404, 403, 303, 303, 303}},
+	{name: "schedule (form)", method: "FORM", path: "/c/{slug}/meetings",
+		body:   "meeting_title=Spring&starts_at=2027-03-04T15:30&ends_at=2027-03-04T17:00&time_zone=America/Chicago",
+		public: authzWant{303, 403, 403, 403, 303, 303, 303}, private: authzWant{303, 404, 404, 403, 303, 303, 303}},
+	{name: "add an action item (form)", method: "FORM", path: "/c/{slug}/actions", body: "action_title=Ask+them",
+		public: authzWant{303, 403, 403, 303, 303, 303, 303}, private: authzWant{303, 404, 404, 303, 303, 303, 303}},
+	{name: "change a meeting (form)", method: "FORM", path: "/c/{slug}/meetings/{mtg}/change",
+		body:   "meeting_title=Spring+day+one&starts_at=2027-03-04T15:30&ends_at=2027-03-04T17:00&time_zone=America/Chicago",
+		public: authzWant{303, 403, 403, 403, 303, 303, 303}, private: authzWant{303, 404, 404, 403, 303, 303, 303}},
+	{name: "cancel a meeting (form)", method: "FORM", path: "/c/{slug}/meetings/{mtg}/cancel",
+		public: authzWant{303, 403, 403, 403, 303, 303, 303}, private: authzWant{303, 404, 404, 403, 303, 303, 303}},
+	{name: "propose (form)", method: "FORM", path: "/c/{slug}/meetings/{mtg}/agenda", body: "agenda_title=Pilots",
+		public: authzWant{303, 403, 403, 303, 303, 303, 303}, private: authzWant{303, 404, 404, 303, 303, 303, 303}},
+	{name: "order the agenda (form)", method: "FORM", path: "/c/{slug}/meetings/{mtg}/agenda/{ag}/move", body: "position=1",
+		public: authzWant{303, 403, 403, 403, 303, 303, 303}, private: authzWant{303, 404, 404, 403, 303, 303, 303}},
+	{name: "remove an agenda item (form)", method: "FORM", path: "/c/{slug}/meetings/{mtg}/agenda/{ag}/delete",
+		public: authzWant{303, 403, 403, 403, 303, 303, 303}, private: authzWant{303, 404, 404, 403, 303, 303, 303}},
+	{name: "write the notes (form)", method: "FORM", path: "/c/{slug}/meetings/{mtg}/notes", body: "body=Notes&revision=0",
+		public: authzWant{303, 403, 403, 303, 303, 303, 303}, private: authzWant{303, 404, 404, 303, 303, 303, 303}},
+	{name: "add an action item on a meeting (form)", method: "FORM", path: "/c/{slug}/meetings/{mtg}/actions", body: "action_title=Ask+them",
+		public: authzWant{303, 403, 403, 303, 303, 303, 303}, private: authzWant{303, 404, 404, 303, 303, 303, 303}},
+	{name: "close an action item (form)", method: "FORM", path: "/actions/{act}/status", body: "status=done",
+		public: authzWant{303, 403, 403, 303, 303, 303, 303}, private: authzWant{303, 404, 404, 303, 303, 303, 303}},
 }
 
 // authzWorld is the site the matrix runs on: one account per role, a public and a
@@ -393,7 +448,7 @@ func (w *authzWorld) fixture(t *testing.T, g *forum.Collaborative, row authzRow)
 	if uses("{act}") {
 		f["{act}"] = created(w.writer, "/api/v1/collaboratives/"+g.Slug+"/actions", map[string]any{"title": "Ask the principals"}, "action")
 	}
-	if uses("{req}", "{newbie}") {
+	if uses("{req}", "{newbie}", "person{n}") {
 		p := s.signup("person" + f["{n}"])
 		f["{req}"], f["{newbie}"] = idStr(p.ID), idStr(p.ID)
 		if uses("{req}") {
@@ -464,6 +519,9 @@ func (w *authzWorld) call(t *testing.T, role authzRole, row authzRow, f authzFix
 		}
 		t.Fatalf("subscribe %s: %+v", topic, fr)
 	}
+	if row.method == "FORM" {
+		return w.form(t, role, f.fill(row.path), f.fill(row.body))
+	}
 	r := req{method: row.method, path: f.fill(row.path), body: f.fill(row.body)}
 	if a := w.as[role]; a != nil {
 		if strings.HasPrefix(row.path, "/api/") {
@@ -473,6 +531,35 @@ func (w *authzWorld) call(t *testing.T, role authzRole, row authzRow, f authzFix
 		}
 	}
 	res := w.s.do(r)
+	return res.StatusCode, string(res.body)
+}
+
+// form posts a form as a browser does (with the session and its CSRF token): a success
+// is the 303 to where the person goes next; a refusal sent back to the form's page
+// (post/redirect/get) is that page, which carries the refusal's status.
+func (w *authzWorld) form(t *testing.T, role authzRole, path, body string) (int, string) {
+	t.Helper()
+	vals, err := url.ParseQuery(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := req{method: "POST", path: path, contentType: "application/x-www-form-urlencoded"}
+	a := w.as[role]
+	if a != nil {
+		r.cookie = a.Cookie
+		vals.Set("_csrf", a.CSRF)
+	}
+	r.body = vals.Encode()
+	res := w.s.do(r)
+	to := res.Header.Get("Location")
+	if res.StatusCode == 303 && strings.Contains(to, "?form=") {
+		get := req{method: "GET", path: to}
+		if a != nil {
+			get.cookie = a.Cookie
+		}
+		page := w.s.do(get)
+		return page.StatusCode, string(page.body)
+	}
 	return res.StatusCode, string(res.body)
 }
 
