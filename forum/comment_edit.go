@@ -17,7 +17,8 @@ const CommentEditWindow = 5 * time.Minute
 // CommentEditFacts are what the rules about changing a comment depend on.
 type CommentEditFacts struct {
 	ID        int64
-	Exists    bool // false: no comment has this id, or its post is gone
+	PostID    int64 // the post commented on (read by CommentRevisions, for its scope)
+	Exists    bool  // false: no comment has this id, or its post is gone (or is invisible to the actor)
 	Deleted   bool
 	AuthorID  int64
 	CreatedAt time.Time
@@ -126,7 +127,8 @@ func (s *QA) DeleteComment(ctx context.Context, u *User, id int64) error {
 }
 
 // CommentRevisions lists a comment's texts, newest first. A deleted comment's are for
-// moderators only (not_found to others).
+// moderators only (not_found to others); a comment on a post u may not see (a private
+// collaborative's, for a non-member) is not_found, as a missing one.
 func (s *QA) CommentRevisions(ctx context.Context, u *User, id int64) ([]*CommentRevision, error) {
 	revs, f, err := s.CommentEdits.CommentRevisions(ctx, id)
 	if err != nil {
@@ -134,6 +136,12 @@ func (s *QA) CommentRevisions(ctx context.Context, u *User, id int64) ([]*Commen
 	}
 	if !f.Exists || (f.Deleted && !seesDeleted(u)) {
 		return nil, NotFoundComment(id)
+	}
+	if _, err := s.Post(ctx, u, f.PostID); err != nil {
+		if KindOf(err) == ENotFound {
+			return nil, NotFoundComment(id)
+		}
+		return nil, err
 	}
 	return revs, nil
 }

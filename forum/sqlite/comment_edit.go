@@ -11,19 +11,28 @@ import (
 )
 
 // commentEditFacts reads, inside a write, what the rules about changing comment id
-// depend on. A comment on a deleted post reads as missing.
-func commentEditFacts(ctx context.Context, q interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}, id int64) (forum.CommentEditFacts, error) {
+// depend on. A comment on a deleted post reads as missing, and so does one on a private
+// collaborative's post that actorID may not see (forum.SeesPostScope), as postFacts does.
+func commentEditFacts(ctx context.Context, tx *txn, id, actorID int64) (forum.CommentEditFacts, error) {
 	f := forum.CommentEditFacts{ID: id}
 	var postGone bool
-	err := q.QueryRowContext(ctx, `SELECT c.author_id, c.deleted_at IS NOT NULL, c.created_at, c.body, p.deleted_at IS NOT NULL
-		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?`, id).Scan(&f.AuthorID, &f.Deleted, &f.CreatedAt, &f.Body, &postGone)
+	var scope forum.PostCollaborative
+	err := tx.QueryRowContext(ctx, `SELECT c.author_id, c.deleted_at IS NOT NULL, c.created_at, c.body, p.deleted_at IS NOT NULL,
+		COALESCE(q.collaborative_id, 0), COALESCE(g.visibility, '')
+		FROM comments c JOIN posts p ON p.id = c.post_id JOIN posts q ON q.id = COALESCE(p.question_id, p.id)
+		LEFT JOIN collaboratives g ON g.id = q.collaborative_id WHERE c.id = ?`, id).Scan(&f.AuthorID, &f.Deleted, &f.CreatedAt, &f.Body, &postGone,
+		&scope.ID, &scope.Visibility)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, nil
 	}
 	if err != nil {
 		return f, fmt.Errorf("read comment %d: %w", id, err)
+	}
+	if scope.ID != 0 {
+		sees, err := seesScopeTx(ctx, tx, &scope, actorID)
+		if err != nil || !sees {
+			return forum.CommentEditFacts{ID: id}, err
+		}
 	}
 	f.Exists = !postGone
 	return f, nil
@@ -33,7 +42,7 @@ func commentEditFacts(ctx context.Context, q interface {
 func (db *DB) EditComment(ctx context.Context, e forum.CommentEdit) (*forum.Comment, error) {
 	var edited *forum.Comment
 	err := db.write(ctx, func(tx *txn) error {
-		f, err := commentEditFacts(ctx, tx, e.ID)
+		f, err := commentEditFacts(ctx, tx, e.ID, e.By.ID)
 		if err != nil {
 			return err
 		}
@@ -80,7 +89,7 @@ func (db *DB) EditComment(ctx context.Context, e forum.CommentEdit) (*forum.Comm
 // DeleteComment implements forum.CommentEditStore.
 func (db *DB) DeleteComment(ctx context.Context, id int64, by *forum.User, now time.Time) error {
 	return db.write(ctx, func(tx *txn) error {
-		f, err := commentEditFacts(ctx, tx, id)
+		f, err := commentEditFacts(ctx, tx, id, by.ID)
 		if err != nil {
 			return err
 		}
@@ -105,8 +114,8 @@ func (db *DB) DeleteComment(ctx context.Context, id int64, by *forum.User, now t
 func (db *DB) CommentRevisions(ctx context.Context, id int64) ([]*forum.CommentRevision, forum.CommentEditFacts, error) {
 	var f forum.CommentEditFacts
 	var postGone bool
-	err := db.readRow(ctx, `SELECT c.author_id, c.deleted_at IS NOT NULL, c.created_at, c.body, p.deleted_at IS NOT NULL
-		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?`, id).Scan(&f.AuthorID, &f.Deleted, &f.CreatedAt, &f.Body, &postGone)
+	err := db.readRow(ctx, `SELECT c.post_id, c.author_id, c.deleted_at IS NOT NULL, c.created_at, c.body, p.deleted_at IS NOT NULL
+		FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = ?`, id).Scan(&f.PostID, &f.AuthorID, &f.Deleted, &f.CreatedAt, &f.Body, &postGone)
 	f.ID = id
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, f, forum.NotFoundComment(id)

@@ -211,6 +211,13 @@ func (s *Server) collaborativeFormFailed(c *fiber.Ctx, err error, form string, v
 	}
 	values["form"] = form
 	slug := c.Params("slug")
+	if e := forum.AsError(err); e != nil && e.Kind == forum.ENotFound {
+		// One who may not see inside a private collaborative gets what a missing one
+		// gets (404), never its home with the refusal on it.
+		if a, aerr := s.collaboratives.Access(c.UserContext(), viewerUser(c), slug); aerr != nil || !a.CanSeeInside() {
+			return err
+		}
+	}
 	return s.formFailed(c, err, failedForm{page: collaborativePath(slug), anchor: form, values: values, inPlace: func(ff *formFlash) error {
 		h, herr := s.collaboratives.Home(c.UserContext(), viewerUser(c), slug)
 		if herr != nil {
@@ -334,9 +341,11 @@ func (s *Server) collaborativeInviteSubmit(c *fiber.Ctx) error {
 }
 
 func (s *Server) collaborativeSettingsPage(c *fiber.Ctx) error {
-	v, err := requireViewer(c)
-	if err != nil {
-		return err
+	// Signed out, the page asks for signing in, as every signed-in page does; a missing
+	// and a private collaborative get the same redirect, so it tells nothing.
+	v, ok := requirePageViewer(c)
+	if !ok {
+		return nil
 	}
 	a, err := s.collaboratives.Access(c.UserContext(), v.User, c.Params("slug"))
 	if err != nil {
