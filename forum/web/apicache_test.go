@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+
+	"github.com/valyala/fasthttp"
 )
 
 // sameJSON fails unless the cached site and the reference (the thread read and encoded
@@ -168,4 +170,35 @@ func TestQuestionJSONFromTheCacheKeepsScope(t *testing.T) {
 	mustStatus(t, s.apiAs(s.outsider, "GET", pub, nil), 404, "a group turned private, cached copy")
 	mustStatus(t, s.apiAs(nil, "GET", pub, nil), 404, "a group turned private, anonymous")
 	mustStatus(t, s.apiAs(s.lead, "GET", pub, nil), 200, "its lead")
+}
+
+// The anonymous readers' JSON is one shared copy: compressing it for one reader leaves it
+// whole for the next.
+func TestSharedQuestionJSONSurvivesCompression(t *testing.T) {
+	s := newSite(t)
+	s.signup("admin")
+	asker := s.signup("asker")
+	qid := s.ask(asker, "How do you run standards-based grading in a 1:1 school?", "grading")
+	s.answer(asker, qid)
+	path := fmt.Sprintf("/api/v1/questions/%d", qid)
+	plain := s.do(req{method: "GET", path: path}).body
+	for i := range 3 {
+		r := s.do(req{method: "GET", path: path, headers: map[string]string{"Accept-Encoding": "gzip"}})
+		if r.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("gzip request %d: Content-Encoding %q: this test tests nothing", i, r.Header.Get("Content-Encoding"))
+		}
+		body, err := fasthttp.AppendGunzipBytes(nil, r.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(body, plain) {
+			t.Fatalf("gzip request %d: the JSON differs", i)
+		}
+		if again := s.do(req{method: "GET", path: path}).body; !bytes.Equal(again, plain) {
+			t.Fatalf("after gzip request %d: the shared JSON changed", i)
+		}
+	}
+	if s.server.ThreadCacheHits() == 0 {
+		t.Fatal("no answer came from the thread cache")
+	}
 }
