@@ -135,6 +135,11 @@ func (s *Server) apiQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if s.threads != nil {
+		if ok, err := s.cachedQuestionJSON(c, id, order); ok {
+			return err
+		}
+	}
 	u := viewerUser(c)
 	t, err := s.qa.Thread(c.UserContext(), u, id, order)
 	if err != nil {

@@ -114,3 +114,11 @@ func BenchmarkQuestionPageSignedIn(b *testing.B) {
 	reader := s.signup("reader")
 	benchGet(b, s, fmt.Sprintf("/questions/%d", qid), reader.bearer())
 }
+
+// BenchmarkQuestionAPISignedIn is the question as JSON for a signed-in reader, with their
+// votes and what they may do to each post.
+func BenchmarkQuestionAPISignedIn(b *testing.B) {
+	s, qid := benchSite(b)
+	reader := s.signup("reader")
+	benchGet(b, s, fmt.Sprintf("/api/v1/questions/%d", qid), reader.bearer())
+}

@@ -110,7 +110,14 @@ type threadEntry struct {
 	blocks    map[blockKey]segments
 	votes     map[int64]map[int64]int // reader id -> post id -> vote
 	shells    map[shellKey][2]segments
-	bytes     int // kept in the maps above, against threadEntryBytes
+	actions   map[actionsKey][]byte // the API's can_* fields (apicache.go)
+	bytes     int                   // kept in the maps above, against threadEntryBytes
+
+	// The thread as the API's JSON, in pieces (apicache.go), encoded on first use.
+	jsonOnce    sync.Once
+	json        *threadJSON
+	jsonErr     error
+	jsonCharged atomic.Bool
 }
 
 // keep reports whether n more bytes fit the entry's budget, and counts them; e.mu is held.
@@ -307,7 +314,7 @@ func (tc *threadCache) charge(e *threadEntry, n int) {
 func newThreadEntry(key threadKey, v int64, t *forum.QuestionThread, base string, now time.Time) *threadEntry {
 	e := &threadEntry{key: key, version: v, thread: t, threads: map[int64][]commentNode{},
 		until: now.Add(threadCacheTTL), skeletons: map[skeletonKey][]segments{}, blocks: map[blockKey]segments{},
-		votes: map[int64]map[int64]int{}, shells: map[shellKey][2]segments{}}
+		votes: map[int64]map[int64]int{}, shells: map[shellKey][2]segments{}, actions: map[actionsKey][]byte{}}
 	for postID, cs := range t.Comments {
 		e.threads[postID] = threadComments(cs)
 	}
