@@ -112,6 +112,12 @@ func (m *Moderation) FlagComment(ctx context.Context, u *User, commentID int64, 
 	return m.flag(ctx, u, FlagOnComment, commentID, in)
 }
 
+// FlagMessage flags a channel message, as FlagPost; a message its flagger may not see
+// (a private collaborative's, to a non-member) is not_found like a missing one.
+func (m *Moderation) FlagMessage(ctx context.Context, u *User, messageID int64, in FlagInput) (*Flag, FlagDecision, error) {
+	return m.flag(ctx, u, FlagOnMessage, messageID, in)
+}
+
 func (m *Moderation) flag(ctx context.Context, u *User, kind string, id int64, in FlagInput) (*Flag, FlagDecision, error) {
 	if err := m.Privileges.Rules().Check(u, PrivFlag); err != nil {
 		return nil, FlagDecision{}, err
@@ -126,6 +132,11 @@ func (m *Moderation) flag(ctx context.Context, u *User, kind string, id int64, i
 		m.forgetCounts()
 	}
 	return f, d, err
+}
+
+// CanFlag reports whether u holds the flag privilege (forms offer the flag dialog to them).
+func (m *Moderation) CanFlag(u *User) bool {
+	return u != nil && m.Privileges.Rules().Check(u, PrivFlag) == nil
 }
 
 // MyFlags lists u's flags with their outcomes, and u's record and present weight.

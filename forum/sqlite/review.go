@@ -167,6 +167,19 @@ func (db *DB) itemContext(ctx context.Context, it *forum.ReviewItem) error {
 		if it.Flags, err = scanFlags(rows); err != nil {
 			return err
 		}
+		if it.TargetKind == forum.ItemMessage {
+			// The reviewer sees the words even when flags hid them.
+			m, err := scanMessage(db.readRow(ctx, `SELECT `+messageColumns+messageFrom+`WHERE m.id = ?`, it.TargetID))
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if m != nil {
+				if err := db.readRow(ctx, `SELECT body, body_html, hidden_at IS NOT NULL FROM messages WHERE id = ?`, m.ID).Scan(&m.Body, &m.BodyHTML, &m.Hidden); err != nil {
+					return err
+				}
+				it.Message = m
+			}
+		}
 		if it.TargetKind == forum.ItemComment {
 			cs, err := db.comments(ctx, `c.id = ?`, it.TargetID)
 			if err != nil {
@@ -438,6 +451,11 @@ func unhide(ctx context.Context, tx *txn, kind string, id, by int64, why string,
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
+		}
+	case forum.ItemMessage:
+		done, err := restoreHiddenMessage(ctx, tx, id, now)
+		if err != nil || !done {
+			return err
 		}
 	}
 	return tx.audit(ctx, forum.AuditEntry{ActorID: by, Action: kind + ".unhide", TargetKind: kind, TargetID: id,
