@@ -23,11 +23,15 @@ type ModerationStore interface {
 	// queue (once each).
 	QueueDue(ctx context.Context, now time.Time) error
 	// ReviewItems lists the open items of kinds, oldest first, with their context.
-	ReviewItems(ctx context.Context, kinds []string, limit int) ([]*ReviewItem, error)
+	// readerID 0 lists every item (moderators); else an item about a post of a private
+	// collaborative readerID is not a member of is left out.
+	ReviewItems(ctx context.Context, kinds []string, readerID int64, limit int) ([]*ReviewItem, error)
 	// ReviewItem returns one item (open or not) with its context; not_found when missing.
-	ReviewItem(ctx context.Context, id int64) (*ReviewItem, error)
+	// readerID as ReviewItems: an item left out for them is not_found.
+	ReviewItem(ctx context.Context, id, readerID int64) (*ReviewItem, error)
 	// QueueCounts counts the open items of every queue.
-	QueueCounts(ctx context.Context) (map[string]int, error)
+	// readerID as ReviewItems.
+	QueueCounts(ctx context.Context, readerID int64) (map[string]int, error)
 	// Claim gives the item to u until now+ttl after CheckClaim: not_found, conflict
 	// "held_by_other". Two claims racing for one item: exactly one wins.
 	Claim(ctx context.Context, id int64, u *User, now time.Time, ttl time.Duration) (*ReviewItem, error)
@@ -188,7 +192,7 @@ func (m *Moderation) Queue(ctx context.Context, u *User, kind string, limit int)
 	if limit <= 0 || limit > MaxPageSize {
 		limit = DefaultPageSize
 	}
-	items, err := m.Store.ReviewItems(ctx, kinds, limit)
+	items, err := m.Store.ReviewItems(ctx, kinds, queueReader(u), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +200,7 @@ func (m *Moderation) Queue(ctx context.Context, u *User, kind string, limit int)
 	for _, it := range items {
 		m.decorate(it, u, now)
 	}
-	counts, err := m.Store.QueueCounts(ctx)
+	counts, err := m.Store.QueueCounts(ctx, queueReader(u))
 	if err != nil {
 		return nil, err
 	}
@@ -205,6 +209,16 @@ func (m *Moderation) Queue(ctx context.Context, u *User, kind string, limit int)
 		page.Counts[k] = counts[k]
 	}
 	return page, nil
+}
+
+// queueReader is whose membership decides which items u sees: 0 for a moderator, who sees
+// every collaborative's; else u, who never sees a private collaborative's items unless a
+// member.
+func queueReader(u *User) int64 {
+	if u.Role.IsModerator() {
+		return 0
+	}
+	return u.ID
 }
 
 // decorate fills what the reader may do with an item.
@@ -219,7 +233,7 @@ func (m *Moderation) Item(ctx context.Context, u *User, id int64) (*ReviewItem, 
 	if err := m.Privileges.Rules().Check(u, PrivReview); err != nil {
 		return nil, err
 	}
-	it, err := m.Store.ReviewItem(ctx, id)
+	it, err := m.Store.ReviewItem(ctx, id, queueReader(u))
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +261,7 @@ func (m *Moderation) Counts(ctx context.Context, u *User) (map[string]int, error
 	if err := m.Store.QueueDue(ctx, now); err != nil {
 		return nil, err
 	}
-	c, err := m.Store.QueueCounts(ctx)
+	c, err := m.Store.QueueCounts(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -268,6 +282,11 @@ func (m *Moderation) forgetCounts() {
 // "held_by_other" while another reviewer holds it.
 func (m *Moderation) Claim(ctx context.Context, u *User, id int64) (*ReviewItem, error) {
 	if err := m.Privileges.Rules().Check(u, PrivReview); err != nil {
+		return nil, err
+	}
+	// A reviewer never holds what they may not see: a private collaborative's item is
+	// not_found to a non-member, like a missing one.
+	if _, err := m.Store.ReviewItem(ctx, id, queueReader(u)); err != nil {
 		return nil, err
 	}
 	it, err := m.Store.Claim(ctx, id, u, m.now(), ClaimTTL)
@@ -300,7 +319,7 @@ func (m *Moderation) Resolve(ctx context.Context, u *User, id int64, in ResolveI
 	if err := m.Privileges.Rules().Check(u, PrivReview); err != nil {
 		return nil, err
 	}
-	it, err := m.Store.ReviewItem(ctx, id)
+	it, err := m.Store.ReviewItem(ctx, id, queueReader(u))
 	if err != nil {
 		return nil, err
 	}
