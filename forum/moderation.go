@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -62,6 +63,9 @@ type ModerationStore interface {
 	// DeleteSpammer soft-deletes every live post and comment of a person and disables the
 	// account, after CheckDeleteSpammer; returns how many posts went.
 	DeleteSpammer(ctx context.Context, s SpamAccount) (int, error)
+	// LiveBodiesBy returns the HTML of userID's live posts and comments: what deleting
+	// them as spam records the link domains of.
+	LiveBodiesBy(ctx context.Context, userID int64) ([]string, error)
 	// RecentAudit lists the newest audit rows.
 	RecentAudit(ctx context.Context, limit int) ([]AuditEntry, error)
 	// HiddenPostIn reports whether userID wrote a hidden post in the question's thread.
@@ -78,10 +82,13 @@ type SuggestionStore interface {
 // answers and moderator actions. Writers are signed-in people; suspended people are
 // refused before they get here.
 type Moderation struct {
-	Store      ModerationStore
-	Posts      PostStore
-	Revisions  RevisionStore
-	Render     Renderer
+	Store     ModerationStore
+	Posts     PostStore
+	Revisions RevisionStore
+	Render    Renderer
+	// Spam (nil: none) learns the link domains of what is deleted as spam, so that they
+	// weigh against later posts (SpamGuard.RecordRemovedSpam).
+	Spam       *SpamGuard
 	Privileges PrivilegeRules
 	Rules      FlagRules // zero: DefaultFlagRules
 	Now        func() time.Time
@@ -371,8 +378,51 @@ func (m *Moderation) Resolve(ctx context.Context, u *User, id int64, in ResolveI
 		return nil, err
 	}
 	m.forgetCounts()
+	if it.Kind == QueueFlags && in.Action == ActionDelete && spamFlagged(it.Flags) {
+		if err := m.recordSpam(ctx, itemBody(it)); err != nil {
+			return nil, err
+		}
+	}
 	m.decorate(out, u, m.now())
 	return out, nil
+}
+
+// spamFlagged reports whether a spam flag stands among flags.
+func spamFlagged(flags []*Flag) bool {
+	for _, f := range flags {
+		if f.Reason == FlagSpam {
+			return true
+		}
+	}
+	return false
+}
+
+// itemBody is the HTML a flags item is about: its comment, message or post.
+func itemBody(it *ReviewItem) string {
+	switch {
+	case it.Comment != nil:
+		return it.Comment.BodyHTML
+	case it.Message != nil:
+		return it.Message.BodyHTML
+	case it.Post != nil:
+		return it.Post.BodyHTML
+	}
+	return ""
+}
+
+// recordSpam gives the spam guard the links of bodies removed as spam.
+func (m *Moderation) recordSpam(ctx context.Context, bodies ...string) error {
+	if m.Spam == nil || m.Render == nil {
+		return nil
+	}
+	var links []string
+	for _, b := range bodies {
+		links = append(links, m.Render.Links(b)...)
+	}
+	if err := m.Spam.RecordRemovedSpam(ctx, links); err != nil {
+		return fmt.Errorf("record removed spam: %w", err)
+	}
+	return nil
 }
 
 // improved is the reviewer's own version of a suggested edit, checked as an edit is.
@@ -523,11 +573,20 @@ func (m *Moderation) DeleteSpammer(ctx context.Context, u *User, userID int64, r
 	if err != nil {
 		return 0, err
 	}
-	n, err := m.Store.DeleteSpammer(ctx, SpamAccount{UserID: userID, By: u, Reason: reason, Now: m.now()})
-	if err == nil {
-		m.forgetCounts()
+	var bodies []string
+	if m.Spam != nil {
+		// Read before they go: the deletion is refused (a protected account) or done
+		// in one write, and the domains are recorded only when it is done.
+		if bodies, err = m.Store.LiveBodiesBy(ctx, userID); err != nil {
+			return 0, err
+		}
 	}
-	return n, err
+	n, err := m.Store.DeleteSpammer(ctx, SpamAccount{UserID: userID, By: u, Reason: reason, Now: m.now()})
+	if err != nil {
+		return n, err
+	}
+	m.forgetCounts()
+	return n, m.recordSpam(ctx, bodies...)
 }
 
 // RecentActions lists the newest audited actions, for the dashboard.

@@ -554,6 +554,9 @@ func testModeratorActions(t *testing.T, s Store) {
 		spammer := MustCreateUser(t, s, "spammer")
 		sq := MustAsk(t, s, spammer, "Cheap essays for sale right here now", "spam")
 		sa := MustAnswer(t, s, spammer, q)
+		if bodies := must(s.LiveBodiesBy(ctx, spammer.ID)).ok(t); len(bodies) != 2 || bodies[0] == "" {
+			t.Fatalf("live bodies %q", bodies)
+		}
 		_, err := s.DeleteSpammer(ctx, forum.SpamAccount{UserID: mod.ID, By: mod, Now: t0})
 		wantCode(t, err, forum.EForbidden, "protected_account")
 		n := must(s.DeleteSpammer(ctx, forum.SpamAccount{UserID: spammer.ID, By: mod, Reason: "spam", Now: t0})).ok(t)
@@ -564,6 +567,9 @@ func testModeratorActions(t *testing.T, s Store) {
 			_, err := s.Post(ctx, id, 0, false)
 			wantCode(t, err, forum.ENotFound, "")
 			check(t, errOf2(s.Post(ctx, id, mod.ID, true))) // nothing destroyed
+		}
+		if bodies := must(s.LiveBodiesBy(ctx, spammer.ID)).ok(t); len(bodies) != 0 {
+			t.Fatalf("live bodies after the deletion %q", bodies)
 		}
 		if u := must(s.UserByID(ctx, spammer.ID)).ok(t); !u.Disabled() {
 			t.Fatal("the spammer's account is not disabled")
