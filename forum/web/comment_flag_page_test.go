@@ -46,3 +46,38 @@ func TestCommentFlagDialog(t *testing.T) {
 	}
 	mustError(t, s.apiAs(flagger, "POST", fmt.Sprintf("/api/v1/comments/%d/flags", cid), flagBody("spam", "")), 409, "already_flagged", "")
 }
+
+// TestCommentModeratorControls: moderators get edit and delete controls on every comment
+// of the question page (the page's forms); other readers do not.
+func TestCommentModeratorControls(t *testing.T) {
+	s := newSite(t)
+	s.signup("founder")
+	mod := s.moderator("moderator")
+	author := s.signup("author")
+	reader := s.signup("reader")
+	qid := s.ask(author, "How do you run morning meetings in grade two?", "sel")
+	r := s.apiAs(author, "POST", fmt.Sprintf("/api/v1/posts/%d/comments", qid), map[string]any{"body": "A comment long enough to post."})
+	mustStatus(t, r, 201, "comment")
+	cid := int64(r.json(t)["id"].(float64))
+	page := fmt.Sprintf("/questions/%d", qid)
+	edit := fmt.Sprintf(`action="/comments/%d/edit"`, cid)
+	del := fmt.Sprintf(`action="/comments/%d/delete"`, cid)
+	if p := string(s.pageAs(reader, page).body); strings.Contains(p, edit) || strings.Contains(p, del) {
+		t.Fatal("a reader is offered the moderators' comment controls")
+	}
+	if p := string(s.pageAs(mod, page).body); !strings.Contains(p, edit) || !strings.Contains(p, del) {
+		t.Fatal("a moderator has no comment controls")
+	}
+	if r := s.formAs(fmt.Sprintf("/comments/%d/edit", cid), mod, "post", fmt.Sprint(qid), "body", "A comment a moderator reworded."); r.StatusCode != 303 {
+		t.Fatalf("edit: %d %s", r.StatusCode, r.body)
+	}
+	if p := string(s.pageAs(reader, page).body); !strings.Contains(p, "A comment a moderator reworded.") {
+		t.Fatal("the edit does not show")
+	}
+	if r := s.formAs(fmt.Sprintf("/comments/%d/delete", cid), mod, "post", fmt.Sprint(qid)); r.StatusCode != 303 {
+		t.Fatalf("delete: %d %s", r.StatusCode, r.body)
+	}
+	if p := string(s.pageAs(reader, page).body); strings.Contains(p, "A comment a moderator reworded.") {
+		t.Fatal("the deleted comment still shows")
+	}
+}
