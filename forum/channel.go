@@ -81,6 +81,9 @@ type Message struct {
 	PinnedBy    int64
 	Reactions   []Reaction
 	Mentions    []int64 // the members it mentions
+	// Hidden: flags took it out of sight pending review. Only its author is shown it
+	// (marked); to everyone else it is deleted.
+	Hidden bool
 }
 
 // Deleted reports whether the message was deleted.
@@ -320,8 +323,9 @@ type ChannelStore interface {
 	UpdateChannel(ctx context.Context, channelID int64, actor *User, u ChannelUpdate, now time.Time) (*Channel, error)
 	// ChannelMessages is a page of a channel's top-level messages before the message id
 	// before (0: the newest), oldest first, with one query. Deleted messages are left
-	// out unless replies hang on them. The caller has checked access.
-	ChannelMessages(ctx context.Context, channelID, before int64, limit int) (*MessagePage, error)
+	// out unless replies hang on them; one hidden by flags is shown, Hidden, to its
+	// author readerID only (0: nobody). The caller has checked access.
+	ChannelMessages(ctx context.Context, channelID, readerID, before int64, limit int) (*MessagePage, error)
 	// CreateMessage stores a message or a reply and logs message.created. Returns
 	// NotFoundChannel, CheckWrite's refusals, or invalid "bad_parent" (CheckMessageParent).
 	CreateMessage(ctx context.Context, m NewMessage) (*Message, error)
@@ -484,7 +488,11 @@ func (s *Channels) Messages(ctx context.Context, viewer *User, channelID, before
 	if err != nil {
 		return a, nil, err
 	}
-	page, err := s.Store.ChannelMessages(ctx, channelID, before, limit)
+	var readerID int64
+	if viewer != nil {
+		readerID = viewer.ID
+	}
+	page, err := s.Store.ChannelMessages(ctx, channelID, readerID, before, limit)
 	return a, page, err
 }
 

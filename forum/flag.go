@@ -6,7 +6,7 @@ import (
 )
 
 // Flags. Anyone with the flag privilege may flag a question, an answer or a comment (and,
-// once channels exist, a message) as spam, offensive, low quality, a duplicate or
+// a channel message) as spam, offensive, low quality, a duplicate or
 // something else, once at a time per target. Spam and offensive flags act on their own:
 // enough of them hide the post pending review, more delete it and cost its author
 // reputation. A moderator's flag acts at once. Every flag is resolved as helpful or
@@ -25,7 +25,7 @@ const (
 const (
 	FlagOnPost    = "post"
 	FlagOnComment = "comment"
-	FlagOnMessage = "message" // channel messages: wired when channels exist
+	FlagOnMessage = "message"
 )
 
 // Flag outcomes.
@@ -173,8 +173,11 @@ func CheckFlagInput(targetKind string, in FlagInput) (FlagInput, error) {
 // conflict "already_flagged".
 func CheckFlag(f NewFlag, facts FlagFacts) error {
 	if !facts.Exists {
-		if f.TargetKind == FlagOnComment {
+		switch f.TargetKind {
+		case FlagOnComment:
 			return NotFoundComment(f.TargetID)
+		case FlagOnMessage:
+			return NotFoundMessage(f.TargetID)
 		}
 		return NotFoundPost(f.TargetID)
 	}

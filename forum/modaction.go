@@ -106,11 +106,13 @@ type Curation struct {
 }
 
 // CanCurate reports whether u may curate (or uncurate) the answer f describes: moderators
-// may curate any answer. The seam for collaboratives: a lead of the collaborative the
-// question belongs to may curate inside it, once PostFacts carries that collaborative
-// (the "scope" work) — add the lead check here and every path follows.
+// may curate any answer, and a lead of the collaborative its question belongs to may
+// curate inside it (f read for u: ActorLeads).
 func CanCurate(u *User, f PostFacts) bool {
-	return u != nil && u.Role.IsModerator()
+	if u == nil {
+		return false
+	}
+	return u.Role.IsModerator() || f.CollaborativeID != 0 && f.ActorLeads
 }
 
 // CheckCurate decides whether u may curate the post: a live answer, by someone CanCurate

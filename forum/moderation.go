@@ -2,6 +2,7 @@ package forum
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -23,11 +24,15 @@ type ModerationStore interface {
 	// queue (once each).
 	QueueDue(ctx context.Context, now time.Time) error
 	// ReviewItems lists the open items of kinds, oldest first, with their context.
-	ReviewItems(ctx context.Context, kinds []string, limit int) ([]*ReviewItem, error)
+	// readerID 0 lists every item (moderators); else an item about a post of a private
+	// collaborative readerID is not a member of is left out.
+	ReviewItems(ctx context.Context, kinds []string, readerID int64, limit int) ([]*ReviewItem, error)
 	// ReviewItem returns one item (open or not) with its context; not_found when missing.
-	ReviewItem(ctx context.Context, id int64) (*ReviewItem, error)
+	// readerID as ReviewItems: an item left out for them is not_found.
+	ReviewItem(ctx context.Context, id, readerID int64) (*ReviewItem, error)
 	// QueueCounts counts the open items of every queue.
-	QueueCounts(ctx context.Context) (map[string]int, error)
+	// readerID as ReviewItems.
+	QueueCounts(ctx context.Context, readerID int64) (map[string]int, error)
 	// Claim gives the item to u until now+ttl after CheckClaim: not_found, conflict
 	// "held_by_other". Two claims racing for one item: exactly one wins.
 	Claim(ctx context.Context, id int64, u *User, now time.Time, ttl time.Duration) (*ReviewItem, error)
@@ -58,6 +63,9 @@ type ModerationStore interface {
 	// DeleteSpammer soft-deletes every live post and comment of a person and disables the
 	// account, after CheckDeleteSpammer; returns how many posts went.
 	DeleteSpammer(ctx context.Context, s SpamAccount) (int, error)
+	// LiveBodiesBy returns the HTML of userID's live posts and comments: what deleting
+	// them as spam records the link domains of.
+	LiveBodiesBy(ctx context.Context, userID int64) ([]string, error)
 	// RecentAudit lists the newest audit rows.
 	RecentAudit(ctx context.Context, limit int) ([]AuditEntry, error)
 	// HiddenPostIn reports whether userID wrote a hidden post in the question's thread.
@@ -74,10 +82,13 @@ type SuggestionStore interface {
 // answers and moderator actions. Writers are signed-in people; suspended people are
 // refused before they get here.
 type Moderation struct {
-	Store      ModerationStore
-	Posts      PostStore
-	Revisions  RevisionStore
-	Render     Renderer
+	Store     ModerationStore
+	Posts     PostStore
+	Revisions RevisionStore
+	Render    Renderer
+	// Spam (nil: none) learns the link domains of what is deleted as spam, so that they
+	// weigh against later posts (SpamGuard.RecordRemovedSpam).
+	Spam       *SpamGuard
 	Privileges PrivilegeRules
 	Rules      FlagRules // zero: DefaultFlagRules
 	Now        func() time.Time
@@ -112,6 +123,12 @@ func (m *Moderation) FlagComment(ctx context.Context, u *User, commentID int64, 
 	return m.flag(ctx, u, FlagOnComment, commentID, in)
 }
 
+// FlagMessage flags a channel message, as FlagPost; a message its flagger may not see
+// (a private collaborative's, to a non-member) is not_found like a missing one.
+func (m *Moderation) FlagMessage(ctx context.Context, u *User, messageID int64, in FlagInput) (*Flag, FlagDecision, error) {
+	return m.flag(ctx, u, FlagOnMessage, messageID, in)
+}
+
 func (m *Moderation) flag(ctx context.Context, u *User, kind string, id int64, in FlagInput) (*Flag, FlagDecision, error) {
 	if err := m.Privileges.Rules().Check(u, PrivFlag); err != nil {
 		return nil, FlagDecision{}, err
@@ -126,6 +143,11 @@ func (m *Moderation) flag(ctx context.Context, u *User, kind string, id int64, i
 		m.forgetCounts()
 	}
 	return f, d, err
+}
+
+// CanFlag reports whether u holds the flag privilege (forms offer the flag dialog to them).
+func (m *Moderation) CanFlag(u *User) bool {
+	return u != nil && m.Privileges.Rules().Check(u, PrivFlag) == nil
 }
 
 // MyFlags lists u's flags with their outcomes, and u's record and present weight.
@@ -177,7 +199,7 @@ func (m *Moderation) Queue(ctx context.Context, u *User, kind string, limit int)
 	if limit <= 0 || limit > MaxPageSize {
 		limit = DefaultPageSize
 	}
-	items, err := m.Store.ReviewItems(ctx, kinds, limit)
+	items, err := m.Store.ReviewItems(ctx, kinds, queueReader(u), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +207,7 @@ func (m *Moderation) Queue(ctx context.Context, u *User, kind string, limit int)
 	for _, it := range items {
 		m.decorate(it, u, now)
 	}
-	counts, err := m.Store.QueueCounts(ctx)
+	counts, err := m.Store.QueueCounts(ctx, queueReader(u))
 	if err != nil {
 		return nil, err
 	}
@@ -194,6 +216,16 @@ func (m *Moderation) Queue(ctx context.Context, u *User, kind string, limit int)
 		page.Counts[k] = counts[k]
 	}
 	return page, nil
+}
+
+// queueReader is whose membership decides which items u sees: 0 for a moderator, who sees
+// every collaborative's; else u, who never sees a private collaborative's items unless a
+// member.
+func queueReader(u *User) int64 {
+	if u.Role.IsModerator() {
+		return 0
+	}
+	return u.ID
 }
 
 // decorate fills what the reader may do with an item.
@@ -208,7 +240,7 @@ func (m *Moderation) Item(ctx context.Context, u *User, id int64) (*ReviewItem, 
 	if err := m.Privileges.Rules().Check(u, PrivReview); err != nil {
 		return nil, err
 	}
-	it, err := m.Store.ReviewItem(ctx, id)
+	it, err := m.Store.ReviewItem(ctx, id, queueReader(u))
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +268,7 @@ func (m *Moderation) Counts(ctx context.Context, u *User) (map[string]int, error
 	if err := m.Store.QueueDue(ctx, now); err != nil {
 		return nil, err
 	}
-	c, err := m.Store.QueueCounts(ctx)
+	c, err := m.Store.QueueCounts(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -257,6 +289,11 @@ func (m *Moderation) forgetCounts() {
 // "held_by_other" while another reviewer holds it.
 func (m *Moderation) Claim(ctx context.Context, u *User, id int64) (*ReviewItem, error) {
 	if err := m.Privileges.Rules().Check(u, PrivReview); err != nil {
+		return nil, err
+	}
+	// A reviewer never holds what they may not see: a private collaborative's item is
+	// not_found to a non-member, like a missing one.
+	if _, err := m.Store.ReviewItem(ctx, id, queueReader(u)); err != nil {
 		return nil, err
 	}
 	it, err := m.Store.Claim(ctx, id, u, m.now(), ClaimTTL)
@@ -289,7 +326,7 @@ func (m *Moderation) Resolve(ctx context.Context, u *User, id int64, in ResolveI
 	if err := m.Privileges.Rules().Check(u, PrivReview); err != nil {
 		return nil, err
 	}
-	it, err := m.Store.ReviewItem(ctx, id)
+	it, err := m.Store.ReviewItem(ctx, id, queueReader(u))
 	if err != nil {
 		return nil, err
 	}
@@ -341,8 +378,51 @@ func (m *Moderation) Resolve(ctx context.Context, u *User, id int64, in ResolveI
 		return nil, err
 	}
 	m.forgetCounts()
+	if it.Kind == QueueFlags && in.Action == ActionDelete && spamFlagged(it.Flags) {
+		if err := m.recordSpam(ctx, itemBody(it)); err != nil {
+			return nil, err
+		}
+	}
 	m.decorate(out, u, m.now())
 	return out, nil
+}
+
+// spamFlagged reports whether a spam flag stands among flags.
+func spamFlagged(flags []*Flag) bool {
+	for _, f := range flags {
+		if f.Reason == FlagSpam {
+			return true
+		}
+	}
+	return false
+}
+
+// itemBody is the HTML a flags item is about: its comment, message or post.
+func itemBody(it *ReviewItem) string {
+	switch {
+	case it.Comment != nil:
+		return it.Comment.BodyHTML
+	case it.Message != nil:
+		return it.Message.BodyHTML
+	case it.Post != nil:
+		return it.Post.BodyHTML
+	}
+	return ""
+}
+
+// recordSpam gives the spam guard the links of bodies removed as spam.
+func (m *Moderation) recordSpam(ctx context.Context, bodies ...string) error {
+	if m.Spam == nil || m.Render == nil {
+		return nil
+	}
+	var links []string
+	for _, b := range bodies {
+		links = append(links, m.Render.Links(b)...)
+	}
+	if err := m.Spam.RecordRemovedSpam(ctx, links); err != nil {
+		return fmt.Errorf("record removed spam: %w", err)
+	}
+	return nil
 }
 
 // improved is the reviewer's own version of a suggested edit, checked as an edit is.
@@ -385,9 +465,11 @@ func (m *Moderation) improved(ctx context.Context, it *ReviewItem, u *User, in R
 // changes them. forbidden "not_moderator", not_found, invalid "note", "review_by" or
 // "not_an_answer".
 func (m *Moderation) Curate(ctx context.Context, u *User, postID int64, note, reviewBy string) (*Curation, error) {
-	if !CanCurate(u, PostFacts{}) {
+	if u == nil {
 		return nil, errNotModerator
 	}
+	// Whether u may (a moderator, or a lead of the question's collaborative) is
+	// CanCurate's, on the post's facts the store reads.
 	var fe FieldErrors
 	note, err := CleanBody("note", note, 1, MaxCurationNoteLen)
 	fe.Add(err)
@@ -405,7 +487,7 @@ func (m *Moderation) Curate(ctx context.Context, u *User, postID int64, note, re
 
 // Uncurate takes the curated mark off an answer.
 func (m *Moderation) Uncurate(ctx context.Context, u *User, postID int64) error {
-	if !CanCurate(u, PostFacts{}) {
+	if u == nil {
 		return errNotModerator
 	}
 	return m.Store.Uncurate(ctx, postID, u, m.now())
@@ -491,11 +573,20 @@ func (m *Moderation) DeleteSpammer(ctx context.Context, u *User, userID int64, r
 	if err != nil {
 		return 0, err
 	}
-	n, err := m.Store.DeleteSpammer(ctx, SpamAccount{UserID: userID, By: u, Reason: reason, Now: m.now()})
-	if err == nil {
-		m.forgetCounts()
+	var bodies []string
+	if m.Spam != nil {
+		// Read before they go: the deletion is refused (a protected account) or done
+		// in one write, and the domains are recorded only when it is done.
+		if bodies, err = m.Store.LiveBodiesBy(ctx, userID); err != nil {
+			return 0, err
+		}
 	}
-	return n, err
+	n, err := m.Store.DeleteSpammer(ctx, SpamAccount{UserID: userID, By: u, Reason: reason, Now: m.now()})
+	if err != nil {
+		return n, err
+	}
+	m.forgetCounts()
+	return n, m.recordSpam(ctx, bodies...)
 }
 
 // RecentActions lists the newest audited actions, for the dashboard.

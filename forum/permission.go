@@ -31,6 +31,8 @@ type PostFacts struct {
 	// for an actor, and those of a post the actor may not see (SeesPostScope) read as
 	// facts of a missing post, so that every rule refuses it as it refuses a missing id.
 	CollaborativeID int64
+	// ActorLeads: the actor the facts were read for leads that collaborative (CanCurate).
+	ActorLeads bool
 }
 
 // Live reports whether the post takes writes: it exists, and neither it nor its question

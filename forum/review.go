@@ -53,6 +53,7 @@ const (
 const (
 	ItemPost          = "post"
 	ItemComment       = "comment"
+	ItemMessage       = "message"
 	ItemSuggestedEdit = "suggested_edit"
 )
 
@@ -119,6 +120,7 @@ type ReviewItem struct {
 	Post          *Post            // the post concerned (deleted or hidden ones too)
 	Question      *Post            // its question, when the post is an answer
 	Comment       *Comment         // the flagged comment, for comment flags
+	Message       *Message         // the flagged channel message, for message flags
 	Flags         []*Flag          // the open flags, for flag items
 	Suggestion    *SuggestedEdit   // the suggestion, for edit items
 	Revisions     []*Revision      // the post's history

@@ -222,7 +222,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Search:         &forum.Searcher{Store: m.DB, Now: m.Now, Synonyms: m.DB, Scopes: m.DB},
 		Synonyms:       &forum.TagSynonyms{Store: m.DB, Privileges: m.QA.Privileges, Now: m.Now},
 		Moderation: &forum.Moderation{Store: m.DB, Posts: m.DB, Revisions: m.DB, Render: render, Privileges: m.Settings,
-			Rules: forum.DefaultFlagRules, Now: m.Now},
+			Rules: forum.DefaultFlagRules, Now: m.Now, Spam: m.QA.Spam},
 		Channels:           &forum.Channels{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now},
 		Meetings:           meetings,
 		Oversight:          &forum.Oversight{Users: m.DB, Suspensions: m.DB, Audit: m.DB, Accounts: m.Accounts, Now: m.Now},

@@ -268,13 +268,39 @@ func scanMessages(rows *sql.Rows, err error) ([]*forum.Message, error) {
 }
 
 // ChannelMessages implements forum.ChannelStore.
-func (db *DB) ChannelMessages(ctx context.Context, channelID, before int64, limit int) (*forum.MessagePage, error) {
+func (db *DB) ChannelMessages(ctx context.Context, channelID, readerID, before int64, limit int) (*forum.MessagePage, error) {
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	items, err := scanMessages(db.readRows(ctx, `SELECT `+messageColumns+messageFrom+`
-		WHERE m.channel_id = ? AND m.parent_id IS NULL AND m.id < ? AND (m.deleted_at IS NULL OR m.reply_count > 0)
-		ORDER BY m.id DESC LIMIT ?`, channelID, before, limit+1))
+	// A message hidden by flags is deleted to everyone but its author, who gets its words
+	// back (scanMessage blanks a deleted message's) and the mark.
+	rows, err := db.readRows(ctx, `SELECT `+messageColumns+`, m.hidden_at IS NOT NULL AND m.author_id = ?1,
+		CASE WHEN m.hidden_at IS NOT NULL AND m.author_id = ?1 THEN m.body ELSE '' END,
+		CASE WHEN m.hidden_at IS NOT NULL AND m.author_id = ?1 THEN m.body_html ELSE '' END`+messageFrom+`
+		WHERE m.channel_id = ?2 AND m.parent_id IS NULL AND m.id < ?3
+		AND (m.deleted_at IS NULL OR m.reply_count > 0 OR (m.hidden_at IS NOT NULL AND m.author_id = ?1))
+		ORDER BY m.id DESC LIMIT ?4`, readerID, channelID, before, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	items := []*forum.Message{}
+	func() {
+		defer rows.Close()
+		for rows.Next() {
+			var own bool
+			var body, html string
+			m, serr := scanMessage(rows, &own, &body, &html)
+			if serr != nil {
+				err = serr
+				return
+			}
+			if own {
+				m.Hidden, m.DeletedAt, m.Body, m.BodyHTML = true, nil, body, html
+			}
+			items = append(items, m)
+		}
+		err = rows.Err()
+	}()
 	if err != nil {
 		return nil, err
 	}

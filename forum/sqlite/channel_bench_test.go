@@ -38,7 +38,7 @@ func BenchmarkChannelHistory(b *testing.B) {
 			if err != nil || a.CheckSee() != nil {
 				b.Fatal(err)
 			}
-			page, err := db.ChannelMessages(ctx, ch.ID, 0, 50)
+			page, err := db.ChannelMessages(ctx, ch.ID, 0, 0, 50)
 			if err != nil || len(page.Items) != 50 {
 				b.Fatal(err)
 			}

@@ -55,7 +55,7 @@ func flagTx(ctx context.Context, tx *txn, f forum.NewFlag) (*forum.Flag, forum.F
 		weight := forum.FlagWeight(rec)
 		dup := sql.NullInt64{Int64: f.DuplicateOf, Valid: f.DuplicateOf != 0}
 		res, err := tx.ExecContext(ctx, `INSERT INTO flags (target_kind, target_id, post_id, user_id, reason, note, duplicate_of, weight, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.TargetKind, f.TargetID, postID, f.Flagger.ID, f.Reason, f.Note, dup, weight, f.Now)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.TargetKind, f.TargetID, nullID(postID), f.Flagger.ID, f.Reason, f.Note, dup, weight, f.Now)
 		if err != nil {
 			return err
 		}
@@ -128,6 +128,25 @@ func flagFacts(ctx context.Context, tx *txn, f forum.NewFlag) (forum.FlagFacts, 
 		}
 		facts.Post = pf
 		facts.Exists = (live || hidden) && pf.Live()
+	case forum.FlagOnMessage:
+		// Its channel's access decides: a private collaborative's message is not_found
+		// to a non-member, like a missing one.
+		m, a, err := messageAccess(ctx, tx.queryRowFunc(), f.TargetID, f.Flagger)
+		if forum.KindOf(err) == forum.ENotFound {
+			return facts, 0, nil
+		}
+		if err != nil {
+			return facts, 0, err
+		}
+		if a.CheckSee() != nil {
+			return facts, 0, nil
+		}
+		var hidden bool
+		if err := tx.QueryRowContext(ctx, `SELECT hidden_at IS NOT NULL FROM messages WHERE id = ?`, f.TargetID).Scan(&hidden); err != nil {
+			return facts, 0, err
+		}
+		facts.AuthorID = m.Author.ID
+		facts.Exists = !m.Deleted() || hidden
 	default:
 		return facts, 0, forum.NotFlaggable(f.TargetKind)
 	}
@@ -199,6 +218,11 @@ func hideFlagged(ctx context.Context, tx *txn, kind string, id, actor int64, why
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
+	case forum.FlagOnMessage:
+		done, err := setMessageOutOfSight(ctx, tx, id, true, now)
+		if err != nil || !done {
+			return err
+		}
 	}
 	return tx.audit(ctx, forum.AuditEntry{ActorID: actor, Action: kind + ".hide", TargetKind: kind, TargetID: id,
 		Before: auditState("hidden", false), After: auditState("hidden", true), Reason: why, At: now})
@@ -236,9 +260,84 @@ func deleteFlagged(ctx context.Context, tx *txn, kind string, id, actor, penaliz
 		if _, err := tx.ExecContext(ctx, `UPDATE comments SET hidden_at = NULL, deleted_at = COALESCE(deleted_at, ?) WHERE id = ?`, now, id); err != nil {
 			return err
 		}
+	case forum.FlagOnMessage:
+		if _, err := setMessageOutOfSight(ctx, tx, id, false, now); err != nil {
+			return err
+		}
 	}
 	return tx.audit(ctx, forum.AuditEntry{ActorID: actor, Action: kind + ".delete", TargetKind: kind, TargetID: id,
 		Before: before, After: auditState("deleted", true, "penalty", penalty), Reason: why, At: now})
+}
+
+// setMessageOutOfSight hides (hide) or deletes a flagged message: either way it is deleted
+// to everyone, its thread's reply count drops when it was live, and its channel's live
+// readers are told. Deleting a hidden message clears the mark (its author no longer sees
+// it). Reports false when there was nothing to do (already hidden, or already deleted).
+func setMessageOutOfSight(ctx context.Context, tx *txn, id int64, hide bool, now time.Time) (bool, error) {
+	var channelID, parentID int64
+	var live, hidden bool
+	err := tx.QueryRowContext(ctx, `SELECT channel_id, COALESCE(parent_id, 0), deleted_at IS NULL, hidden_at IS NOT NULL FROM messages WHERE id = ?`,
+		id).Scan(&channelID, &parentID, &live, &hidden)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case hide && !live:
+		return false, nil
+	case hide:
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET hidden_at = ?, deleted_at = ?, pinned_at = NULL, pinned_by = NULL WHERE id = ?`, now, now, id)
+	case !live && !hidden:
+		return false, nil
+	default:
+		_, err = tx.ExecContext(ctx, `UPDATE messages SET hidden_at = NULL, deleted_at = COALESCE(deleted_at, ?), pinned_at = NULL, pinned_by = NULL WHERE id = ?`, now, id)
+	}
+	if err != nil {
+		return false, err
+	}
+	if live && parentID != 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET reply_count = reply_count - 1 WHERE id = ?`, parentID); err != nil {
+			return false, err
+		}
+	}
+	if live {
+		out, err := rereadMessage(ctx, tx, id)
+		if err != nil {
+			return false, err
+		}
+		if err := tx.emit(ctx, now, forum.Event{Topic: forum.TopicChannel(channelID), Name: forum.EventMessageDeleted, Data: out, MessageID: id}); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// restoreHiddenMessage brings back a message flags hid: live again for everyone, in its
+// thread's count, announced to its channel. Reports false when it was not hidden.
+func restoreHiddenMessage(ctx context.Context, tx *txn, id int64, now time.Time) (bool, error) {
+	var channelID, parentID int64
+	err := tx.QueryRowContext(ctx, `SELECT channel_id, COALESCE(parent_id, 0) FROM messages WHERE id = ? AND hidden_at IS NOT NULL`, id).Scan(&channelID, &parentID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET hidden_at = NULL, deleted_at = NULL, deleted_by = NULL WHERE id = ?`, id); err != nil {
+		return false, err
+	}
+	if parentID != 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET reply_count = reply_count + 1 WHERE id = ?`, parentID); err != nil {
+			return false, err
+		}
+	}
+	out, err := rereadMessage(ctx, tx, id)
+	if err != nil {
+		return false, err
+	}
+	return true, tx.emit(ctx, now, forum.Event{Topic: forum.TopicChannel(channelID), Name: forum.EventMessageUpdated, Data: out, MessageID: id})
 }
 
 // refundPenalty gives back the flag penalty a post cost its author, when a moderator

@@ -560,6 +560,25 @@ func (db *DB) DeleteSpammer(ctx context.Context, s forum.SpamAccount) (int, erro
 	return n, err
 }
 
+// LiveBodiesBy implements forum.ModerationStore.
+func (db *DB) LiveBodiesBy(ctx context.Context, userID int64) ([]string, error) {
+	rows, err := db.readRows(ctx, `SELECT body_html FROM posts WHERE author_id = ?1 AND deleted_at IS NULL
+		UNION ALL SELECT body_html FROM comments WHERE author_id = ?1 AND deleted_at IS NULL`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
 // RecentAudit implements forum.ModerationStore.
 func (db *DB) RecentAudit(ctx context.Context, limit int) ([]forum.AuditEntry, error) {
 	rows, err := db.readRows(ctx, `SELECT id, COALESCE(actor_id, 0), action, target_kind, target_id, before, after, reason, at

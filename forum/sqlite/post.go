@@ -224,6 +224,13 @@ func postFacts(ctx context.Context, tx *txn, id, actorID int64) (forum.PostFacts
 		if err != nil || !sees {
 			return forum.PostFacts{ID: id}, err
 		}
+		if actorID > 0 {
+			err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM collaborative_members WHERE collaborative_id = ? AND user_id = ? AND role = 'lead')`,
+				scope.ID, actorID).Scan(&f.ActorLeads)
+			if err != nil {
+				return f, err
+			}
+		}
 	}
 	return f, nil
 }

@@ -87,17 +87,24 @@ func scanItem(row scanner) (*forum.ReviewItem, error) {
 	return &it, nil
 }
 
+// itemSeenBy keeps the items reader ?1 may see: with 0 (a moderator) every one; else none
+// about a post of a private collaborative they are not a member of.
+const itemSeenBy = ` (?1 = 0 OR review_items.post_id IS NULL OR NOT EXISTS (SELECT 1 FROM posts p JOIN collaboratives g ON g.id = p.collaborative_id
+	WHERE p.id = review_items.post_id AND g.visibility = 'private'
+	AND NOT EXISTS (SELECT 1 FROM collaborative_members cm WHERE cm.collaborative_id = g.id AND cm.user_id = ?1))) `
+
 // ReviewItems implements forum.ModerationStore.
-func (db *DB) ReviewItems(ctx context.Context, kinds []string, limit int) ([]*forum.ReviewItem, error) {
+func (db *DB) ReviewItems(ctx context.Context, kinds []string, readerID int64, limit int) ([]*forum.ReviewItem, error) {
 	if len(kinds) == 0 {
 		return nil, nil
 	}
-	args := make([]any, 0, len(kinds)+1)
+	args := make([]any, 0, len(kinds)+2)
+	args = append(args, readerID)
 	for _, k := range kinds {
 		args = append(args, k)
 	}
 	args = append(args, limit)
-	rows, err := db.reader.QueryContext(ctx, selectItem+`WHERE status = 'open' AND kind IN (?`+strings.Repeat(", ?", len(kinds)-1)+`)
+	rows, err := db.reader.QueryContext(ctx, selectItem+`WHERE`+itemSeenBy+`AND status = 'open' AND kind IN (?`+strings.Repeat(", ?", len(kinds)-1)+`)
 		ORDER BY created_at, id LIMIT ?`, args...)
 	if err != nil {
 		return nil, err
@@ -124,8 +131,8 @@ func (db *DB) ReviewItems(ctx context.Context, kinds []string, limit int) ([]*fo
 }
 
 // ReviewItem implements forum.ModerationStore.
-func (db *DB) ReviewItem(ctx context.Context, id int64) (*forum.ReviewItem, error) {
-	it, err := scanItem(db.readRow(ctx, selectItem+`WHERE id = ?`, id))
+func (db *DB) ReviewItem(ctx context.Context, id, readerID int64) (*forum.ReviewItem, error) {
+	it, err := scanItem(db.readRow(ctx, selectItem+`WHERE`+itemSeenBy+`AND id = ?2`, readerID, id))
 	if err != nil {
 		return nil, notFound(err, forum.NotFoundReviewItem(id))
 	}
@@ -167,6 +174,19 @@ func (db *DB) itemContext(ctx context.Context, it *forum.ReviewItem) error {
 		if it.Flags, err = scanFlags(rows); err != nil {
 			return err
 		}
+		if it.TargetKind == forum.ItemMessage {
+			// The reviewer sees the words even when flags hid them.
+			m, err := scanMessage(db.readRow(ctx, `SELECT `+messageColumns+messageFrom+`WHERE m.id = ?`, it.TargetID))
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if m != nil {
+				if err := db.readRow(ctx, `SELECT body, body_html, hidden_at IS NOT NULL FROM messages WHERE id = ?`, m.ID).Scan(&m.Body, &m.BodyHTML, &m.Hidden); err != nil {
+					return err
+				}
+				it.Message = m
+			}
+		}
 		if it.TargetKind == forum.ItemComment {
 			cs, err := db.comments(ctx, `c.id = ?`, it.TargetID)
 			if err != nil {
@@ -207,8 +227,8 @@ func (db *DB) itemContext(ctx context.Context, it *forum.ReviewItem) error {
 }
 
 // QueueCounts implements forum.ModerationStore: a count over the open items' index.
-func (db *DB) QueueCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := db.readRows(ctx, `SELECT kind, COUNT(*) FROM review_items WHERE status = 'open' GROUP BY kind`)
+func (db *DB) QueueCounts(ctx context.Context, readerID int64) (map[string]int, error) {
+	rows, err := db.readRows(ctx, `SELECT kind, COUNT(*) FROM review_items WHERE`+itemSeenBy+`AND status = 'open' GROUP BY kind`, readerID)
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +275,7 @@ func (db *DB) Claim(ctx context.Context, id int64, u *forum.User, now time.Time,
 	if err != nil {
 		return nil, err
 	}
-	return db.ReviewItem(ctx, id)
+	return db.ReviewItem(ctx, id, 0)
 }
 
 // Resolve implements forum.ModerationStore.
@@ -297,7 +317,7 @@ func (db *DB) Resolve(ctx context.Context, r forum.Resolution) (*forum.ReviewIte
 	if err != nil {
 		return nil, err
 	}
-	return db.ReviewItem(ctx, r.ItemID)
+	return db.ReviewItem(ctx, r.ItemID, 0)
 }
 
 // resolveItem carries out r on it; done reports whether the item is finished (a close
@@ -438,6 +458,11 @@ func unhide(ctx context.Context, tx *txn, kind string, id, by int64, why string,
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
+		}
+	case forum.ItemMessage:
+		done, err := restoreHiddenMessage(ctx, tx, id, now)
+		if err != nil || !done {
+			return err
 		}
 	}
 	return tx.audit(ctx, forum.AuditEntry{ActorID: by, Action: kind + ".unhide", TargetKind: kind, TargetID: id,

@@ -145,18 +145,18 @@ func testChannels(t *testing.T, open Opener) {
 			m := must(s.CreateMessage(ctx, msg(f.general, f.member, 0, "hello "+string(rune('a'+i)), t0.Add(time.Duration(i)*time.Second)))).ok(t)
 			ids = append(ids, m.ID)
 		}
-		page := must(s.ChannelMessages(ctx, f.general.ID, 0, 3)).ok(t)
+		page := must(s.ChannelMessages(ctx, f.general.ID, 0, 0, 3)).ok(t)
 		if len(page.Items) != 3 || !page.More || page.Items[0].ID != ids[4] || page.Items[2].ID != ids[6] {
 			t.Fatalf("newest page = %+v", page)
 		}
 		if m := page.Items[2]; m.Body != "hello g" || m.BodyHTML != "<p>hello g</p>" || m.Author.Username != "member" || !m.CreatedAt.Equal(t0.Add(6*time.Second)) {
 			t.Fatalf("message = %+v", m)
 		}
-		page = must(s.ChannelMessages(ctx, f.general.ID, ids[4], 3)).ok(t)
+		page = must(s.ChannelMessages(ctx, f.general.ID, 0, ids[4], 3)).ok(t)
 		if len(page.Items) != 3 || !page.More || page.Items[0].ID != ids[1] {
 			t.Fatalf("older page = %+v", page)
 		}
-		page = must(s.ChannelMessages(ctx, f.general.ID, ids[1], 3)).ok(t)
+		page = must(s.ChannelMessages(ctx, f.general.ID, 0, ids[1], 3)).ok(t)
 		if len(page.Items) != 1 || page.More {
 			t.Fatalf("oldest page = %+v", page)
 		}
@@ -194,14 +194,14 @@ func testChannels(t *testing.T, open Opener) {
 		if len(replies) != 2 || replies[0].ID != r1.ID {
 			t.Fatalf("replies = %+v", replies)
 		}
-		page := must(s.ChannelMessages(ctx, f.general.ID, 0, 50)).ok(t)
+		page := must(s.ChannelMessages(ctx, f.general.ID, 0, 0, 50)).ok(t)
 		if len(page.Items) != 1 {
 			t.Fatalf("history shows replies: %+v", page.Items)
 		}
 		// Deleting a reply lowers the count; deleting the parent keeps a tombstone.
 		check(t, s.DeleteMessage(ctx, r1.ID, f.lead, t0))
 		check(t, s.DeleteMessage(ctx, top.ID, f.member, t0))
-		page = must(s.ChannelMessages(ctx, f.general.ID, 0, 50)).ok(t)
+		page = must(s.ChannelMessages(ctx, f.general.ID, 0, 0, 50)).ok(t)
 		if len(page.Items) != 1 || !page.Items[0].Deleted() || page.Items[0].Body != "" || page.Items[0].ReplyCount != 1 {
 			t.Fatalf("tombstone = %+v", page.Items)
 		}
@@ -254,7 +254,7 @@ func testChannels(t *testing.T, open Opener) {
 		check(t, s.DeleteMessage(ctx, m1.ID, f.lead, t0))
 		check(t, s.DeleteMessage(ctx, m2.ID, f.admin, t0))
 		wantCode(t, s.DeleteMessage(ctx, m1.ID, f.lead, t0), forum.ENotFound, "")
-		if page := must(s.ChannelMessages(ctx, f.general.ID, 0, 50)).ok(t); len(page.Items) != 0 {
+		if page := must(s.ChannelMessages(ctx, f.general.ID, 0, 0, 50)).ok(t); len(page.Items) != 0 {
 			t.Fatalf("deleted messages listed: %+v", page.Items)
 		}
 		// The logged words are gone too: a replay shows the deletion only.
@@ -284,7 +284,7 @@ func testChannels(t *testing.T, open Opener) {
 		if len(r.Reactions) != 2 || len(r.Reactions[0].Users) != 1 || r.Reactions[0].Users[0] != f.lead.ID {
 			t.Fatalf("after taking back = %+v", r.Reactions)
 		}
-		page := must(s.ChannelMessages(ctx, f.general.ID, 0, 10)).ok(t)
+		page := must(s.ChannelMessages(ctx, f.general.ID, 0, 0, 10)).ok(t)
 		if got := page.Items[0].Reactions; len(got) != 2 {
 			t.Fatalf("history's reactions = %+v", got)
 		}

@@ -108,7 +108,7 @@ func testFlagRules(t *testing.T, s Store) {
 	t.Run("a comment takes flags, and its flags queue it", func(t *testing.T) {
 		_, _, err := flag(s, forum.FlagOnComment, cm.ID, flagger, forum.FlagOffensive, t0)
 		check(t, err)
-		items := must(s.ReviewItems(ctx, []string{forum.QueueFlags}, 50)).ok(t)
+		items := must(s.ReviewItems(ctx, []string{forum.QueueFlags}, 0, 50)).ok(t)
 		found := false
 		for _, it := range items {
 			if it.TargetKind == forum.ItemComment && it.TargetID == cm.ID && it.Comment != nil && len(it.Flags) == 1 {
@@ -244,7 +244,7 @@ func testFlagWeight(t *testing.T, s Store) {
 		check(t, errOf(flag(s, forum.FlagOnPost, q.ID, careless, forum.FlagSpam, t0)))
 		items = append(items, q.ID)
 	}
-	for _, it := range must(s.ReviewItems(ctx, []string{forum.QueueFlags}, 50)).ok(t) {
+	for _, it := range must(s.ReviewItems(ctx, []string{forum.QueueFlags}, 0, 50)).ok(t) {
 		check(t, errOf2(s.Resolve(ctx, forum.Resolution{ItemID: it.ID, Reviewer: mod, Action: forum.ActionRestore, Rules: forum.DefaultFlagRules, Now: t0})))
 	}
 	_, rec := flagsOf(t, s, careless.ID)
@@ -273,7 +273,7 @@ func testClaimRace(t *testing.T, s Store) {
 	ctx := context.Background()
 	author := MustCreateUser(t, s, "newcomer")
 	q := MustAsk(t, s, author, "My very first question about phonics", "phonics")
-	items := must(s.ReviewItems(ctx, []string{forum.QueueFirstPosts}, 10)).ok(t)
+	items := must(s.ReviewItems(ctx, []string{forum.QueueFirstPosts}, 0, 10)).ok(t)
 	if len(items) != 1 || items[0].TargetID != q.ID {
 		t.Fatalf("first posts queue: %+v", items)
 	}
@@ -307,7 +307,7 @@ func testClaimRace(t *testing.T, s Store) {
 	if won != 1 || held != n-1 {
 		t.Fatalf("%d claims won, %d held_by_other; want 1 and %d", won, held, n-1)
 	}
-	it := must(s.ReviewItem(ctx, id)).ok(t)
+	it := must(s.ReviewItem(ctx, id, 0)).ok(t)
 	var holder, other *forum.User
 	for _, r := range reviewers {
 		if r.ID == it.ClaimedBy {
@@ -349,7 +349,7 @@ func testResolutions(t *testing.T, s Store) {
 		check(t, errOf(flag(s, forum.FlagOnPost, q.ID, f, forum.FlagOffensive, t0)))
 	}
 	flagsItem := func() *forum.ReviewItem {
-		for _, it := range must(s.ReviewItems(ctx, []string{forum.QueueFlags}, 50)).ok(t) {
+		for _, it := range must(s.ReviewItems(ctx, []string{forum.QueueFlags}, 0, 50)).ok(t) {
 			if it.TargetID == q.ID {
 				return it
 			}
@@ -390,7 +390,7 @@ func testResolutions(t *testing.T, s Store) {
 		body := "A better body for the pizza fractions question, with an example."
 		sug := must(s.SuggestEdit(ctx, forum.SuggestedEdit{PostID: q.ID, AuthorID: helper.ID, Body: &body, BodyHTML: "<p>better</p>",
 			Summary: "clearer", BaseRevision: 1, CreatedAt: t0})).ok(t)
-		items := must(s.ReviewItems(ctx, []string{forum.QueueEdits}, 10)).ok(t)
+		items := must(s.ReviewItems(ctx, []string{forum.QueueEdits}, 0, 10)).ok(t)
 		if len(items) != 1 || items[0].Suggestion == nil || items[0].Suggestion.ID != sug.ID {
 			t.Fatalf("edits queue: %+v", items)
 		}
@@ -410,7 +410,7 @@ func testResolutions(t *testing.T, s Store) {
 		q2 := MustAsk(t, s, author, "What is the best pizza for fractions?", "math")
 		check(t, errOf2(s.VoteClose(ctx, forum.CloseVote{QuestionID: q2.ID, VoterID: helper.ID, Reason: forum.CloseOpinionBased, Needed: 3, Now: t0})))
 		var item *forum.ReviewItem
-		for _, it := range must(s.ReviewItems(ctx, []string{forum.QueueClose}, 10)).ok(t) {
+		for _, it := range must(s.ReviewItems(ctx, []string{forum.QueueClose}, 0, 10)).ok(t) {
 			if it.TargetID == q2.ID {
 				item = it
 			}
@@ -423,7 +423,7 @@ func testResolutions(t *testing.T, s Store) {
 		if p.ClosedReason != forum.CloseOpinionBased {
 			t.Fatalf("closed reason = %q", p.ClosedReason)
 		}
-		if it := must(s.ReviewItem(ctx, item.ID)).ok(t); it.Status != "done" {
+		if it := must(s.ReviewItem(ctx, item.ID, 0)).ok(t); it.Status != "done" {
 			t.Fatalf("item after close: %+v", it)
 		}
 		wantAudit(t, s, "question.close", q2.ID, "closed", false, true)
@@ -450,12 +450,12 @@ func testCurations(t *testing.T, s Store) {
 		t.Fatalf("curated list: %+v", ps)
 	}
 	check(t, s.QueueDue(ctx, t0))
-	if items := must(s.ReviewItems(ctx, []string{forum.QueueCurated}, 10)).ok(t); len(items) != 0 {
+	if items := must(s.ReviewItems(ctx, []string{forum.QueueCurated}, 0, 10)).ok(t); len(items) != 0 {
 		t.Fatalf("queued before its date: %+v", items)
 	}
 	check(t, s.QueueDue(ctx, review.Add(time.Hour)))
 	check(t, s.QueueDue(ctx, review.Add(2*time.Hour))) // once only
-	items := must(s.ReviewItems(ctx, []string{forum.QueueCurated}, 10)).ok(t)
+	items := must(s.ReviewItems(ctx, []string{forum.QueueCurated}, 0, 10)).ok(t)
 	if len(items) != 1 || items[0].Curation == nil {
 		t.Fatalf("curated queue: %+v", items)
 	}
@@ -554,6 +554,9 @@ func testModeratorActions(t *testing.T, s Store) {
 		spammer := MustCreateUser(t, s, "spammer")
 		sq := MustAsk(t, s, spammer, "Cheap essays for sale right here now", "spam")
 		sa := MustAnswer(t, s, spammer, q)
+		if bodies := must(s.LiveBodiesBy(ctx, spammer.ID)).ok(t); len(bodies) != 2 || bodies[0] == "" {
+			t.Fatalf("live bodies %q", bodies)
+		}
 		_, err := s.DeleteSpammer(ctx, forum.SpamAccount{UserID: mod.ID, By: mod, Now: t0})
 		wantCode(t, err, forum.EForbidden, "protected_account")
 		n := must(s.DeleteSpammer(ctx, forum.SpamAccount{UserID: spammer.ID, By: mod, Reason: "spam", Now: t0})).ok(t)
@@ -564,6 +567,9 @@ func testModeratorActions(t *testing.T, s Store) {
 			_, err := s.Post(ctx, id, 0, false)
 			wantCode(t, err, forum.ENotFound, "")
 			check(t, errOf2(s.Post(ctx, id, mod.ID, true))) // nothing destroyed
+		}
+		if bodies := must(s.LiveBodiesBy(ctx, spammer.ID)).ok(t); len(bodies) != 0 {
+			t.Fatalf("live bodies after the deletion %q", bodies)
 		}
 		if u := must(s.UserByID(ctx, spammer.ID)).ok(t); !u.Disabled() {
 			t.Fatal("the spammer's account is not disabled")

@@ -179,7 +179,7 @@ func newSite(t *testing.T, opts ...siteOption) *testSite {
 		Oversight: &forum.Oversight{Users: db, Suspensions: db, Audit: db, Accounts: s.accounts, Now: s.clock.Now},
 		Spam:      s.qa.Spam}
 	s.moderation = &forum.Moderation{Store: db, Posts: db, Revisions: db, Render: moderation.NewRenderer(), Privileges: s.qa.Privileges,
-		Rules: forum.DefaultFlagRules, Now: s.clock.Now}
+		Rules: forum.DefaultFlagRules, Now: s.clock.Now, Spam: s.qa.Spam}
 	svc.Moderation = s.moderation
 	if s.live {
 		if s.hubCfg.Recheck == nil {

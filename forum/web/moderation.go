@@ -20,8 +20,7 @@ func (s *Server) moderationAPIRoutes(api fiber.Router) {
 	}
 	api.Post("/posts/:id/flags", s.meter(moderation.ActionFlag), s.apiFlagPost)
 	api.Post("/comments/:id/flags", s.meter(moderation.ActionFlag), s.apiFlagComment)
-	// Channel messages take flags through the same service once channels exist:
-	// api.Post("/messages/:id/flags", ...) with forum.FlagOnMessage (flag.go).
+	api.Post("/messages/:id/flags", s.meter(moderation.ActionFlag), s.apiFlagMessage)
 	api.Get("/me/flags", s.apiMyFlags)
 	api.Get("/me/moderator-messages", s.apiMyModMessages)
 	api.Get("/moderation/queue", s.apiQueue)
@@ -80,6 +79,7 @@ func presentFlags(fs []*forum.Flag) []flagJSON {
 
 func (s *Server) apiFlagPost(c *fiber.Ctx) error    { return s.apiFlag(c, forum.FlagOnPost) }
 func (s *Server) apiFlagComment(c *fiber.Ctx) error { return s.apiFlag(c, forum.FlagOnComment) }
+func (s *Server) apiFlagMessage(c *fiber.Ctx) error { return s.apiFlag(c, forum.FlagOnMessage) }
 
 func (s *Server) apiFlag(c *fiber.Ctx, kind string) error {
 	v, id, err := viewerAndID(c)
@@ -93,9 +93,12 @@ func (s *Server) apiFlag(c *fiber.Ctx, kind string) error {
 	in := forum.FlagInput{Reason: req.Reason, Note: req.Note, DuplicateOf: req.DuplicateOf}
 	var f *forum.Flag
 	var d forum.FlagDecision
-	if kind == forum.FlagOnComment {
+	switch kind {
+	case forum.FlagOnComment:
 		f, d, err = s.moderation.FlagComment(c.UserContext(), v.User, id, in)
-	} else {
+	case forum.FlagOnMessage:
+		f, d, err = s.moderation.FlagMessage(c.UserContext(), v.User, id, in)
+	default:
 		f, d, err = s.moderation.FlagPost(c.UserContext(), v.User, id, in)
 	}
 	if err != nil {
@@ -176,6 +179,7 @@ type itemJSON struct {
 	Post         *postJSON              `json:"post,omitempty"`
 	Question     *postJSON              `json:"question,omitempty"`
 	Comment      *commentJSON           `json:"comment,omitempty"`
+	Message      *messageJSON           `json:"message,omitempty"`
 	Flags        []flagJSON             `json:"flags,omitempty"`
 	Suggestion   *suggestedEditJSON     `json:"suggested_edit,omitempty"`
 	Curation     *curationJSON          `json:"curation,omitempty"`
@@ -202,6 +206,10 @@ func presentItem(it *forum.ReviewItem) itemJSON {
 	if it.Comment != nil {
 		cm := presentComment(it.Comment)
 		j.Comment = &cm
+	}
+	if it.Message != nil {
+		m := presentMessage(it.Message)
+		j.Message = &m
 	}
 	if len(it.Flags) > 0 {
 		j.Flags = presentFlags(it.Flags)

@@ -28,6 +28,7 @@ type channelView struct {
 	CanWrite      bool
 	WriteRefusal  string // why the form is not offered, when it is not
 	CanManage     bool
+	CanFlag       bool                 // the viewer holds the flag privilege: messages offer the flag dialog
 	Thread        *forum.MessageThread // the open thread, nil when none
 	ThreadPath    string
 	Reactions     []string
@@ -83,6 +84,7 @@ func (s *Server) channelPage(c *fiber.Ctx) error {
 	}
 	if u != nil {
 		v.ViewerID = u.ID
+		v.CanFlag = s.moderation != nil && s.moderation.CanFlag(u)
 	}
 	if err := a.CheckWrite(); err != nil {
 		v.WriteRefusal = forum.AsError(err).Message

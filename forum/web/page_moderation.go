@@ -27,6 +27,10 @@ func (s *Server) moderationRoutes(app *fiber.App) {
 	app.Get("/flags", s.flagsPage)
 	app.Get("/tags/:tag/curated", s.curatedPage)
 	app.Post("/posts/:id/flags", s.meter(moderation.ActionFlag), s.flagSubmit)
+	app.Post("/comments/:id/flags", s.meter(moderation.ActionFlag), s.commentFlagSubmit)
+	if s.channels != nil {
+		app.Post("/c/:slug/channels/:id/messages/:mid/flags", s.meter(moderation.ActionFlag), s.messageFlagSubmit)
+	}
 	app.Post("/posts/:id/moderate", s.moderateSubmit)
 	app.Post("/posts/:id/curate", s.curateSubmit)
 }
@@ -211,6 +215,41 @@ func (s *Server) flagSubmit(c *fiber.Ctx) error {
 			"reason": c.FormValue("reason"), "note": c.FormValue("note"), "duplicate_of": c.FormValue("duplicate_of")})
 	}
 	return s.afterPostForm(c, id, "flagged")
+}
+
+// commentFlagSubmit is a comment's flag dialog on the question page: back to the comment,
+// or to the page with the dialog open and why the flag was refused.
+func (s *Server) commentFlagSubmit(c *fiber.Ctx) error {
+	v, id, err := pageViewerAndID(c)
+	if v == nil || err != nil {
+		return err
+	}
+	post, _ := strconv.ParseInt(c.FormValue("post"), 10, 64)
+	qid, err := s.postQuestionID(c, post)
+	if err != nil {
+		return err
+	}
+	anchor := fmt.Sprintf("comment-%d", id)
+	if _, _, err := s.moderation.FlagComment(c.UserContext(), v.User, id, forum.FlagInput{Reason: c.FormValue("reason"),
+		Note: c.FormValue("note")}); err != nil {
+		return s.questionFormFailed(c, qid, err, anchor, map[string]string{"form": "comment-flag", "on": strconv.FormatInt(id, 10),
+			"reason": c.FormValue("reason"), "note": c.FormValue("note")})
+	}
+	return doneAtQuestion(c, qid, "flagged", anchor)
+}
+
+// messageFlagSubmit is the channel page's flag dialog: back to the message, or to the
+// page, which says why the flag was refused.
+func (s *Server) messageFlagSubmit(c *fiber.Ctx) error {
+	v, page, mid, err := messageForm(c)
+	if v == nil || err != nil {
+		return err
+	}
+	if _, _, err := s.moderation.FlagMessage(c.UserContext(), v.User, mid, forum.FlagInput{Reason: c.FormValue("reason"),
+		Note: c.FormValue("note")}); err != nil {
+		return s.channelActionFailed(c, page, err)
+	}
+	return c.Redirect(page+"#"+messageAnchor(mid, c.FormValue("thread") != ""), fiber.StatusSeeOther)
 }
 
 func (s *Server) moderateSubmit(c *fiber.Ctx) error {

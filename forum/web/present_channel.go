@@ -74,6 +74,8 @@ type messageJSON struct {
 	PinnedBy    int64             `json:"pinned_by,omitempty"`
 	Reactions   []reactionJSON    `json:"reactions"`
 	Mentions    []int64           `json:"mentions"`
+	// Hidden: flags hid it pending review; only its author is shown it, marked so.
+	Hidden bool `json:"hidden,omitempty"`
 }
 
 // reactionJSON is one emoji on a message, with its count and who put it there.
@@ -94,7 +96,8 @@ func presentReactions(rs []forum.Reaction) []reactionJSON {
 func presentMessage(m *forum.Message) messageJSON {
 	j := messageJSON{ID: m.ID, ChannelID: m.ChannelID, Body: m.Body, BodyHTML: m.BodyHTML, CreatedAt: m.CreatedAt,
 		Edited: m.EditedAt != nil, EditedAt: m.EditedAt, Deleted: m.Deleted(), ReplyCount: m.ReplyCount, LastReplyAt: m.LastReplyAt,
-		Pinned: m.PinnedAt != nil, PinnedAt: m.PinnedAt, PinnedBy: m.PinnedBy, Reactions: presentReactions(m.Reactions), Mentions: m.Mentions}
+		Pinned: m.PinnedAt != nil, PinnedAt: m.PinnedAt, PinnedBy: m.PinnedBy, Reactions: presentReactions(m.Reactions), Mentions: m.Mentions,
+		Hidden: m.Hidden}
 	if m.ParentID != 0 {
 		p := m.ParentID
 		j.ParentID = &p
