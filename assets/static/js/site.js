@@ -185,7 +185,7 @@
     }
     var timer = null;
     function saveDraft() {
-      if (!store) { return; }
+      if (!store || form.dataset.sent) { return; } // a sent form's text is no draft
       var data = {}, any = false;
       fields.forEach(function (el, i) { data[el.name] = el.value; if (el.value !== initial[i]) { any = true; } });
       try { if (any) { store.setItem(key, JSON.stringify(data)); } else { store.removeItem(key); } } catch (err) { /* full or private mode */ }
@@ -196,6 +196,9 @@
     });
     if (failed) { saveDraft(); }
     form.addEventListener("submit", function () {
+      // The pending save is dropped too: a slow answer to the post must not let it write
+      // the sent text back as a draft.
+      clearTimeout(timer);
       form.dataset.sent = "1";
       if (store) { store.removeItem(key); }
     });
