@@ -137,6 +137,10 @@ func (m *Main) Open(ctx context.Context) error {
 			if err := forum.SeedDemoMeetings(ctx, m.DB, m.DB, m.DB, render, m.Now().UTC()); err != nil {
 				return fmt.Errorf("demo meetings: %w", err)
 			}
+			demoChannels := &forum.Channels{Store: m.DB, Collaboratives: m.DB, Render: render, Now: m.Now}
+			if err := forum.SeedDemoChannels(ctx, m.DB, demoChannels, m.DB); err != nil {
+				return fmt.Errorf("demo channels: %w", err)
+			}
 			m.Log.Info("created the demo community on the new database (--demo=off to skip)")
 		}
 	}
